@@ -1,0 +1,50 @@
+# corpus_tools: two commands on a fresh machine (Python 3.11 and pip, no conda needed).
+#   make figures   set up .venv, rerun every notebook in order, regenerate figures/
+#   make test      set up .venv and run the test suite
+#   make lab       JupyterLab on notebooks/ with the project's kernel
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := corpus-tools
+
+# The notebooks, in the order they run. Add new notebooks here, never by globbing.
+NOTEBOOKS := \
+	notebooks/00-load-and-clean.ipynb
+
+# JupyterLab refuses to start as root unless told.
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: help setup figures test lab benchmark clean
+
+help:
+	@echo "make figures    set up, rerun every notebook, regenerate figures/"
+	@echo "make test       set up and run the tests"
+	@echo "make lab        JupyterLab on notebooks/ with the '$(KERNEL)' kernel"
+	@echo "make benchmark  print speed and memory figures (benchmarks/)"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	touch $@
+
+figures: setup
+	$(BIN)/python -m corpus_tools.run $(NOTEBOOKS) --kernel $(KERNEL) --output-dir build/executed
+
+test: setup
+	$(BIN)/python -m pytest
+
+lab: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[lab]"
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
+
+benchmark: setup
+	$(BIN)/python benchmarks/bench_pipeline.py
+
+clean:
+	rm -rf build .pytest_cache

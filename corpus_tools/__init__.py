@@ -1,0 +1,49 @@
+"""corpus_tools: load, clean and analyse news coverage of one event across outlets.
+
+The public interface:
+
+* :func:`load_corpus`, :func:`cleaning_audit` (:mod:`corpus_tools.load`)
+* :func:`paragraphs`, :func:`sentences`, :func:`tokens` (:mod:`corpus_tools.segment`)
+* :func:`save_figure`, :func:`outlet_colors` (:mod:`corpus_tools.figures`)
+* :mod:`corpus_tools.clean` for the cleaning rules, :mod:`corpus_tools.errors` for exceptions.
+"""
+
+from .clean import clean_article
+from .errors import (
+    BinaryFileError,
+    CorpusError,
+    DuplicateIdError,
+    EmptyFileError,
+    ManifestError,
+    ManifestWarning,
+    ParameterError,
+    UndecodableFileError,
+)
+from .figures import outlet_colors, save_figure
+from .load import cleaning_audit, load_corpus
+from .params import check_parameters
+from .paths import project_path
+from .segment import paragraphs, sentences, tokens
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BinaryFileError",
+    "CorpusError",
+    "DuplicateIdError",
+    "EmptyFileError",
+    "ManifestError",
+    "ManifestWarning",
+    "ParameterError",
+    "UndecodableFileError",
+    "check_parameters",
+    "clean_article",
+    "cleaning_audit",
+    "load_corpus",
+    "outlet_colors",
+    "paragraphs",
+    "project_path",
+    "save_figure",
+    "sentences",
+    "tokens",
+]

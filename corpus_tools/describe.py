@@ -1,0 +1,74 @@
+"""Describe a corpus per outlet: how many articles, sentences and words each one has."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["outlet_counts", "sentence_lengths", "audit_counts"]
+
+
+def _outlet(articles: pd.DataFrame) -> pd.DataFrame:
+    out = articles[["article_id", "outlet"]].copy()
+    out["outlet"] = out["outlet"].fillna("unknown")
+    return out
+
+
+def outlet_counts(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Count articles, sentences and words per outlet.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        From :func:`corpus_tools.load_corpus` (``article_id``, ``outlet``, ``n_words``).
+    sentences : pandas.DataFrame
+        From :func:`corpus_tools.sentences`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outlet, sorted by outlet: ``outlet``, ``articles``, ``sentences``,
+        ``words``, ``words_per_sentence`` (mean), ``median_words_per_sentence``.
+        Articles without an outlet count under ``"unknown"``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"], "n_words": [5, 3]})
+    >>> sents = pd.DataFrame({"article_id": ["a", "a", "b"], "n_words": [2, 3, 3]})
+    >>> outlet_counts(arts, sents).values.tolist()
+    [['X', 2, 3, 8, 2.6666666666666665, 3.0]]
+    """
+    meta = _outlet(articles)
+    per_article = meta.assign(words=articles["n_words"].to_numpy())
+    s = sentences[["article_id", "n_words"]].merge(meta, on="article_id", how="left", validate="many_to_one")
+    table = per_article.groupby("outlet").agg(articles=("article_id", "nunique"), words=("words", "sum"))
+    table["sentences"] = s.groupby("outlet").size().reindex(table.index, fill_value=0)
+    table["words_per_sentence"] = s.groupby("outlet")["n_words"].mean().reindex(table.index)
+    table["median_words_per_sentence"] = s.groupby("outlet")["n_words"].median().reindex(table.index)
+    table = table.reset_index()[["outlet", "articles", "sentences", "words", "words_per_sentence", "median_words_per_sentence"]]
+    return table.astype({"articles": "int64", "sentences": "int64", "words": "int64"}).sort_values("outlet").reset_index(drop=True)
+
+
+def sentence_lengths(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Return each sentence's length in words with its outlet, sorted by outlet and position.
+
+    Columns: ``outlet``, ``article_id``, ``sentence_id``, ``n_words``.
+    """
+    s = sentences[["article_id", "sentence_id", "n_words"]].merge(_outlet(articles), on="article_id", how="left", validate="many_to_one")
+    s = s[["outlet", "article_id", "sentence_id", "n_words"]]
+    return s.sort_values(["outlet", "article_id", "sentence_id"]).reset_index(drop=True)
+
+
+def audit_counts(audit: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Count removed lines per outlet and cleaning rule (title and dateline excluded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``rule``, ``lines``; every outlet-rule pair, zeros included, sorted.
+    """
+    removed = audit[~audit["rule"].isin(["title", "dateline"])].merge(_outlet(articles), on="article_id", how="left")
+    outlets = sorted(_outlet(articles)["outlet"].unique())
+    rules = sorted(removed["rule"].unique())
+    grid = pd.MultiIndex.from_product([outlets, rules], names=["outlet", "rule"])
+    counts = removed.groupby(["outlet", "rule"]).size().reindex(grid, fill_value=0).rename("lines")
+    return counts.reset_index().astype({"lines": "int64"})

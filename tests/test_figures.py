@@ -1,0 +1,52 @@
+"""save_figure writes PNG, SVG and CSV, byte-identical on every run; outlets keep one colour."""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import corpus_tools as ct
+from corpus_tools.figures import PALETTE, file_digest
+
+
+def draw():
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1.0, 2.5], label="x")
+    ax.legend()
+    return fig, pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.5]})
+
+
+def test_writes_three_files_with_the_plotted_numbers(tmp_path):
+    fig, data = draw()
+    paths = ct.save_figure(fig, data, "99-demo", figures_dir=tmp_path)
+    assert {p.name for p in paths.values()} == {"99-demo.png", "99-demo.svg", "99-demo.csv"}
+    assert paths["csv"].read_text() == "x,y\na,1\nb,2.5\n"
+
+
+def test_same_figure_twice_is_byte_identical(tmp_path):
+    digests = []
+    for run in ("one", "two"):
+        fig, data = draw()
+        paths = ct.save_figure(fig, data, "99-demo", figures_dir=tmp_path / run)
+        digests.append({ext: file_digest(p) for ext, p in paths.items()})
+    assert digests[0] == digests[1]
+    svg = (tmp_path / "one" / "99-demo.svg").read_text()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+
+
+@pytest.mark.parametrize("stem", ["", "../escape", ".hidden"])
+def test_bad_stem(tmp_path, stem):
+    fig, data = draw()
+    with pytest.raises(ValueError, match="stem"):
+        ct.save_figure(fig, data, stem, figures_dir=tmp_path)
+    plt.close(fig)
+
+
+def test_outlet_colors_are_stable_and_distinct():
+    outlets = ["Tehran Times", "stern.de", "AFP", "Tehran Times"]
+    colors = ct.outlet_colors(outlets)
+    assert colors == ct.outlet_colors(sorted(outlets, reverse=True))
+    assert len(set(colors.values())) == 3 and set(colors.values()) <= set(PALETTE)
+
+
+def test_missing_outlet_is_grey():
+    assert ct.outlet_colors(["A", None])["unknown"] == ct.figures.GREY

@@ -1,0 +1,87 @@
+"""The project's set-up files agree with each other: pins, README commands, CI."""
+
+import re
+import tomllib
+
+import yaml
+
+from corpus_tools.paths import PROJECT_ROOT
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    specs = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        specs.extend(extra)
+    pins = {}
+    for spec in specs:
+        name, version = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([^;\s]+)", spec).groups()
+        pins[canonical(name)] = version
+    return pins
+
+
+def environment_pins() -> dict[str, str]:
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    pins = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for spec in dep["pip"]:
+                if spec.startswith("-e"):
+                    continue
+                name, version = spec.split("==")
+                pins[canonical(name)] = version
+        elif dep != "pip" and not dep.startswith("python="):
+            name, version = dep.split("=")
+            pins[canonical(name)] = version
+    return pins
+
+
+def test_every_dependency_is_pinned_exactly():
+    assert pyproject_pins()  # the regex above fails on any spec that is not name==version
+
+
+def test_environment_yml_matches_pyproject():
+    assert environment_pins() == pyproject_pins()
+
+
+def test_environment_yml_installs_the_package_and_python_311():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip
+
+
+def test_readme_names_the_two_commands_first():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    commands = re.findall(r"^\s*(make \w+)", readme, re.MULTILINE)
+    assert commands[:2] == ["make figures", "make test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    lines = [l for l in (PROJECT_ROOT / ".ci" / "run").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert lines[-1] == "make test"
+
+
+def test_notebooks_ask_for_the_project_kernel():
+    import json
+
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    kernel = re.search(r"^KERNEL := (\S+)", makefile, re.MULTILINE).group(1)
+    for nb in sorted(PROJECT_ROOT.glob("notebooks/*.ipynb")):
+        meta = json.loads(nb.read_text())["metadata"]
+        assert meta["kernelspec"]["name"] == kernel, nb.name
+        assert not any(c.get("outputs") for c in json.loads(nb.read_text())["cells"]), f"{nb.name} has outputs: clear them"
+
+
+def test_readme_figure_index_lists_exactly_the_committed_figures():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    indexed = set(re.findall(r"^\| `([0-9]{2}-[a-z0-9-]+)` \|", readme, re.MULTILINE))
+    on_disk = {p.stem for p in (PROJECT_ROOT / "figures").glob("*.csv")}
+    assert indexed == on_disk
+    for stem in indexed:
+        notebook = re.search(rf"^\| `{stem}` \|.*\| `(\d\d-[a-z-]+)` \|$", readme, re.MULTILINE).group(1)
+        assert (PROJECT_ROOT / "notebooks" / f"{notebook}.ipynb").is_file() and stem.startswith(notebook[:2])
