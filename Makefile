@@ -11,7 +11,8 @@ KERNEL := corpus-tools
 
 # The notebooks, in the order they run. Add new notebooks here, never by globbing.
 NOTEBOOKS := \
-	notebooks/00-load-and-clean.ipynb
+	notebooks/00-load-and-clean.ipynb \
+	notebooks/01-score-sentiment.ipynb
 
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
@@ -45,6 +46,7 @@ lab: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_sentiment.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -32,7 +32,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .clean import clean_article
 from .errors import (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Mapping
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
@@ -65,5 +66,186 @@ def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str]) -> p
         ax.set_yticks(positions, outlets)
         ax.set_xlabel("words per sentence")
         ax.set_title("Sentence length per outlet (box: quartiles; points: sentences)")
+        fig.tight_layout()
+    return fig
+
+
+def plot_outlet_estimates(
+    table: pd.DataFrame,
+    value: str,
+    colors: Mapping[str, str],
+    *,
+    panel: str = "scorer",
+    title: str,
+    xlabel: str,
+    zero_line: bool = True,
+) -> plt.Figure:
+    """Point estimates with interval bars per outlet, one panel per value of ``panel``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Tidy: ``outlet``, ``panel``, ``value``, ``value_low``, ``value_high``.
+    value : str
+        Column to plot; its interval is in ``<value>_low`` / ``<value>_high``.
+    colors : mapping
+        Outlet to colour.
+    panel : str, default "scorer"
+        Column whose values become side-by-side panels (small multiples).
+    title, xlabel : str
+        Figure title and x-axis label.
+    zero_line : bool, default True
+        Draw a vertical line at 0.
+    """
+    panels = sorted(table[panel].unique())
+    outlets = sorted(table["outlet"].unique())
+    y_of = {o: i for i, o in enumerate(reversed(outlets))}
+    with house_style():
+        fig, axes = plt.subplots(1, len(panels), figsize=(3.3 * len(panels) + 1.6, 0.5 * len(outlets) + 1.6), sharey=True, squeeze=False)
+        for ax, name in zip(axes[0], panels):
+            part = table[table[panel] == name]
+            for _, row in part.iterrows():
+                y, color = y_of[row["outlet"]], colors.get(row["outlet"], GREY)
+                ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
+                ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
+            if zero_line:
+                ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
+            ax.set_title(str(name), loc="left", fontsize=10)
+            ax.set_xlabel(xlabel)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        axes[0][0].set_yticks(list(y_of.values()), list(y_of.keys()))
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
+def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, title: str) -> plt.Figure:
+    """Every sentence's score per outlet (points) over its quartiles (box), one panel per scorer.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        ``outlet``, ``scorer``, ``score`` (from :func:`corpus_tools.sentiment.sentiment_long`).
+    colors : mapping
+        Outlet to colour.
+    title : str
+        Figure title.
+    """
+    scorers = sorted(long["scorer"].unique())
+    outlets = sorted(long["outlet"].unique())
+    positions = np.arange(len(outlets))[::-1]
+    with house_style():
+        fig, axes = plt.subplots(1, len(scorers), figsize=(3.3 * len(scorers) + 1.6, 0.55 * len(outlets) + 1.6), sharey=True, squeeze=False)
+        for ax, scorer in zip(axes[0], scorers):
+            part = long[long["scorer"] == scorer]
+            data = [part.loc[part["outlet"] == o, "score"].to_numpy() for o in outlets]
+            ax.boxplot(data, positions=positions, orientation="horizontal", widths=0.55, showfliers=False,
+                       medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
+            rng = np.random.default_rng(0)
+            for pos, outlet, values in zip(positions, outlets, data):
+                ax.scatter(values, pos + rng.uniform(-0.2, 0.2, len(values)), s=8, alpha=0.55, color=colors.get(outlet, GREY), linewidths=0)
+            ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
+            ax.set_xlim(-1.05, 1.05)
+            ax.set_title(scorer, loc="left", fontsize=10)
+            ax.set_xlabel("sentence score")
+        axes[0][0].set_yticks(positions, outlets)
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
+def plot_agreement(wide: pd.DataFrame, x: str, y: str, colors: Mapping[str, str], *, title: str) -> plt.Figure:
+    """Scatter of two scorers' sentence scores, one colour per outlet.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        ``outlet`` and one column per scorer.
+    x, y : str
+        The two scorer columns.
+    colors : mapping
+        Outlet to colour.
+    title : str
+        Figure title (put the correlation in it).
+    """
+    with house_style():
+        fig, ax = plt.subplots(figsize=(6.2, 5.2))
+        for outlet, part in wide.groupby("outlet", sort=True):
+            ax.scatter(part[x], part[y], s=14, alpha=0.7, color=colors.get(outlet, GREY), label=outlet, linewidths=0)
+        ax.axhline(0, color="#888888", linewidth=0.8, zorder=0)
+        ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_ylim(-1.05, 1.05)
+        ax.grid(True, axis="both")
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.set_title(title)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.tight_layout()
+    return fig
+
+
+def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: str) -> plt.Figure:
+    """Row-normalised confusion matrices, one per scorer, with macro-F1 in the panel titles.
+
+    Parameters
+    ----------
+    confusion : pandas.DataFrame
+        ``scorer``, ``true``, ``predicted``, ``count``, ``share_of_true``.
+    metrics : pandas.DataFrame
+        ``scorer``, ``macro_f1``, ``accuracy`` (one row per scorer).
+    title : str
+        Figure title.
+    """
+    from .validation import LABELS
+
+    scorers = sorted(confusion["scorer"].unique())
+    with house_style():
+        fig, axes = plt.subplots(1, len(scorers), figsize=(3.4 * len(scorers) + 0.6, 3.6), squeeze=False)
+        for ax, scorer in zip(axes[0], scorers):
+            part = confusion[confusion["scorer"] == scorer]
+            share = part.pivot(index="true", columns="predicted", values="share_of_true").reindex(index=LABELS, columns=LABELS)
+            count = part.pivot(index="true", columns="predicted", values="count").reindex(index=LABELS, columns=LABELS)
+            ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+            for i in range(len(LABELS)):
+                for j in range(len(LABELS)):
+                    v = share.iloc[i, j]
+                    ax.text(j, i, f"{v:.0%}\n({count.iloc[i, j]})", ha="center", va="center", fontsize=8,
+                            color="white" if v > 0.55 else "black")
+            ax.set_xticks(range(len(LABELS)), LABELS, fontsize=8)
+            ax.set_yticks(range(len(LABELS)), LABELS, fontsize=8)
+            ax.set_xlabel("predicted")
+            ax.set_ylabel("human label")
+            ax.grid(False)
+            m = metrics[metrics["scorer"] == scorer].iloc[0]
+            ax.set_title(f"{scorer}: macro-F1 {m['macro_f1']:.2f}, acc. {m['accuracy']:.2f}", loc="left", fontsize=9)
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
+def plot_f1(metrics: pd.DataFrame, *, title: str) -> plt.Figure:
+    """Macro-F1 per scorer and method, with the cross-validation spread where there is one.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        ``scorer``, ``method``, ``split``, ``macro_f1``, ``macro_f1_sd``.
+    title : str
+        Figure title.
+    """
+    rows = metrics.assign(label=metrics["scorer"] + " · " + metrics["method"] + " · " + metrics["split"])
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.4))
+        y = np.arange(len(rows))[::-1]
+        palette = {"tuned on train": "#0072B2", "conventional": "#E69F00", "always neutral": GREY}
+        ax.barh(y, rows["macro_f1"], color=[palette.get(m, GREY) for m in rows["method"]],
+                xerr=rows["macro_f1_sd"].fillna(0), error_kw={"elinewidth": 1, "capsize": 2})
+        for yi, v in zip(y, rows["macro_f1"]):
+            ax.text(v + 0.01, yi, f"{v:.3f}", va="center", fontsize=8)
+        ax.set_yticks(y, rows["label"], fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("macro-F1 (3 classes)")
+        ax.set_title(title)
         fig.tight_layout()
     return fig

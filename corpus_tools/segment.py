@@ -26,7 +26,7 @@ import re
 
 import blingfire
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 __all__ = ["paragraphs", "sentences", "tokens", "split_sentences", "iter_tokens", "count_words", "TOKEN_PATTERN"]
 

@@ -1,0 +1,261 @@
+"""Measure scorers against human labels (NewsMTSC), honestly.
+
+The protocol for a sentence-level scorer:
+
+1. Score every sentence of NewsMTSC ``train`` and ``devtest_mt`` (each labelled target
+   inherits its sentence's score: a sentence-level scorer cannot tell targets apart).
+2. Choose the two cut-offs that map a score to negative / neutral / positive by maximising
+   macro-F1 **on train only** (:func:`fit_thresholds`, a grid over score quantiles), and
+   estimate how well that generalises by k-fold cross-validation inside train, folds grouped
+   by sentence (:func:`cross_validate_thresholds`).
+3. Apply the train thresholds to ``devtest_mt`` once and report macro-F1, accuracy and the
+   confusion matrix (:func:`evaluate`). Conventional thresholds and an always-neutral
+   baseline are reported next to them.
+
+The data: Hamborg & Donnay (2021), EACL, MIT licence; see ``corpus_tools/data/newsmtsc/``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .paths import DATA_DIR
+from .sentiment import CONVENTIONAL_THRESHOLDS, classify, get_scorer, score_sentiment
+
+__all__ = [
+    "LABELS",
+    "load_newsmtsc",
+    "fit_thresholds",
+    "cross_validate_thresholds",
+    "evaluate",
+    "confusion",
+    "macro_f1",
+    "validate_sentence_scorer",
+]
+
+#: The three classes, in the order used in every table.
+LABELS = ("negative", "neutral", "positive")
+_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+NEWSMTSC_DIR = DATA_DIR / "newsmtsc"
+
+
+def load_newsmtsc(split: str = "train", *, path: str | Path | None = None) -> pd.DataFrame:
+    """Load a NewsMTSC split as one row per labelled target.
+
+    Parameters
+    ----------
+    split : {"train", "devtest_mt"}
+        Which file to read from the copy shipped in ``corpus_tools/data/newsmtsc/``.
+    path : str or Path, optional
+        Read this JSONL file instead (same format).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``sentence_id`` (0-based line in the file), ``sentence``, ``start``, ``end``
+        (character offsets of the target: ``sentence[start:end] == mention``),
+        ``mention``, ``label`` (one of :data:`LABELS`).
+
+    Raises
+    ------
+    ValueError
+        A line that is not JSON, a polarity outside 2/4/6, or offsets that do not point at
+        the mention; the message names the file and line.
+    """
+    path = Path(path) if path is not None else NEWSMTSC_DIR / f"{split}.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: NewsMTSC split not found (splits: train, devtest_mt)")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}: line {n + 1} is not valid JSON: {exc.msg}") from exc
+            sentence = obj["sentence_normalized"]
+            for t in obj["targets"]:
+                if t["polarity"] not in _POLARITY:
+                    raise ValueError(f"{path}: line {n + 1}: polarity {t['polarity']!r} is not 2, 4 or 6")
+                if sentence[t["from"] : t["to"]] != t["mention"]:
+                    raise ValueError(f"{path}: line {n + 1}: offsets {t['from']}:{t['to']} do not point at {t['mention']!r}")
+                rows.append((n, sentence, t["from"], t["to"], t["mention"], _POLARITY[t["polarity"]]))
+    return pd.DataFrame(rows, columns=["sentence_id", "sentence", "start", "end", "mention", "label"])
+
+
+def _class_counts(scores: np.ndarray, labels: np.ndarray, cuts: np.ndarray):
+    """For each cut c and class k: how many of class k score below c, and at most c."""
+    below, at_most = {}, {}
+    for k in LABELS:
+        s = np.sort(scores[labels == k])
+        below[k] = np.searchsorted(s, cuts, side="left")
+        at_most[k] = np.searchsorted(s, cuts, side="right")
+    return below, at_most
+
+
+def _macro_f1_grid(scores: np.ndarray, labels: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Macro-F1 for every (low, high) pair of cuts; ``nan`` where low > high."""
+    below, at_most = _class_counts(scores, labels, cuts)
+    totals = {k: int(np.sum(labels == k)) for k in LABELS}
+    # predicted negative: score < low (rows); predicted positive: score > high (columns)
+    neg = {k: below[k][:, None] * np.ones(len(cuts))[None, :] for k in LABELS}
+    pos = {k: np.ones(len(cuts))[:, None] * (totals[k] - at_most[k])[None, :] for k in LABELS}
+    neu = {k: totals[k] - neg[k] - pos[k] for k in LABELS}
+    pred = {"negative": neg, "neutral": neu, "positive": pos}
+    f1s = []
+    for k in LABELS:
+        tp = pred[k][k]
+        predicted = sum(pred[k][j] for j in LABELS)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(predicted + totals[k] > 0, 2 * tp / (predicted + totals[k]), 0.0)
+        f1s.append(f1)
+    grid = np.mean(f1s, axis=0)
+    grid[cuts[:, None] > cuts[None, :]] = np.nan
+    return grid
+
+
+def fit_thresholds(scores: Sequence[float], labels: Sequence[str], *, n_cuts: int = 101) -> tuple[float, float, float]:
+    """Choose the (low, high) cut-offs that maximise macro-F1 on the data given.
+
+    Candidates are ``n_cuts`` quantiles of the scores plus 0; a score below ``low`` is
+    negative, above ``high`` positive, otherwise neutral (see
+    :func:`corpus_tools.sentiment.classify`). Ties go to the narrowest neutral band found first.
+
+    Returns
+    -------
+    low, high, macro_f1 : float
+
+    Examples
+    --------
+    >>> scores = [-0.9, -0.5, -0.4, 0.0, 0.0, 0.1, 0.6, 0.8]
+    >>> labels = ["negative"] * 3 + ["neutral"] * 3 + ["positive"] * 2
+    >>> low, high, f1 = fit_thresholds(scores, labels)
+    >>> bool(-0.4 < low <= 0.0 and 0.1 <= high < 0.6), f1
+    (True, 1.0)
+    """
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels)
+    unknown = set(np.unique(y)) - set(LABELS)
+    if unknown:
+        raise ValueError(f"labels must be {LABELS}, found {sorted(unknown)}")
+    cuts = np.unique(np.concatenate([np.quantile(s, np.linspace(0, 1, n_cuts)), [0.0], [np.inf]]))
+    grid = _macro_f1_grid(s, y, cuts)
+    i, j = np.unravel_index(np.nanargmax(grid), grid.shape)
+    return float(cuts[i]), float(cuts[j]), float(grid[i, j])
+
+
+def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Macro-averaged F1 over :data:`LABELS` (a class never predicted nor present scores 0)."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
+
+
+def confusion(y_true: Sequence[str], y_pred: Sequence[str]) -> pd.DataFrame:
+    """Confusion matrix as a tidy table: ``true``, ``predicted``, ``count``, ``share_of_true``."""
+    from sklearn.metrics import confusion_matrix
+
+    m = confusion_matrix(y_true, y_pred, labels=list(LABELS))
+    rows = [
+        {"true": t, "predicted": p, "count": int(m[i, j]), "share_of_true": m[i, j] / max(m[i].sum(), 1)}
+        for i, t in enumerate(LABELS)
+        for j, p in enumerate(LABELS)
+    ]
+    return pd.DataFrame(rows)
+
+
+def evaluate(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:
+    """Macro-F1, accuracy and per-class F1 of predictions.
+
+    Examples
+    --------
+    >>> evaluate(["negative", "neutral", "positive"], ["negative", "neutral", "neutral"])["accuracy"]
+    0.6666666666666666
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    per_class = f1_score(y_true, y_pred, labels=list(LABELS), average=None, zero_division=0)
+    out = {"macro_f1": macro_f1(y_true, y_pred), "accuracy": float(accuracy_score(y_true, y_pred))}
+    out.update({f"f1_{k}": float(v) for k, v in zip(LABELS, per_class)})
+    return out
+
+
+def cross_validate_thresholds(
+    scores: Sequence[float], labels: Sequence[str], groups: Sequence, *, folds: int = 5, seed: int = 0
+) -> pd.DataFrame:
+    """k-fold cross-validation of :func:`fit_thresholds`, folds grouped (by sentence) and stratified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fold: ``fold``, ``low``, ``high`` (fitted on the other folds),
+        ``macro_f1`` and ``accuracy`` on the held-out fold.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    s, y, g = np.asarray(scores, dtype=float), np.asarray(labels), np.asarray(groups)
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    rows = []
+    for fold, (train, test) in enumerate(splitter.split(s, y, g)):
+        low, high, _ = fit_thresholds(s[train], y[train])
+        metrics = evaluate(y[test], classify(s[test], low, high))
+        rows.append({"fold": fold, "low": low, "high": high, "macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]})
+    return pd.DataFrame(rows)
+
+
+def validate_sentence_scorer(
+    scorer: str, *, folds: int = 5, seed: int = 0, train: pd.DataFrame | None = None, test: pd.DataFrame | None = None
+) -> dict:
+    """Run the whole protocol for one sentence-level scorer.
+
+    Parameters
+    ----------
+    scorer : str
+        A name from :data:`corpus_tools.sentiment.SCORERS`.
+    folds, seed : int
+        Cross-validation folds and seed.
+    train, test : pandas.DataFrame, optional
+        Labelled targets (default: NewsMTSC ``train`` and ``devtest_mt``).
+
+    Returns
+    -------
+    dict
+        ``thresholds`` (low, high fitted on all of train), ``cv`` (per-fold table),
+        ``metrics`` (table: one row per method, ``tuned`` / ``conventional`` /
+        ``always neutral``, with split, macro-F1, accuracy, per-class F1) and
+        ``confusion`` (tidy confusion matrix on test with tuned thresholds).
+    """
+    train = load_newsmtsc("train") if train is None else train
+    test = load_newsmtsc("devtest_mt") if test is None else test
+    obj = get_scorer(scorer)
+    tr = score_sentiment(train, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+    te = score_sentiment(test, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+    low, high, _ = fit_thresholds(tr, train["label"].to_numpy())
+    cv = cross_validate_thresholds(tr, train["label"], train["sentence_id"], folds=folds, seed=seed)
+    rows = [
+        {"scorer": obj.name, "method": "tuned on train", "split": "train (cv mean)", "macro_f1": cv["macro_f1"].mean(),
+         "macro_f1_sd": cv["macro_f1"].std(ddof=1), "accuracy": cv["accuracy"].mean(), "low": low, "high": high},
+    ]
+    cuts = {
+        "tuned on train": (low, high),
+        "conventional": CONVENTIONAL_THRESHOLDS.get(obj.name, (0.0, 0.0)),
+        "always neutral": (-np.inf, np.inf),
+    }
+    predictions = {method: classify(te, lo, hi) for method, (lo, hi) in cuts.items()}
+    for method, pred in predictions.items():
+        lo, hi = cuts[method]
+        rows.append({"scorer": obj.name, "method": method, "split": "devtest_mt", **evaluate(test["label"], pred), "low": lo, "high": hi})
+    table = pd.DataFrame(rows)
+    cols = ["scorer", "method", "split", "macro_f1", "macro_f1_sd", "accuracy", "f1_negative", "f1_neutral", "f1_positive", "low", "high"]
+    return {
+        "thresholds": (low, high),
+        "cv": cv.assign(scorer=obj.name),
+        "metrics": table.reindex(columns=cols),
+        "confusion": confusion(test["label"], predictions["tuned on train"]).assign(scorer=obj.name),
+    }
