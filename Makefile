@@ -12,18 +12,20 @@ KERNEL := corpus-tools
 # The notebooks, in the order they run. Add new notebooks here, never by globbing.
 NOTEBOOKS := \
 	notebooks/00-load-and-clean.ipynb \
-	notebooks/01-score-sentiment.ipynb
+	notebooks/01-score-sentiment.ipynb \
+	notebooks/02-score-stance.ipynb
 
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help setup figures test lab benchmark clean
+.PHONY: help setup figures test test-embeddings lab benchmark clean
 
 help:
 	@echo "make figures    set up, rerun every notebook, regenerate figures/"
 	@echo "make test       set up and run the tests"
 	@echo "make lab        JupyterLab on notebooks/ with the '$(KERNEL)' kernel"
 	@echo "make benchmark  print speed and memory figures (benchmarks/)"
+	@echo "make test-embeddings  install the optional embeddings extra and run its tests"
 
 setup: $(STAMP)
 
@@ -39,6 +41,12 @@ figures: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The optional embeddings backend: torch's CPU build first, then the extra, then its tests.
+test-embeddings: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings]"
+	$(BIN)/python -m pytest -m embeddings
 
 lab: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[lab]"

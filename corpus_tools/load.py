@@ -253,6 +253,26 @@ def _corpus_files(root: Path) -> list[Path]:
     return files
 
 
+def iter_jsonl(text: str, source: str):
+    """Yield ``(line_number, object)`` for each non-blank line of JSON Lines text.
+
+    Raises
+    ------
+    CorpusError
+        A line that is not valid JSON or not a JSON object, naming ``source`` and the line.
+    """
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{source}: line {n} is not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        if not isinstance(obj, dict):
+            raise CorpusError(f"{source}: line {n} is a JSON {type(obj).__name__}, expected an object")
+        yield n, obj
+
+
 def _records(path: Path, rel: str, *, encoding: str, errors: str) -> list[dict]:
     """Read one file into raw records (``article_id``, ``path``, ``record``, ``raw_text``, ...)."""
     data = path.read_bytes()
@@ -262,17 +282,7 @@ def _records(path: Path, rel: str, *, encoding: str, errors: str) -> list[dict]:
         return [{"article_id": path.stem, "path": rel, "record": pd.NA, "raw_text": text, "sha256": hashlib.sha256(data).hexdigest()}]
     text = decode_bytes(data, rel, encoding=encoding, errors=errors)
     if suffix == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{rel}: line {n} is not valid JSON: {exc.msg} (column {exc.colno})") from exc
-            if not isinstance(obj, dict):
-                raise CorpusError(f"{rel}: line {n} is a JSON {type(obj).__name__}, expected an object with a 'text' field")
-            rows.append((n, obj))
+        rows = list(iter_jsonl(text, rel))
     else:
         from io import StringIO
 

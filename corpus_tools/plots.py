@@ -79,6 +79,8 @@ def plot_outlet_estimates(
     title: str,
     xlabel: str,
     zero_line: bool = True,
+    xlim: tuple[float, float] | None = None,
+    max_cols: int = 4,
 ) -> plt.Figure:
     """Point estimates with interval bars per outlet, one panel per value of ``panel``.
 
@@ -91,18 +93,26 @@ def plot_outlet_estimates(
     colors : mapping
         Outlet to colour.
     panel : str, default "scorer"
-        Column whose values become side-by-side panels (small multiples).
+        Column whose values become small multiples, at most ``max_cols`` to a row.
     title, xlabel : str
         Figure title and x-axis label.
     zero_line : bool, default True
         Draw a vertical line at 0.
+    xlim : (float, float), optional
+        One x range for every panel, so panels compare at a glance.
+    max_cols : int, default 4
+        Panels per row.
     """
     panels = sorted(table[panel].unique())
     outlets = sorted(table["outlet"].unique())
     y_of = {o: i for i, o in enumerate(reversed(outlets))}
+    ncols = min(len(panels), max_cols)
+    nrows = -(-len(panels) // ncols)
     with house_style():
-        fig, axes = plt.subplots(1, len(panels), figsize=(3.3 * len(panels) + 1.6, 0.5 * len(outlets) + 1.6), sharey=True, squeeze=False)
-        for ax, name in zip(axes[0], panels):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1.8, (0.42 * len(outlets) + 1.1) * nrows + 0.5),
+                                 sharey=True, squeeze=False)
+        flat = axes.ravel()
+        for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             for _, row in part.iterrows():
                 y, color = y_of[row["outlet"]], colors.get(row["outlet"], GREY)
@@ -110,10 +120,15 @@ def plot_outlet_estimates(
                 ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
             if zero_line:
                 ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
+            if xlim is not None:
+                ax.set_xlim(*xlim)
             ax.set_title(str(name), loc="left", fontsize=10)
             ax.set_xlabel(xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        axes[0][0].set_yticks(list(y_of.values()), list(y_of.keys()))
+        for ax in flat[len(panels):]:
+            ax.set_visible(False)
+        for row_axes in axes:
+            row_axes[0].set_yticks(list(y_of.values()), list(y_of.keys()))
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
@@ -247,5 +262,35 @@ def plot_f1(metrics: pd.DataFrame, *, title: str) -> plt.Figure:
         ax.set_xlim(0, 1)
         ax.set_xlabel("macro-F1 (3 classes)")
         ax.set_title(title)
+        fig.tight_layout()
+    return fig
+
+
+def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str) -> plt.Figure:
+    """Mentions per 1,000 words of each actor group, one dot per outlet.
+
+    Parameters
+    ----------
+    prom : pandas.DataFrame
+        From :func:`corpus_tools.actors.prominence` (``outlet``, ``group``, ``per_1000_words``).
+    colors : mapping
+        Outlet to colour.
+    title : str
+        Figure title.
+    """
+    order = prom.groupby("group")["per_1000_words"].mean().sort_values().index.tolist()
+    outlets = sorted(prom["outlet"].unique())
+    offsets = np.linspace(-0.28, 0.28, len(outlets)) if len(outlets) > 1 else np.zeros(1)
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(order) + 1.6))
+        for off, outlet in zip(offsets, outlets):
+            part = prom[prom["outlet"] == outlet].set_index("group").reindex(order)
+            y = np.arange(len(order)) + off
+            ax.hlines(y, 0, part["per_1000_words"], color=colors.get(outlet, GREY), linewidth=1.2, alpha=0.6)
+            ax.plot(part["per_1000_words"], y, "o", color=colors.get(outlet, GREY), markersize=5, label=outlet)
+        ax.set_yticks(range(len(order)), order)
+        ax.set_xlabel("mentions per 1,000 words")
+        ax.set_title(title)
+        ax.legend(fontsize=8, loc="lower right")
         fig.tight_layout()
     return fig

@@ -40,6 +40,7 @@ def bootstrap_means(
     values: np.ndarray,
     *,
     clusters: Sequence | None = None,
+    weights: Sequence[float] | None = None,
     n_boot: int = 2000,
     ci: float = 0.95,
     rng: np.random.Generator | None = None,
@@ -53,6 +54,9 @@ def bootstrap_means(
     clusters : sequence of length n, optional
         Cluster label of each row (e.g. ``article_id``). When given, whole clusters are
         resampled and the mean is taken over all rows of the drawn clusters.
+    weights : sequence of length n, optional
+        Row weights: the statistic is the weighted mean ``sum(w * x) / sum(w)`` (a ratio
+        estimator, e.g. the share of quoted words: x is 0/1, w the words of each quote).
     n_boot : int, default 2000
         Number of bootstrap resamples; 0 gives intervals of NaN.
     ci : float, default 0.95
@@ -69,6 +73,8 @@ def bootstrap_means(
     >>> mean, low, high = bootstrap_means(np.array([0.0, 1.0, 1.0, 0.0]), n_boot=500)
     >>> float(mean[0]), bool(low[0] < 0.5 < high[0])
     (0.5, True)
+    >>> float(bootstrap_means(np.array([1.0, 0.0]), weights=[3, 1], n_boot=10)[0][0])
+    0.75
     """
     x = np.asarray(values, dtype=float)
     if x.ndim == 1:
@@ -81,13 +87,16 @@ def bootstrap_means(
     if not 0 < ci < 1:
         raise ValueError(f"ci must be between 0 and 1, got {ci}")
     rng = rng if rng is not None else np.random.default_rng(0)
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
+    if len(w) != len(x) or (w < 0).any() or w.sum() <= 0:
+        raise ValueError("weights must be non-negative, one per row, and not all zero")
     if clusters is None:
-        sums, counts = x, np.ones(len(x))
+        sums, counts = x * w[:, None], w
     else:
         codes, _ = pd.factorize(pd.Series(list(clusters)), sort=True)
         sums = np.zeros((codes.max() + 1, x.shape[1]))
-        np.add.at(sums, codes, x)
-        counts = np.bincount(codes).astype(float)
+        np.add.at(sums, codes, x * w[:, None])
+        counts = np.bincount(codes, weights=w).astype(float)
     mean = sums.sum(axis=0) / counts.sum()
     if n_boot <= 0:
         nan = np.full(x.shape[1], np.nan)

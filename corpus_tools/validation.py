@@ -17,13 +17,13 @@ The data: Hamborg & Donnay (2021), EACL, MIT licence; see ``corpus_tools/data/ne
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from .load import iter_jsonl
 from .paths import DATA_DIR
 from .sentiment import CONVENTIONAL_THRESHOLDS, classify, get_scorer, score_sentiment
 
@@ -71,21 +71,14 @@ def load_newsmtsc(split: str = "train", *, path: str | Path | None = None) -> pd
     if not path.is_file():
         raise FileNotFoundError(f"{path}: NewsMTSC split not found (splits: train, devtest_mt)")
     rows = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}: line {n + 1} is not valid JSON: {exc.msg}") from exc
-            sentence = obj["sentence_normalized"]
-            for t in obj["targets"]:
-                if t["polarity"] not in _POLARITY:
-                    raise ValueError(f"{path}: line {n + 1}: polarity {t['polarity']!r} is not 2, 4 or 6")
-                if sentence[t["from"] : t["to"]] != t["mention"]:
-                    raise ValueError(f"{path}: line {n + 1}: offsets {t['from']}:{t['to']} do not point at {t['mention']!r}")
-                rows.append((n, sentence, t["from"], t["to"], t["mention"], _POLARITY[t["polarity"]]))
+    for n, obj in iter_jsonl(path.read_text(encoding="utf-8"), str(path)):
+        sentence = obj["sentence_normalized"]
+        for t in obj["targets"]:
+            if t["polarity"] not in _POLARITY:
+                raise ValueError(f"{path}: line {n}: polarity {t['polarity']!r} is not 2, 4 or 6")
+            if sentence[t["from"] : t["to"]] != t["mention"]:
+                raise ValueError(f"{path}: line {n}: offsets {t['from']}:{t['to']} do not point at {t['mention']!r}")
+            rows.append((n - 1, sentence, t["from"], t["to"], t["mention"], _POLARITY[t["polarity"]]))
     return pd.DataFrame(rows, columns=["sentence_id", "sentence", "start", "end", "mention", "label"])
 
 

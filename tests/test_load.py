@@ -217,7 +217,7 @@ def test_folder_without_articles(tmp_path):
     "name, content, message",
     [
         ("s.jsonl", '{"text": "Title\\n\\nBody."}\n{not json}\n', r"s\.jsonl: line 2 is not valid JSON"),
-        ("s.jsonl", '["a list"]\n', r"s\.jsonl: line 1 is a JSON list"),
+        ("s.jsonl", '["a list"]\n', r"s\.jsonl: line 1 is a JSON list, expected an object"),
         ("s.jsonl", '{"body": "x"}\n', r"s\.jsonl: record 1 has no 'text' field"),
         ("s.csv", "id,body\n1,x\n", r"s\.csv: record 2 has no 'text' field"),
         ("s.csv", "id,text\n1,\n", r"s\.csv: record 2: the text is empty"),

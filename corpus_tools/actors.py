@@ -1,0 +1,185 @@
+"""Find mentions of the story's actors, with exact offsets, and measure their prominence.
+
+The actor dictionary is a CSV a user can edit or replace for another story
+(``corpus_tools/data/actors.csv`` by default), one row per alias:
+
+========= ==================================================================
+group     the actor group figures are drawn for ("Russia", "NATO", "Ukraine")
+camp      side for voice share: ``russia``, ``west``, ``ukraine`` or ``other``
+actor     the individual actor ("Vladimir Putin", "the Kremlin", "Russia")
+kind      ``person``, ``org``, ``country`` or ``bloc`` (people can be "he"/"she")
+alias     a surface form as written ("Putin", "Kiev", "the Alliance")
+========= ==================================================================
+
+Counting rules: aliases match case-sensitively ("US" but not "us"), as whole words, longest
+alias first ("Russian Federation" before "Russian"), and never overlap. Capitals stand for
+their governments (metonymy: "Moscow" is Russia, "Washington" the United States), so a
+capital used as a place ("talks in Paris") also counts; adjectives count ("Russian
+troops" mentions Russia). These are known limits of a dictionary method.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import DATA_DIR
+
+__all__ = ["DEFAULT_ACTORS", "CAMPS", "load_actors", "find_mentions", "prominence", "actor_pattern"]
+
+#: The actor dictionary shipped with the package.
+DEFAULT_ACTORS = DATA_DIR / "actors.csv"
+#: Allowed values of ``camp``.
+CAMPS = ("russia", "west", "ukraine", "other")
+_COLUMNS = ("group", "camp", "actor", "kind", "alias")
+
+
+def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and check an actor dictionary.
+
+    Parameters
+    ----------
+    path : str, Path or DataFrame, optional
+        The CSV (or a table with the same columns); the packaged dictionary by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``camp``, ``actor``, ``kind``, ``alias``, in file order.
+
+    Raises
+    ------
+    ValueError
+        An empty dictionary, a missing column, an empty cell, an unknown camp, or an alias
+        listed for two different actors; the message names the file and the row.
+
+    Examples
+    --------
+    >>> actors = load_actors()
+    >>> actors.loc[actors["alias"] == "Kiev", ["group", "actor"]].values.tolist()
+    [['Ukraine', 'Ukraine']]
+    """
+    name = "actor table" if isinstance(path, pd.DataFrame) else str(path or DEFAULT_ACTORS)
+    if isinstance(path, pd.DataFrame):
+        table = path.copy()
+    else:
+        p = Path(path) if path is not None else DEFAULT_ACTORS
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: actor dictionary not found")
+        try:
+            table = pd.read_csv(p, dtype=str, keep_default_na=False)
+        except pd.errors.EmptyDataError as exc:
+            raise ValueError(f"{p}: the actor dictionary is empty") from exc
+    missing = [c for c in _COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; an actor dictionary needs {list(_COLUMNS)}")
+    table = table[list(_COLUMNS)].astype(str).apply(lambda col: col.str.strip())
+    if table.empty:
+        raise ValueError(f"{name}: the actor dictionary has no rows")
+    blank = table.eq("").any(axis=1)
+    if blank.any():
+        raise ValueError(f"{name}: row {int(blank.idxmax()) + 2} has an empty cell")
+    bad_camp = ~table["camp"].isin(CAMPS)
+    if bad_camp.any():
+        row = int(bad_camp.idxmax())
+        raise ValueError(f"{name}: row {row + 2}: camp {table['camp'][row]!r} is not one of {list(CAMPS)}")
+    clash = table.groupby("alias")["actor"].nunique()
+    if (clash > 1).any():
+        raise ValueError(f"{name}: alias(es) {sorted(clash[clash > 1].index)} name more than one actor")
+    return table.drop_duplicates().reset_index(drop=True)
+
+
+@lru_cache(maxsize=16)
+def _compile(aliases: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted(aliases, key=lambda a: (-len(a), a))
+    body = "|".join(re.escape(a) for a in ordered)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+def actor_pattern(actors: pd.DataFrame) -> re.Pattern:
+    """The compiled regular expression that finds every alias of ``actors``."""
+    return _compile(tuple(sorted(set(actors["alias"]))))
+
+
+def find_mentions(sentences: pd.DataFrame, actors: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Find every mention of an actor in a sentences table.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        From :func:`corpus_tools.sentences` (``article_id``, ``sentence_id``, ``start``,
+        ``sentence``).
+    actors : path or DataFrame, optional
+        Actor dictionary (see :func:`load_actors`); the packaged one by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mention, sorted by article and position:
+
+        ================= ===================================================
+        article_id        the article
+        sentence_id       the sentence
+        start, end        offsets into the article's cleaned text
+        start_in_sentence offsets into the sentence
+        end_in_sentence
+        mention           the text matched
+        actor, group,     from the dictionary
+        camp, kind
+        ================= ===================================================
+
+        An empty table (same columns) when nothing matches.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [10],
+    ...                   "sentence": ["Kiev and the U.S. rejected Moscow's terms."]})
+    >>> find_mentions(s)[["mention", "group", "start", "start_in_sentence"]].values.tolist()
+    [['Kiev', 'Ukraine', 10, 0], ['U.S.', 'United States', 23, 13], ['Moscow', 'Russia', 37, 27]]
+    """
+    table = load_actors(actors)
+    by_alias = table.drop_duplicates("alias").set_index("alias")
+    pattern = actor_pattern(table)
+    rows = []
+    for aid, sid, offset, sentence in zip(sentences["article_id"], sentences["sentence_id"], sentences["start"], sentences["sentence"]):
+        for m in pattern.finditer(sentence):
+            info = by_alias.loc[m.group()]
+            rows.append((aid, sid, offset + m.start(), offset + m.end(), m.start(), m.end(), m.group(),
+                         info["actor"], info["group"], info["camp"], info["kind"]))
+    cols = ["article_id", "sentence_id", "start", "end", "start_in_sentence", "end_in_sentence", "mention", "actor", "group", "camp", "kind"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({c: "int64" for c in ("sentence_id", "start", "end", "start_in_sentence", "end_in_sentence")})
+
+
+def prominence(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Mentions per 1,000 words of each actor group in each outlet.
+
+    Every outlet-group pair is listed, zeros included, so absent actors are visible.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``group``, ``mentions``, ``words`` (the outlet's words), ``articles``
+        (articles of the outlet that mention the group), ``per_1000_words``, sorted.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "n_words": [500]})
+    >>> m = pd.DataFrame({"article_id": ["a", "a"], "group": ["NATO", "NATO"]})
+    >>> prominence(m, arts)[["outlet", "group", "mentions", "per_1000_words"]].values.tolist()
+    [['X', 'NATO', 2, 4.0]]
+    """
+    meta = articles[["article_id", "outlet", "n_words"]].assign(outlet=lambda d: d["outlet"].fillna("unknown"))
+    words = meta.groupby("outlet")["n_words"].sum()
+    m = mentions[["article_id", "group"]].merge(meta[["article_id", "outlet"]], on="article_id", how="left")
+    groups = sorted(m["group"].unique())
+    grid = pd.MultiIndex.from_product([sorted(words.index), groups], names=["outlet", "group"])
+    counts = m.groupby(["outlet", "group"]).size().reindex(grid, fill_value=0).rename("mentions")
+    arts = m.groupby(["outlet", "group"])["article_id"].nunique().reindex(grid, fill_value=0).rename("articles")
+    out = pd.concat([counts, arts], axis=1).reset_index()
+    out["words"] = out["outlet"].map(words).astype("int64")
+    out["per_1000_words"] = 1000 * out["mentions"] / out["words"]
+    return out[["outlet", "group", "mentions", "words", "articles", "per_1000_words"]].astype({"mentions": "int64", "articles": "int64"})

@@ -1,0 +1,336 @@
+"""Find direct quotations, attribute each to a speaker, and measure who gets to speak.
+
+Counting rules
+--------------
+* **A quotation** is text between an opening and a closing quotation mark within one
+  paragraph. Straight (``"``) and curly (“ ”, „ “, « ») marks both work. A straight mark
+  opens when it follows a space, a line start or a bracket and closes when it is followed by a
+  space, punctuation or the line end. A quotation may span several sentences. When a mark
+  is left open (unbalanced, common in scraped text), the quotation ends where the next one
+  opens, or at the paragraph's end, and is flagged ``balanced=False``; nothing crashes.
+* Quotations of fewer than :data:`MIN_QUOTE_WORDS` words are ``kind="term"`` (scare quotes,
+  quoted phrases such as "indivisibility"); longer ones are ``kind="quote"``.
+* **The speaker** is found by patterns around the quotation, in this order: a speech verb
+  right after it (``"...," Putin said`` / ``"...," said Putin`` / ``"...," the Kremlin wrote
+  in a statement``), a speaker and speech verb right before it (``Macron said: "..."``,
+  ``He said, "..."``), or ``according to X`` earlier in the same sentence. A pronoun
+  (he/she) is resolved to the most recent person of the actor dictionary mentioned before the
+  quotation; ``the official``-style phrases without an actor name stay unresolved.
+* **The speaker's camp** comes from the first actor alias in the speaker phrase
+  (see :mod:`corpus_tools.actors`); a phrase naming analysts, experts or observers is
+  ``analysts/other`` whatever country it names.
+* **Voice share** is each camp's share of the quoted words (``kind="quote"`` only) per outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .actors import actor_pattern, load_actors
+from .paths import DATA_DIR
+from .segment import count_words
+from .uncertainty import bootstrap_means, group_seed
+
+__all__ = ["extract_quotes", "voice_share", "attribution_accuracy", "LABELLED_SEED_QUOTES", "VOICE_GROUPS", "MIN_QUOTE_WORDS", "SPEECH_VERBS"]
+
+#: Quotations shorter than this many words are quoted terms, not speech.
+MIN_QUOTE_WORDS = 4
+#: Voice groups for each camp of the actor dictionary.
+VOICE_GROUPS = {
+    "russia": "Russian officials",
+    "west": "Western officials",
+    "ukraine": "Ukrainian officials",
+    "other": "analysts/other",
+    "analyst": "analysts/other",
+    None: "unattributed",
+}
+#: Verbs that introduce speech.
+SPEECH_VERBS = (
+    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "stated", "states", "warned", "warns",
+    "insisted", "insists", "stressed", "stresses", "explained", "declared", "noted", "notes", "announced", "argued",
+    "asked", "replied", "continued", "emphasized", "emphasised", "claimed", "admitted", "urged", "quoted",
+)
+_VERB = "(?:" + "|".join(SPEECH_VERBS) + ")"
+_SPEAKER = r"(?P<speaker>(?:[A-Z\u00c0-\u00de][\w.'\u00c0-\u024f-]*|the|a|an|his|her|its|their|of|for|in|at|on|to|from|and|[a-z]+(?:'s)?)(?:[ ,]+(?!(?:said|says|told|wrote|stated|added|warned)\b)[\w.'\u00c0-\u024f-]+){0,9}?)"
+_AFTER = [
+    re.compile(rf"^[,.!?]?\s*{_VERB}\s+{_SPEAKER}\s*(?:[,.;:]|$| in | on | at | after | during | according)", re.UNICODE),
+    re.compile(rf"^[,.!?]?\s*{_SPEAKER}\s+(?:has |had |also |then )?{_VERB}\b", re.UNICODE),
+    re.compile(rf"^[,.!?]?\s*(?:according to)\s+{_SPEAKER}\s*(?:[,.;]|$)", re.UNICODE),
+]
+_BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:has |had |also |then |again )?{_VERB}(?:\s+\w+)?(?:\s+that)?\s*[:,]?\s*$", re.UNICODE)
+_ACCORDING = re.compile(r"according to (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
+_ANALYST = re.compile(r"\b(analysts?|experts?|observers?|commentators?|think tank|researchers?|scholars?)\b", re.IGNORECASE)
+_OPENERS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
+_CLOSERS = {"\u201d", "\u00bb"}
+
+
+def _quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:
+    """Return (start, end, balanced) of the quoted text (inside the marks) in a paragraph."""
+    spans: list[tuple[int, int, bool]] = []
+    open_at = None
+
+    def close_unbalanced(upto: int) -> None:
+        # end an unclosed quotation at its last sentence end before ``upto`` (or at ``upto``)
+        chunk = paragraph[open_at + 1 : upto]
+        ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", chunk)]
+        stop = open_at + 1 + (ends[-1] if ends else len(chunk.rstrip()))
+        spans.append((open_at + 1, stop, False))
+
+    for m in re.finditer(r"[\"\u201c\u201d\u201e\u00ab\u00bb]", paragraph):
+        ch, i = m.group(), m.start()
+        before = paragraph[i - 1] if i > 0 else " "
+        after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+        if ch in "\u201e\u00ab" or (ch == "\u201c" and open_at is None):
+            can_open, can_close = True, False
+        elif ch in "\u201d\u00bb" or ch == "\u201c":
+            can_open, can_close = False, True
+        else:
+            can_open = (before.isspace() or before in "([-/") and not after.isspace()
+            can_close = after.isspace() or after in ".,;:!?)]-" or not before.isspace()
+        if open_at is None:
+            if can_open:
+                open_at = i
+        elif can_close:
+            spans.append((open_at + 1, i, True))
+            open_at = None
+        elif can_open:
+            close_unbalanced(i)
+            open_at = i
+    if open_at is not None:
+        close_unbalanced(len(paragraph))
+    return [(a, b, ok) for a, b, ok in spans if paragraph[a:b].strip()]
+
+
+def _actor_in(phrase: str, pattern: re.Pattern, by_alias: pd.DataFrame):
+    m = pattern.search(phrase)
+    return None if m is None else by_alias.loc[m.group()]
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos), text.rfind("\n", 0, pos))
+    return 0 if cut < 0 else cut + 2 if text[cut] != "\n" else cut + 1
+
+
+_TRAILING = re.compile(r"(?:\s+(?:has|had|have|did|does|do|even|also|then|again|once|afterwards|later|today|yesterday|on|in|at))+$")
+_LEADING_CLAUSE = re.compile(r"^(?:in|at|on|during|after|before|speaking|meanwhile|according|while|asked)\b", re.IGNORECASE)
+
+
+def _clean_speaker(phrase: str) -> str:
+    """Trim a captured speaker phrase to the noun phrase that names the speaker."""
+    phrase = re.split(r"(?<![A-Z])\.\s", phrase.strip())[0]
+    phrase = phrase.strip(" ,:;.\"'\u201c\u201d")
+    parts = [p.strip() for p in phrase.split(", ") if p.strip()]
+    if len(parts) > 1:
+        phrase = parts[-1] if _LEADING_CLAUSE.match(parts[0]) or not parts[-1].lower().startswith(("the ", "a ", "an ")) else parts[0]
+    phrase = re.sub(r"^(?:and|but|so|then)\s+", "", phrase, flags=re.IGNORECASE)
+    return _TRAILING.sub("", phrase).strip()
+
+
+def _attribute(text: str, q_start: int, q_end: int, balanced: bool = True) -> tuple[str, str]:
+    """Return (speaker phrase, rule) for a quotation at text[q_start:q_end] (inside the marks)."""
+    after = text[q_end + int(balanced) : q_end + 160].split("\n", 1)[0]
+    for rule, pattern in zip(("verb_after", "speaker_after", "according_after"), _AFTER):
+        m = pattern.search(after)
+        if m:
+            speaker = _clean_speaker(m.group("speaker"))
+            if speaker and not speaker[0] in "\"\u201c":
+                return speaker, rule
+    line_start = text.rfind("\n", 0, q_start) + 1
+    before = text[max(line_start, q_start - 1 - 160) : q_start - 1]
+    m = _BEFORE.search(before)
+    if m:
+        speaker = m.group("speaker")
+        # keep the noun phrase closest to the verb: after the last clause break
+        speaker = re.split(r"[.;:!?]\s+|,\s+(?=[a-z])|\b(?:while|but|and|that|when|as)\s+", speaker)[-1]
+        speaker = _clean_speaker(speaker)
+        if speaker:
+            return speaker, "speaker_before"
+    sent_start = max(line_start, _sentence_start(text, q_start))
+    m = _ACCORDING.search(text[sent_start:q_start])
+    if m:
+        return _clean_speaker(m.group("speaker")), "according_before"
+    return "", "none"
+
+
+_DESCRIPTION = re.compile(r"^(?:the|this|that)\s+(?:\w+\s+){0,2}?(?P<noun>official|president|minister|spokesman|spokeswoman|spokesperson|diplomat|chief|leader|head of state|secretary)$", re.IGNORECASE)
+
+
+def _resolve_description(text: str, pos: int, noun: str, pattern: re.Pattern, by_alias: pd.DataFrame):
+    """Resolve 'the official' to the actor named next to an earlier 'official' ('a senior Biden administration official')."""
+    hits = list(re.finditer(rf"((?:\S+\s+){{0,5}}){re.escape(noun)}\b((?:\s+\S+){{0,3}})", text[:pos], re.IGNORECASE))
+    for m in reversed(hits):
+        before = list(pattern.finditer(m.group(1)))  # the alias nearest the noun wins
+        if before:
+            return by_alias.loc[before[-1].group()]
+        info = _actor_in(m.group(2), pattern, by_alias)
+        if info is not None:
+            return info
+    return None
+
+
+def _paragraph_speaker(text: str, para_start: int, q_start: int, pattern: re.Pattern) -> str:
+    """The last actor alias that precedes a speech verb earlier in the paragraph ('Lavrov stated that ...')."""
+    chunk = text[para_start:q_start]
+    best = ""
+    for m in pattern.finditer(chunk):
+        if re.match(rf"[^.\"]{{0,60}}?\b{_VERB}\b", chunk[m.end() :]):
+            best = m.group()
+    return best
+
+
+def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame | None = None, text_col: str = "text") -> pd.DataFrame:
+    """Find the direct quotations of each article and attribute them to speakers.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``text_col``).
+    actors : path or DataFrame, optional
+        Actor dictionary used to resolve speakers (the packaged one by default).
+    text_col : str, default "text"
+        Column with the cleaned text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quotation, sorted by article and position:
+
+        ============= ======================================================
+        article_id    the article
+        quote_id      0-based position of the quotation in the article
+        start, end    offsets of the quoted text (inside the marks)
+        quote         the quoted text
+        n_words       its words
+        kind          ``quote`` or ``term`` (fewer than MIN_QUOTE_WORDS words)
+        balanced      False when a mark was left open
+        speaker       the speaker phrase as written ("" when none found)
+        rule          which pattern found it (``none`` when none did)
+        actor, group  the speaker's actor and group (NA when unresolved)
+        camp          ``russia`` / ``west`` / ``ukraine`` / ``other`` /
+                      ``analyst`` (NA when unresolved)
+        voice_group   the camp as a voice group (see :data:`VOICE_GROUPS`)
+        ============= ======================================================
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ['"We will not accept these terms," Peskov said.']})
+    >>> extract_quotes(arts)[["quote", "speaker", "group", "voice_group"]].values.tolist()
+    [['We will not accept these terms,', 'Peskov', 'Russia', 'Russian officials']]
+    """
+    table = load_actors(actors)
+    by_alias = table.drop_duplicates("alias").set_index("alias")
+    pattern = actor_pattern(table)
+    people = table[table["kind"] == "person"]["alias"].tolist()
+    person_pattern = actor_pattern(table[table["alias"].isin(people)]) if people else None
+    rows = []
+    for aid, text in zip(articles["article_id"], articles[text_col]):
+        qid = 0
+        for para in re.finditer(r"[^\n]+", text):
+            previous = ("", None)  # speaker and actor info of the last quotation in this paragraph
+            for a, b, balanced in _quote_spans(para.group()):
+                start, end = para.start() + a, para.start() + b
+                quote = text[start:end]
+                speaker, rule = _attribute(text, start, end, balanced)
+                if not speaker and previous[0]:
+                    speaker, rule = previous[0], "continuation"
+                if not speaker:
+                    speaker = _paragraph_speaker(text, para.start(), start - 1, pattern)
+                    rule = "paragraph_speaker" if speaker else "none"
+                info = None
+                description = _DESCRIPTION.match(speaker) if speaker else None
+                if rule == "continuation":
+                    info = previous[1]
+                elif speaker and _PRONOUN.match(speaker) and person_pattern is not None:
+                    before = list(person_pattern.finditer(text, 0, max(start - 1, 0)))
+                    if before:
+                        info = by_alias.loc[before[-1].group()]
+                elif speaker:
+                    info = _actor_in(speaker, pattern, by_alias)
+                    if info is None and description:
+                        info = _resolve_description(text, start, description.group("noun"), pattern, by_alias)
+                camp = None if info is None else info["camp"]
+                if speaker and _ANALYST.search(speaker):
+                    camp = "analyst"
+                if speaker:
+                    previous = (speaker, info if camp != "analyst" else None)
+                n = count_words(quote)
+                rows.append({
+                    "article_id": aid, "quote_id": qid, "start": start, "end": end, "quote": quote, "n_words": n,
+                    "kind": "quote" if n >= MIN_QUOTE_WORDS else "term", "balanced": balanced, "speaker": speaker, "rule": rule,
+                    "actor": None if info is None else info["actor"], "group": None if info is None else info["group"],
+                    "camp": camp, "voice_group": VOICE_GROUPS[camp],
+                })
+                qid += 1
+    cols = ["article_id", "quote_id", "start", "end", "quote", "n_words", "kind", "balanced", "speaker", "rule",
+            "actor", "group", "camp", "voice_group"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({"quote_id": "int64", "start": "int64", "end": "int64", "n_words": "int64", "balanced": "bool"})
+
+
+def voice_share(quotes: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Share of quoted words per voice group in each outlet, with bootstrap intervals over quotations.
+
+    Only ``kind="quote"`` rows count. The interval resamples the outlet's quotations: it says
+    how much the share depends on single long quotes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outlet``, ``voice_group``, ``quotes`` (count), ``words`` (quoted words),
+        ``share``, ``share_low``, ``share_high``; every outlet-group pair, sorted.
+    """
+    q = quotes[quotes["kind"] == "quote"].merge(articles[["article_id", "outlet"]], on="article_id", how="left")
+    q = q.assign(outlet=q["outlet"].fillna("unknown"))
+    groups = sorted(set(VOICE_GROUPS.values()))
+    rows = []
+    for outlet, part in q.groupby("outlet", sort=True):
+        indicators = np.column_stack([(part["voice_group"] == g).to_numpy(dtype=float) for g in groups])
+        share, low, high = bootstrap_means(
+            indicators, weights=part["n_words"].to_numpy(dtype=float), n_boot=n_boot, ci=ci, rng=group_seed(seed, outlet)
+        )
+        for k, g in enumerate(groups):
+            mask = part["voice_group"] == g
+            rows.append({
+                "outlet": outlet, "voice_group": g, "quotes": int(mask.sum()), "words": int(part.loc[mask, "n_words"].sum()),
+                "share": share[k], "share_low": low[k], "share_high": high[k],
+            })
+    return pd.DataFrame(rows, columns=["outlet", "voice_group", "quotes", "words", "share", "share_low", "share_high"])
+
+
+#: Hand-labelled speakers of the quotations in the seed corpus (read from the articles).
+LABELLED_SEED_QUOTES = DATA_DIR / "seed_quotes_labelled.csv"
+
+
+def attribution_accuracy(quotes: pd.DataFrame, labelled: str | Path | pd.DataFrame = LABELLED_SEED_QUOTES) -> tuple[float, pd.DataFrame]:
+    """Compare attributed voice groups with hand labels.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        From :func:`extract_quotes`.
+    labelled : path or DataFrame
+        ``article_id``, ``quote_start`` (the first words of the quotation), ``speaker``,
+        ``voice_group``; by default the labelled seed quotations.
+
+    Returns
+    -------
+    accuracy : float
+        Share of labelled quotations whose voice group was found correctly (a labelled
+        quotation that was not extracted at all counts as wrong).
+    table : pandas.DataFrame
+        The labels with ``found_speaker``, ``found_voice_group`` and ``correct``.
+    """
+    labels = labelled.copy() if isinstance(labelled, pd.DataFrame) else pd.read_csv(labelled, dtype=str, keep_default_na=False)
+    found_speaker, found_group = [], []
+    for aid, head in zip(labels["article_id"], labels["quote_start"]):
+        match = quotes[(quotes["article_id"] == aid) & quotes["quote"].str.startswith(head)]
+        found_speaker.append(match["speaker"].iloc[0] if len(match) else None)
+        found_group.append(match["voice_group"].iloc[0] if len(match) else None)
+    labels["found_speaker"], labels["found_voice_group"] = found_speaker, found_group
+    labels["correct"] = labels["found_voice_group"] == labels["voice_group"]
+    return float(labels["correct"].mean()), labels

@@ -1,0 +1,73 @@
+"""Train the target-sentiment (stance) model on NewsMTSC train and report its quality.
+
+    python scripts/train_stance.py                      # lexical backend, seed 0
+    python scripts/train_stance.py --backend embeddings # needs the optional extra
+
+Steps: 5-fold cross-validation on ``train`` (folds grouped by sentence, stratified, seeded)
+for an estimate of macro-F1; a final fit on all of ``train``; one evaluation on
+``devtest_mt``. Writes ``corpus_tools/data/stance_<backend>.joblib`` (the model) and
+``corpus_tools/data/stance_<backend>.json`` (settings, seed, data and the numbers).
+Rerunning with the same seed and package versions gives the same model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from importlib.metadata import version
+
+import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedGroupKFold
+
+from corpus_tools.paths import DATA_DIR
+from corpus_tools.stance import TargetSentiment
+from corpus_tools.validation import LABELS, confusion, evaluate, load_newsmtsc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", default="lexical", choices=["lexical", "embeddings"])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0 skips CV)")
+    parser.add_argument("--C", type=float, default=0.3)
+    args = parser.parse_args()
+
+    train, test = load_newsmtsc("train"), load_newsmtsc("devtest_mt")
+    cv_scores = []
+    if args.folds:
+        splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
+        for fold, (tr, va) in enumerate(splitter.split(train, train["label"], train["sentence_id"])):
+            model = TargetSentiment(args.backend, C=args.C, seed=args.seed).fit(train.iloc[tr], train["label"].iloc[tr])
+            score = f1_score(train["label"].iloc[va], model.predict(train.iloc[va]), labels=list(LABELS), average="macro")
+            cv_scores.append(float(score))
+            print(f"fold {fold}: macro-F1 {score:.3f}", flush=True)
+    t0 = time.perf_counter()
+    model = TargetSentiment(args.backend, C=args.C, seed=args.seed).fit(train, train["label"])
+    fit_seconds = time.perf_counter() - t0
+    pred = model.predict(test)
+    metrics = evaluate(test["label"], pred)
+    path = model.save(DATA_DIR / f"stance_{args.backend}.joblib")
+    report = {
+        "backend": args.backend,
+        "seed": args.seed,
+        "C": args.C,
+        "window": model.window,
+        "train": "NewsMTSC train.jsonl (8,739 targets)",
+        "test": "NewsMTSC devtest_mt.jsonl (1,476 targets)",
+        "cv_folds": args.folds,
+        "cv_macro_f1": cv_scores,
+        "cv_macro_f1_mean": float(np.mean(cv_scores)) if cv_scores else None,
+        "devtest": metrics,
+        "confusion": confusion(test["label"], pred).to_dict("records"),
+        "fit_seconds": round(fit_seconds, 1),
+        "versions": {p: version(p) for p in ("scikit-learn", "numpy", "vaderSentiment")},
+    }
+    (DATA_DIR / f"stance_{args.backend}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"cv macro-F1 {report['cv_macro_f1_mean']}, devtest_mt macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
