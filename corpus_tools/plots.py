@@ -294,3 +294,102 @@ def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str
         ax.legend(fontsize=8, loc="lower right")
         fig.tight_layout()
     return fig
+
+
+def plot_ranked_bars(
+    table: pd.DataFrame,
+    value: str,
+    label: str,
+    colors: Mapping[str, str],
+    *,
+    panel: str = "outlet",
+    title: str,
+    xlabel: str,
+    faded: str | None = None,
+    max_cols: int = 3,
+) -> plt.Figure:
+    """Horizontal bars of ranked items (terms), one panel per group, bars in the group's colour.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``panel``, ``label`` and ``value`` columns, rows in rank order within each panel.
+    value, label : str
+        Bar length and bar label columns.
+    colors : mapping
+        Panel value (outlet) to colour.
+    panel : str, default "outlet"
+        Column whose values become panels.
+    title, xlabel : str
+        Figure title and x-axis label.
+    faded : str, optional
+        Boolean column: True rows are drawn pale (e.g. not significant).
+    max_cols : int, default 3
+        Panels per row.
+    """
+    panels = sorted(table[panel].unique())
+    ncols = min(len(panels), max_cols)
+    nrows = -(-len(panels) // ncols)
+    longest = int(table.groupby(panel).size().max())
+    with house_style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols + 0.6, (0.24 * longest + 1.0) * nrows + 0.5), squeeze=False)
+        flat = axes.ravel()
+        for ax, name in zip(flat, panels):
+            part = table[table[panel] == name]
+            y = np.arange(len(part))[::-1]
+            alphas = np.where(part[faded].to_numpy(), 0.35, 1.0) if faded else np.ones(len(part))
+            for yi, v, a in zip(y, part[value], alphas):
+                ax.barh(yi, v, color=colors.get(name, GREY), alpha=a)
+            ax.set_yticks(y, part[label], fontsize=8)
+            ax.set_title(str(name), loc="left", fontsize=10)
+            ax.set_xlabel(xlabel)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        for ax in flat[len(panels):]:
+            ax.set_visible(False)
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig
+
+
+def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.Figure:
+    """Stacked bars: each outlet's share of each variant of a contested name, one panel per concept.
+
+    Parameters
+    ----------
+    naming : pandas.DataFrame
+        From :func:`corpus_tools.terms.naming_choices` (``outlet``, ``concept``, ``variant``,
+        ``count``, ``share``). Outlets that use no variant of a concept show an empty row.
+    title : str
+        Figure title.
+    max_cols : int, default 3
+        Panels per row.
+    """
+    concepts = sorted(naming["concept"].unique())
+    outlets = sorted(naming["outlet"].unique())
+    ncols = min(len(concepts), max_cols)
+    nrows = -(-len(concepts) // ncols)
+    shades = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
+    with house_style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.8 * ncols + 1.6, (0.36 * len(outlets) + 1.6) * nrows), sharey=True, squeeze=False)
+        flat = axes.ravel()
+        for ax, concept in zip(flat, concepts):
+            part = naming[naming["concept"] == concept]
+            variants = list(dict.fromkeys(part["variant"]))
+            y = np.arange(len(outlets))[::-1]
+            left = np.zeros(len(outlets))
+            totals = part.groupby("outlet")["count"].sum().reindex(outlets).fillna(0).astype(int)
+            for yi, total in zip(y, totals):
+                ax.text(1.01, yi, f"n={total}", va="center", fontsize=7, transform=ax.get_yaxis_transform())
+            for k, variant in enumerate(variants):
+                share = part[part["variant"] == variant].set_index("outlet").reindex(outlets)["share"].fillna(0).to_numpy()
+                ax.barh(y, share, left=left, color=shades[k % len(shades)], label=variant, height=0.7)
+                left += share
+            ax.set_xlim(0, 1)
+            ax.set_yticks(y, outlets)
+            ax.set_title(concept, loc="left", fontsize=10)
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(variants)), frameon=False)
+        for ax in flat[len(concepts):]:
+            ax.set_visible(False)
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+        fig.tight_layout()
+    return fig

@@ -225,6 +225,7 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
 
         ============== ==========================================================
         article_id     the article
+        paragraph_id   the paragraph (see :func:`paragraphs`)
         sentence_id    the sentence (see :func:`sentences`)
         token_id       0-based position of the token in the article
         start, end     character offsets into the article's cleaned text
@@ -242,12 +243,13 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
     sents = df if "sentence_id" in df.columns else sentences(df, text_col=text_col, progress=progress)
     rows = []
     last_article, tid = None, 0
-    items = zip(sents["article_id"], sents["sentence_id"], sents["start"], sents["sentence"])
-    for article_id, sid, offset, sent in _progress(items, sents["article_id"].nunique(), "tokens", progress):
+    items = zip(sents["article_id"], sents["paragraph_id"], sents["sentence_id"], sents["start"], sents["sentence"])
+    for article_id, pid, sid, offset, sent in _progress(items, sents["article_id"].nunique(), "tokens", progress):
         if article_id != last_article:
             last_article, tid = article_id, 0
         for start, end, tok in iter_tokens(sent):
-            rows.append((article_id, sid, tid, offset + start, offset + end, tok, tok.lower(), not tok[0].isdigit()))
+            rows.append((article_id, pid, sid, tid, offset + start, offset + end, tok, tok.lower(), not tok[0].isdigit()))
             tid += 1
-    out = pd.DataFrame(rows, columns=["article_id", "sentence_id", "token_id", "start", "end", "token", "lower", "is_alpha"])
-    return out.astype({c: "int64" for c in ("sentence_id", "token_id", "start", "end")} | {"is_alpha": "bool"})
+    cols = ["article_id", "paragraph_id", "sentence_id", "token_id", "start", "end", "token", "lower", "is_alpha"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({c: "int64" for c in ("paragraph_id", "sentence_id", "token_id", "start", "end")} | {"is_alpha": "bool"})

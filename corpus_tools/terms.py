@@ -1,0 +1,484 @@
+"""Term frequency, TF-IDF, keyness, collocations, concordances and naming choices.
+
+Counting rules
+--------------
+* **Terms** come from :func:`corpus_tools.tokens`. A term is the token's lemma (simplemma's
+  English lookup table, shipped in its wheel), lower-cased, except that acronyms written in
+  capitals keep their form without dots ("US" and "U.S." both count as ``US``; "NATO",
+  "EU"), so "US" never becomes the pronoun "us". Stop words are scikit-learn's English list; numbers and one-letter tokens are dropped.
+  Bigrams are two adjacent content terms in the same sentence (stop words break a bigram).
+* **Keyness** compares each group (outlet) with all the others at once, for any number of
+  groups. The ranking statistic is the log-odds ratio with an informative Dirichlet prior and
+  its z-score (Monroe, Colaresi & Quinn 2008, "Fightin' words"): the prior is the whole
+  corpus's term counts times ``prior_scale``. Next to it: Dunning's log-likelihood G2 (signed:
+  positive when the term is over-used by the group) and Hardie's Log Ratio (binary log of the
+  ratio of relative frequencies, 0.5 added to zero counts) as an effect size.
+* **Significance** does not trust word-level independence (which makes chi-squared and G2
+  flag far too many terms): sentences (or paragraphs) are permuted between groups, keeping
+  group sizes, ``n_perm`` times with a fixed seed, and a term's p-value is the share of
+  permutations whose |z| reaches the observed |z| (add-one corrected). ``q`` is the
+  Benjamini-Hochberg adjusted p-value across the terms tested for that group.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from tqdm import tqdm
+
+from .paths import DATA_DIR
+
+__all__ = [
+    "STOP_WORDS",
+    "term_table",
+    "term_counts",
+    "tfidf_terms",
+    "log_odds_dirichlet",
+    "keyness",
+    "collocates",
+    "kwic",
+    "naming_choices",
+    "load_naming_pairs",
+    "top_terms",
+    "normalise_term",
+    "DEFAULT_NAMING_PAIRS",
+]
+
+#: English stop words (scikit-learn's list) plus news-reporting clitics.
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: E402
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "don", "won", "didn", "doesn", "isn", "aren", "wasn", "n't"})
+#: The contested naming pairs shipped with the package.
+DEFAULT_NAMING_PAIRS = DATA_DIR / "naming_pairs.csv"
+_ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,})$")
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(token: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(token, lang="en").lower()
+
+
+def normalise_term(token: str, *, lemmatize: bool = True) -> str:
+    """The term a token counts as (see the module's counting rules).
+
+    Examples
+    --------
+    >>> [normalise_term(t) for t in ["guarantees", "Talks", "US", "U.S.", "NATO", "said"]]
+    ['guarantee', 'talk', 'US', 'US', 'NATO', 'say']
+    """
+    if _ACRONYM.match(token):
+        return token.replace(".", "")
+    return _lemma(token) if lemmatize else token.lower()
+
+
+def term_table(tokens: pd.DataFrame, *, lemmatize: bool = True, drop_stop_words: bool = True) -> pd.DataFrame:
+    """Add the ``term`` of each token and keep the content terms.
+
+    Parameters
+    ----------
+    tokens : pandas.DataFrame
+        From :func:`corpus_tools.tokens`.
+    lemmatize : bool, default True
+        Count lemmas ("guarantees" -> "guarantee") rather than lower-cased forms.
+    drop_stop_words : bool, default True
+        Drop stop words (:data:`STOP_WORDS`), numbers and one-letter tokens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The token rows kept, with ``term`` added; offsets unchanged.
+    """
+    out = tokens.copy()
+    out["term"] = [normalise_term(t, lemmatize=lemmatize) for t in out["token"]]
+    if drop_stop_words:
+        acronym = out["token"].str.match(_ACRONYM.pattern)
+        stop = out["term"].str.lower().isin(STOP_WORDS) | out["token"].str.lower().isin(STOP_WORDS)
+        out = out[out["is_alpha"] & (out["token"].str.len() > 1) & (acronym | ~stop)]
+    return out.reset_index(drop=True)
+
+
+def _bigrams(terms: pd.DataFrame) -> pd.DataFrame:
+    t = terms.sort_values(["article_id", "token_id"])
+    nxt = t.shift(-1)
+    adjacent = (t["article_id"] == nxt["article_id"]) & (t["sentence_id"] == nxt["sentence_id"]) & (nxt["token_id"] == t["token_id"] + 1)
+    out = t[adjacent].copy()
+    out["term"] = out["term"] + " " + nxt.loc[adjacent, "term"]
+    return out
+
+
+def term_counts(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", ngram: int = 1) -> pd.DataFrame:
+    """Count terms (or bigrams) per group.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`term_table`.
+    articles : pandas.DataFrame
+        For the grouping column.
+    by : str, default "outlet"
+        Article column to group by.
+    ngram : {1, 2}
+        Unigrams or bigrams.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>``, ``term``, ``count``, ``per_1000`` (per 1,000 content terms of the group),
+        ``articles`` (articles of the group using it); sorted by group, count descending, term.
+    """
+    if ngram not in (1, 2):
+        raise ValueError(f"ngram must be 1 or 2, got {ngram}")
+    units = terms if ngram == 1 else _bigrams(terms)
+    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
+    u = units[["article_id", "term"]].merge(meta, on="article_id", how="left")
+    counts = u.groupby([by, "term"]).agg(count=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
+    totals = terms.merge(meta, on="article_id", how="left").groupby(by).size()
+    counts["per_1000"] = 1000 * counts["count"] / counts[by].map(totals)
+    counts = counts.sort_values([by, "count", "term"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
+    return counts[[by, "term", "count", "per_1000", "articles"]]
+
+
+def tfidf_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
+    """Top TF-IDF terms per group, each group's articles pooled into one document.
+
+    Uses scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms.
+    With few groups the idf is coarse: a term in every group gets the lowest weight.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>``, ``rank``, ``term``, ``tfidf``.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
+    docs = terms.merge(meta, on="article_id", how="left").groupby(by)["term"].apply(list)
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    matrix = vec.fit_transform(docs.tolist())
+    vocab = np.array(vec.get_feature_names_out())
+    rows = []
+    for i, group in enumerate(docs.index):
+        row = matrix[i].toarray().ravel()
+        order = np.lexsort((vocab, -row))[:n]
+        rows.extend({by: group, "rank": r + 1, "term": vocab[j], "tfidf": row[j]} for r, j in enumerate(order) if row[j] > 0)
+    return pd.DataFrame(rows, columns=[by, "rank", "term", "tfidf"])
+
+
+def log_odds_dirichlet(y_group, y_rest, alpha) -> tuple[np.ndarray, np.ndarray]:
+    """Log-odds ratio with an informative Dirichlet prior, and its z-score (Monroe et al. 2008).
+
+    Parameters
+    ----------
+    y_group, y_rest : array-like
+        Term counts in the group and in the rest of the corpus.
+    alpha : array-like
+        Prior pseudo-counts per term.
+
+    Returns
+    -------
+    delta, z : ndarray
+        ``delta = log((y_g + a) / (n_g + a0 - y_g - a)) - log((y_r + a) / (n_r + a0 - y_r - a))``,
+        ``z = delta / sqrt(1 / (y_g + a) + 1 / (y_r + a))``.
+
+    Examples
+    --------
+    >>> d, z = log_odds_dirichlet([10, 0], [10, 20], [1, 1])
+    >>> round(float(d[0]), 4), round(float(z[0]), 4)
+    (3.0445, 7.14)
+    """
+    yg, yr, a = (np.asarray(v, dtype=float) for v in (y_group, y_rest, alpha))
+    a0, ng, nr = a.sum(), yg.sum(), yr.sum()
+    delta = np.log((yg + a) / (ng + a0 - yg - a)) - np.log((yr + a) / (nr + a0 - yr - a))
+    return delta, delta / np.sqrt(1.0 / (yg + a) + 1.0 / (yr + a))
+
+
+def _g2(yg: np.ndarray, yr: np.ndarray) -> np.ndarray:
+    """Signed log-likelihood G2 of a term's counts in the group versus the rest."""
+    ng, nr = yg.sum(), yr.sum()
+    total = yg + yr
+    eg, er = total * ng / (ng + nr), total * nr / (ng + nr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_g = np.where(yg > 0, yg * np.log(yg / eg), 0.0)
+        part_r = np.where(yr > 0, yr * np.log(yr / er), 0.0)
+    return np.sign(yg / ng - yr / nr) * 2 * (part_g + part_r)
+
+
+def _log_ratio(yg: np.ndarray, yr: np.ndarray) -> np.ndarray:
+    ng, nr = yg.sum(), yr.sum()
+    return np.log2((np.where(yg > 0, yg, 0.5) / ng) / (np.where(yr > 0, yr, 0.5) / nr))
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(q)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def keyness(
+    terms: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    unit: str = "sentence",
+    prior_scale: float = 1.0,
+    min_count: int = 3,
+    n_perm: int = 1000,
+    seed: int = 0,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Key terms of every group against the rest, with resampling significance.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`term_table` (needs ``article_id``, ``sentence_id``, ``term``; ``paragraph``
+        units need a ``paragraph_id`` column, e.g. merged from :func:`corpus_tools.sentences`).
+    articles : pandas.DataFrame
+        For the grouping column ``by``.
+    by : str, default "outlet"
+        Article column whose values are the groups (any number, at least two).
+    unit : {"sentence", "paragraph"}, default "sentence"
+        What is permuted between groups for significance.
+    prior_scale : float, default 1.0
+        The Dirichlet prior is the corpus's term counts times this.
+    min_count : int, default 3
+        Only terms used at least this often in the whole corpus are tested.
+    n_perm : int, default 1000
+        Permutations (0 skips significance: p and q are NaN).
+    seed : int, default 0
+        Seed of the permutations.
+    progress : bool, optional
+        Progress bar; by default shown for 20,000 units or more.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and tested term, sorted by group then z descending: ``<by>``,
+        ``term``, ``count`` (in the group), ``count_rest``, ``per_1000`` (group),
+        ``per_1000_rest``, ``log_odds``, ``z``, ``g2``, ``log_ratio``, ``p``, ``q``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two groups, or no term reaches ``min_count``.
+    """
+    if unit not in ("sentence", "paragraph"):
+        raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
+    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
+    t = terms.merge(meta, on="article_id", how="left")
+    groups = sorted(t[by].unique())
+    if len(groups) < 2:
+        raise ValueError(f"keyness needs at least two groups in {by!r}, found {groups}")
+    vocab_counts = t["term"].value_counts()
+    vocab = np.array(sorted(vocab_counts[vocab_counts >= min_count].index))
+    if len(vocab) == 0:
+        raise ValueError(f"no term occurs {min_count} times or more")
+    t = t[t["term"].isin(vocab)]
+    unit_key = ["article_id", "sentence_id"] if unit == "sentence" else ["article_id", "paragraph_id"]
+    units = t[unit_key + [by]].drop_duplicates(unit_key).reset_index(drop=True)
+    unit_index = pd.MultiIndex.from_frame(units[unit_key])
+    rows_idx = unit_index.get_indexer(pd.MultiIndex.from_frame(t[unit_key]))
+    cols_idx = np.searchsorted(vocab, t["term"].to_numpy())
+    m = sparse.csr_matrix((np.ones(len(t)), (rows_idx, cols_idx)), shape=(len(units), len(vocab)))
+    labels = pd.Categorical(units[by], categories=groups).codes
+
+    def group_counts(lab: np.ndarray) -> np.ndarray:
+        indicator = sparse.csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(len(groups), len(lab)))
+        return np.asarray((indicator @ m).todense())
+
+    def z_all(counts: np.ndarray) -> np.ndarray:
+        total = counts.sum(axis=0)
+        return np.vstack([log_odds_dirichlet(counts[g], total - counts[g], prior_scale * total)[1] for g in range(len(groups))])
+
+    observed = group_counts(labels)
+    total = observed.sum(axis=0)
+    z_obs = z_all(observed)
+    exceed = np.zeros_like(z_obs)
+    if n_perm > 0:
+        rng = np.random.default_rng(seed)
+        show = len(units) >= 20_000 if progress is None else progress
+        for _ in tqdm(range(n_perm), desc="keyness permutations", disable=not show, leave=False):
+            exceed += np.abs(z_all(group_counts(rng.permutation(labels)))) >= np.abs(z_obs) - 1e-12
+    rows = []
+    for g, group in enumerate(groups):
+        yg, yr = observed[g], total - observed[g]
+        delta, z = log_odds_dirichlet(yg, yr, prior_scale * total)
+        p = (exceed[g] + 1) / (n_perm + 1) if n_perm > 0 else np.full(len(vocab), np.nan)
+        present = (yg + yr) > 0
+        frame = pd.DataFrame({
+            by: group, "term": vocab, "count": yg.astype(int), "count_rest": yr.astype(int),
+            "per_1000": 1000 * yg / max(yg.sum(), 1), "per_1000_rest": 1000 * yr / max(yr.sum(), 1),
+            "log_odds": delta, "z": z, "g2": _g2(yg, yr), "log_ratio": _log_ratio(yg, yr), "p": p,
+        })[present]
+        frame["q"] = _bh(frame["p"].to_numpy()) if n_perm > 0 else np.nan
+        rows.append(frame.sort_values(["z", "term"], ascending=[False, True], kind="stable"))
+    return pd.concat(rows, ignore_index=True)
+
+
+def collocates(
+    terms: pd.DataFrame, node: str, *, window: int = 5, min_count: int = 2, by_sentence: bool = True
+) -> pd.DataFrame:
+    """Terms that occur near a node term, ranked by PMI and G2 with a frequency floor.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`term_table` (content terms; positions are token positions, so removed stop
+        words still count toward the distance).
+    node : str
+        The node term, as counted (a lemma: ``"guarantee"``, or an acronym: ``"NATO"``).
+    window : int, default 5
+        Tokens on each side.
+    min_count : int, default 2
+        Keep collocates seen at least this often near the node.
+    by_sentence : bool, default True
+        Do not look across sentence boundaries.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``node``, ``collocate``, ``count`` (near the node), ``collocate_total`` (in the
+        corpus), ``pmi`` (log2 observed / expected, expected from the window size),
+        ``g2``, sorted by G2 descending. Empty when the node does not occur.
+    """
+    t = terms.sort_values(["article_id", "token_id"]).reset_index(drop=True)
+    total = len(t)
+    freq = t["term"].value_counts()
+    hits = t.index[t["term"] == node]
+    cols = ["node", "collocate", "count", "collocate_total", "pmi", "g2"]
+    if len(hits) == 0:
+        return pd.DataFrame(columns=cols)
+    near: dict[str, int] = {}
+    art, sent, tok, term = (t[c].to_numpy() for c in ("article_id", "sentence_id", "token_id", "term"))
+    for h in hits:
+        for j in range(max(0, h - 2 * window), min(total, h + 2 * window + 1)):
+            if j == h or art[j] != art[h] or abs(tok[j] - tok[h]) > window or (by_sentence and sent[j] != sent[h]):
+                continue
+            near[term[j]] = near.get(term[j], 0) + 1
+    span = sum(near.values())
+    rows = []
+    for word, o11 in near.items():
+        if o11 < min_count or word == node:
+            continue
+        f2 = freq[word]
+        expected = span * f2 / total
+        o12, o21 = span - o11, f2 - o11
+        o22 = max(total - span - o21, 0)
+        obs = np.array([o11, o12, o21, o22], dtype=float)
+        rs, cs = np.array([o11 + o12, o21 + o22]), np.array([o11 + o21, o12 + o22])
+        exp = np.array([rs[0] * cs[0], rs[0] * cs[1], rs[1] * cs[0], rs[1] * cs[1]]) / obs.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g2 = 2 * np.nansum(np.where(obs > 0, obs * np.log(obs / exp), 0.0))
+        rows.append({"node": node, "collocate": word, "count": o11, "collocate_total": int(f2),
+                     "pmi": float(np.log2(o11 / expected)), "g2": float(g2)})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["g2", "collocate"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str = "text", case: bool = False) -> pd.DataFrame:
+    """Keyword in context: every match of a regular expression with the words around it.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The articles table.
+    pattern : str
+        A regular expression (``r"security guarantees?"``); matched on word boundaries.
+    window : int, default 8
+        Words of context on each side.
+    text_col : str, default "text"
+        Column with the text.
+    case : bool, default False
+        Match case-sensitively.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id``, ``outlet`` (when the table has one), ``start``, ``end`` (offsets of the
+        match in the text), ``left``, ``match``, ``right``.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["Russia wants security guarantees from NATO now."]})
+    >>> kwic(arts, "security guarantees?", window=2)[["left", "match", "right"]].values.tolist()
+    [['Russia wants', 'security guarantees', 'from NATO']]
+    """
+    regex = re.compile(rf"\b(?:{pattern})\b", 0 if case else re.IGNORECASE)
+    rows = []
+    has_outlet = "outlet" in articles.columns
+    for i, (aid, text) in enumerate(zip(articles["article_id"], articles[text_col])):
+        for m in regex.finditer(text):
+            left = " ".join(text[: m.start()].split()[-window:])
+            right = " ".join(text[m.end() :].split()[:window])
+            row = {"article_id": aid, "start": m.start(), "end": m.end(), "left": left, "match": m.group(), "right": right}
+            if has_outlet:
+                row["outlet"] = articles["outlet"].iloc[i]
+            rows.append(row)
+    cols = ["article_id"] + (["outlet"] if has_outlet else []) + ["start", "end", "left", "match", "right"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def load_naming_pairs(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the contested-naming table: ``concept``, ``variant``, ``pattern`` (a regular expression).
+
+    Raises
+    ------
+    ValueError
+        A missing column, an empty table, a concept with fewer than two variants, or a pattern
+        that is not a valid regular expression; the message names the row.
+    """
+    path = Path(path) if path is not None else DEFAULT_NAMING_PAIRS
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("concept", "variant", "pattern") if c not in table.columns]
+    if missing or table.empty:
+        raise ValueError(f"{path}: a naming table needs rows with concept, variant, pattern (missing {missing})")
+    for i, pat in enumerate(table["pattern"]):
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            raise ValueError(f"{path}: row {i + 2}: pattern {pat!r} is not a regular expression: {exc}") from exc
+    single = table.groupby("concept")["variant"].nunique()
+    if (single < 2).any():
+        raise ValueError(f"{path}: concept(s) {sorted(single[single < 2].index)} need at least two variants")
+    return table
+
+
+def naming_choices(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | None = None, *, by: str = "outlet") -> pd.DataFrame:
+    """How often each group uses each variant of a contested name ("Kyiv" or "Kiev").
+
+    Patterns match case-insensitively on word boundaries, in the cleaned text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<by>``, ``concept``, ``variant``, ``count``, ``share`` (of the concept's uses in the
+        group; NaN when the group uses none of the variants); every combination listed.
+    """
+    table = pairs.copy() if isinstance(pairs, pd.DataFrame) else load_naming_pairs(pairs)
+    meta = articles.assign(**{by: articles[by].fillna("unknown")})
+    rows = []
+    for group, part in meta.groupby(by, sort=True):
+        text = "\n\n".join(part["text"])
+        for concept, variant, pat in zip(table["concept"], table["variant"], table["pattern"]):
+            found = re.findall(rf"\b(?:{pat})\b", text, flags=re.IGNORECASE)
+            rows.append({by: group, "concept": concept, "variant": variant, "count": len(found)})
+    out = pd.DataFrame(rows)
+    out["share"] = out["count"] / out.groupby([by, "concept"])["count"].transform("sum").replace(0, np.nan)
+    return out.sort_values([by, "concept", "variant"], kind="stable").reset_index(drop=True)
+
+
+def top_terms(counts: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
+    """The ``n`` most frequent terms of each group from :func:`term_counts`, with their rank."""
+    out = counts.groupby(by, sort=True).head(n).copy()
+    out["rank"] = out.groupby(by).cumcount() + 1
+    return out.reset_index(drop=True)
