@@ -14,7 +14,8 @@ NOTEBOOKS := \
 	notebooks/00-load-and-clean.ipynb \
 	notebooks/01-score-sentiment.ipynb \
 	notebooks/02-score-stance.ipynb \
-	notebooks/03-count-terms.ipynb
+	notebooks/03-count-terms.ipynb \
+	notebooks/04-compare-outlets.ipynb
 
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)

@@ -393,3 +393,40 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.F
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
+
+
+def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: str, fmt: str = "{:.2f}", vmax: float | None = None) -> plt.Figure:
+    """Heatmap of a tidy outlet-by-outlet table (similarity, shared passages).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``row``, ``col`` and ``value`` columns.
+    row, col, value : str
+        Column names.
+    title : str
+        Figure title.
+    fmt : str, default "{:.2f}"
+        Format of the numbers written in the cells.
+    vmax : float, optional
+        Top of the colour scale (default: the largest value).
+    """
+    grid = table.pivot(index=row, columns=col, values=value)
+    names = sorted(set(grid.index) | set(grid.columns))
+    grid = grid.reindex(index=names, columns=names)
+    values = grid.to_numpy(dtype=float)
+    top = vmax if vmax is not None else np.nanmax(values) if np.isfinite(values).any() else 1.0
+    with house_style():
+        fig, ax = plt.subplots(figsize=(0.9 * len(names) + 3.2, 0.75 * len(names) + 1.8))
+        ax.imshow(np.nan_to_num(values), cmap="Blues", vmin=0, vmax=top or 1.0)
+        for i in range(len(names)):
+            for j in range(len(names)):
+                v = values[i, j]
+                if np.isfinite(v):
+                    ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if v > 0.6 * (top or 1) else "black")
+        ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.grid(False)
+        ax.set_title(title)
+        fig.tight_layout()
+    return fig
