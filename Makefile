@@ -38,8 +38,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
 
+# Extra papermill parameters for every notebook, e.g.
+#   make figures PARAMS="-p CORPUS /data/my-articles -p FIGURES_DIR /data/my-figures"
+PARAMS ?=
+
 figures: setup
-	$(BIN)/python -m corpus_tools.run $(NOTEBOOKS) --kernel $(KERNEL) --output-dir build/executed
+	$(BIN)/python -m corpus_tools.run $(NOTEBOOKS) --kernel $(KERNEL) --output-dir build/executed $(PARAMS)
 
 test: setup
 	$(BIN)/python -m pytest
