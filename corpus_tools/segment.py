@@ -42,8 +42,9 @@ _POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
 PROGRESS_MIN_ARTICLES = 200
 
 
-def _progress(items, total: int, desc: str, progress: bool | None):
-    show = total >= PROGRESS_MIN_ARTICLES if progress is None else progress
+def _progress(items, total: int, desc: str, progress: bool | None, n_articles: int | None = None):
+    n = total if n_articles is None else n_articles
+    show = n >= PROGRESS_MIN_ARTICLES if progress is None else progress
     return tqdm(items, total=total, desc=desc, disable=not show, leave=False)
 
 
@@ -244,7 +245,7 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
     rows = []
     last_article, tid = None, 0
     items = zip(sents["article_id"], sents["paragraph_id"], sents["sentence_id"], sents["start"], sents["sentence"])
-    for article_id, pid, sid, offset, sent in _progress(items, sents["article_id"].nunique(), "tokens", progress):
+    for article_id, pid, sid, offset, sent in _progress(items, len(sents), "tokens", progress, sents["article_id"].nunique()):
         if article_id != last_article:
             last_article, tid = article_id, 0
         for start, end, tok in iter_tokens(sent):
