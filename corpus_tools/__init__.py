@@ -6,6 +6,17 @@ The public interface:
 * :func:`paragraphs`, :func:`sentences`, :func:`tokens` (:mod:`corpus_tools.segment`)
 * :func:`save_figure`, :func:`outlet_colors` (:mod:`corpus_tools.figures`)
 * :mod:`corpus_tools.clean` for the cleaning rules, :mod:`corpus_tools.errors` for exceptions.
+
+Analysis modules, one job each (imported as ``from corpus_tools import sentiment``):
+
+* :mod:`~corpus_tools.sentiment` (``score_sentiment``, outlet aggregates, agreement) and
+  :mod:`~corpus_tools.validation` (NewsMTSC, thresholds, macro-F1);
+* :mod:`~corpus_tools.actors` (``find_mentions``, ``prominence``), :mod:`~corpus_tools.stance`
+  (``TargetSentiment``) and :mod:`~corpus_tools.quotes` (``extract_quotes``, ``voice_share``);
+* :mod:`~corpus_tools.terms` (``keyness``, ``collocations``, ``kwic``, ``naming_choices``);
+* :mod:`~corpus_tools.compare` (``outlet_summary``, ``shared_passages``, ``agency_credits``);
+* :mod:`~corpus_tools.uncertainty` (bootstrap intervals), :mod:`~corpus_tools.describe`,
+  :mod:`~corpus_tools.plots`, :mod:`~corpus_tools.figures` (``save_figure``), :mod:`~corpus_tools.run`.
 """
 
 from .clean import clean_article

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from tqdm import tqdm
 
 from .paths import DATA_DIR
@@ -41,6 +42,7 @@ __all__ = [
     "log_odds_dirichlet",
     "keyness",
     "collocates",
+    "collocations",
     "kwic",
     "naming_choices",
     "load_naming_pairs",
@@ -50,8 +52,6 @@ __all__ = [
 ]
 
 #: English stop words (scikit-learn's list) plus news-reporting clitics.
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # noqa: E402
-
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "don", "won", "didn", "doesn", "isn", "aren", "wasn", "n't"})
 #: The contested naming pairs shipped with the package.
 DEFAULT_NAMING_PAIRS = DATA_DIR / "naming_pairs.csv"
@@ -226,7 +226,7 @@ def _bh(p: np.ndarray) -> np.ndarray:
 
 def keyness(
     terms: pd.DataFrame,
-    articles: pd.DataFrame,
+    articles: pd.DataFrame | None = None,
     *,
     by: str = "outlet",
     unit: str = "sentence",
@@ -241,10 +241,10 @@ def keyness(
     Parameters
     ----------
     terms : pandas.DataFrame
-        From :func:`term_table` (needs ``article_id``, ``sentence_id``, ``term``; ``paragraph``
-        units need a ``paragraph_id`` column, e.g. merged from :func:`corpus_tools.sentences`).
-    articles : pandas.DataFrame
-        For the grouping column ``by``.
+        From :func:`term_table`, or straight from :func:`corpus_tools.tokens` (then
+        :func:`term_table` runs first with its defaults).
+    articles : pandas.DataFrame, optional
+        For the grouping column ``by``; not needed when ``terms`` already has that column.
     by : str, default "outlet"
         Article column whose values are the groups (any number, at least two).
     unit : {"sentence", "paragraph"}, default "sentence"
@@ -274,8 +274,15 @@ def keyness(
     """
     if unit not in ("sentence", "paragraph"):
         raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
-    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
-    t = terms.merge(meta, on="article_id", how="left")
+    if "term" not in terms.columns:
+        terms = term_table(terms)
+    if by in terms.columns:
+        t = terms.assign(**{by: terms[by].fillna("unknown")})
+    elif articles is None:
+        raise ValueError(f"keyness: the terms table has no {by!r} column; pass the articles table to look it up")
+    else:
+        meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
+        t = terms.merge(meta, on="article_id", how="left")
     groups = sorted(t[by].unique())
     if len(groups) < 2:
         raise ValueError(f"keyness needs at least two groups in {by!r}, found {groups}")
@@ -383,6 +390,50 @@ def collocates(
                      "pmi": float(np.log2(o11 / expected)), "g2": float(g2)})
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["g2", "collocate"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def collocations(terms: pd.DataFrame, *, min_count: int = 3, measure: str = "g2", n: int | None = None) -> pd.DataFrame:
+    """Two-word collocations of the whole corpus: adjacent content terms, scored by PMI and G2.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`term_table`.
+    min_count : int, default 3
+        Frequency floor: pairs seen fewer times are dropped (PMI overrates rare pairs).
+    measure : {"g2", "pmi"}, default "g2"
+        The column to sort by.
+    n : int, optional
+        Keep the top ``n``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``collocation``, ``first``, ``second``, ``count``, ``pmi`` (log2 of observed over
+        expected), ``g2`` (log-likelihood of the 2x2 table), sorted by ``measure``.
+    """
+    if measure not in ("g2", "pmi"):
+        raise ValueError(f"measure must be 'g2' or 'pmi', got {measure!r}")
+    pairs = _bigrams(terms)["term"].value_counts()
+    cols = ["collocation", "first", "second", "count", "pmi", "g2"]
+    pairs = pairs[pairs >= min_count]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    n_pairs = int(_bigrams(terms).shape[0])
+    freq = terms["term"].value_counts()
+    total = len(terms)
+    rows = []
+    for pair, o11 in pairs.items():
+        first, second = pair.split(" ", 1)
+        expected = freq[first] * freq[second] / total * (n_pairs / total)
+        table = np.array([[o11, freq[first] - o11], [freq[second] - o11, max(n_pairs - freq[first] - freq[second] + o11, 0)]], dtype=float)
+        exp = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g2 = 2 * np.nansum(np.where(table > 0, table * np.log(table / exp), 0.0))
+        rows.append({"collocation": pair, "first": first, "second": second, "count": int(o11),
+                     "pmi": float(np.log2(o11 / expected)), "g2": float(g2)})
+    out = pd.DataFrame(rows, columns=cols).sort_values([measure, "collocation"], ascending=[False, True], kind="stable")
+    return (out.head(n) if n else out).reset_index(drop=True)
 
 
 def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str = "text", case: bool = False) -> pd.DataFrame:

@@ -134,3 +134,19 @@ def test_bad_naming_table(tmp_path, content, message):
     p.write_text(content)
     with pytest.raises(ValueError, match=message):
         terms.load_naming_pairs(p)
+
+
+def test_collocations_with_a_frequency_floor(seed_terms):
+    col = terms.collocations(seed_terms, min_count=3)
+    assert "security guarantee" in set(col["collocation"]) and (col["count"] >= 3).all()
+    assert col["g2"].is_monotonic_decreasing
+    by_pmi = terms.collocations(seed_terms, min_count=3, measure="pmi")
+    assert by_pmi["pmi"].is_monotonic_decreasing and set(by_pmi["collocation"]) == set(col["collocation"])
+
+
+def test_keyness_accepts_raw_tokens_with_an_outlet_column(seed_articles):
+    toks = ct.tokens(seed_articles).merge(seed_articles[["article_id", "outlet"]], on="article_id")
+    key = keyness(toks, n_perm=0)
+    assert key["outlet"].nunique() == 5 and key["p"].isna().all()
+    with pytest.raises(ValueError, match="pass the articles table"):
+        keyness(ct.tokens(seed_articles), n_perm=0)
