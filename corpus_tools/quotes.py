@@ -65,8 +65,6 @@ _BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\
 _ACCORDING = re.compile(r"according to (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
 _ANALYST = re.compile(r"\b(analysts?|experts?|observers?|commentators?|think tank|researchers?|scholars?)\b", re.IGNORECASE)
-_OPENERS = {"\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
-_CLOSERS = {"\u201d", "\u00bb"}
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:

@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-import corpus_tools as ct
 from corpus_tools import actors, stance
 from corpus_tools.paths import DATA_DIR
-from corpus_tools.stance import TargetSentiment, check_targets, mention_table, stance_by_outlet
+from corpus_tools.stance import TargetSentiment, mention_table, stance_by_outlet
 from corpus_tools.validation import evaluate, load_newsmtsc
 
 
