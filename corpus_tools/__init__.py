@@ -31,7 +31,7 @@ from .errors import (
     UndecodableFileError,
 )
 from .figures import outlet_colors, save_figure
-from .load import cleaning_audit, load_corpus
+from .load import audit_discrepancies, cleaning_audit, load_corpus
 from .params import check_parameters
 from .paths import project_path
 from .segment import paragraphs, sentences, tokens
@@ -47,6 +47,7 @@ __all__ = [
     "ManifestWarning",
     "ParameterError",
     "UndecodableFileError",
+    "audit_discrepancies",
     "check_parameters",
     "clean_article",
     "cleaning_audit",

@@ -472,10 +472,17 @@ def drop_furniture(
     removed: list[dict] = []
     for name, rule in rules:
         keep = []
+        skip_blank = False
         for i, line in enumerate(doc.lines):
             if line and rule(doc, i):
                 removed.append({"rule": name, "line": numbers[i], "text": line})
+                # a line removed between two blank lines takes one of them along, so removals
+                # never widen a gap (the teaser rule reads wide gaps as a signal)
+                skip_blank = bool(keep) and not doc.lines[keep[-1]]
+            elif not line and skip_blank:
+                skip_blank = False
             else:
+                skip_blank = False
                 keep.append(i)
         doc = Document(lines=tuple(doc.lines[i] for i in keep), title=doc.title)
         numbers = [numbers[i] for i in keep]

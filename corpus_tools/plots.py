@@ -15,7 +15,32 @@ import pandas as pd
 
 from .figures import GREY, house_style
 
-__all__ = ["plot_outlet_counts", "plot_sentence_lengths"]
+#: Scatter and strip plots draw at most this many points per outlet (a seeded sample; boxes,
+#: means and the CSV always use every point). Keeps SVGs small for corpora of thousands of articles.
+MAX_POINTS = 2000
+
+
+def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS) -> np.ndarray:
+    """Return at most ``limit`` of ``values`` (a seeded sample, order kept), or all of them."""
+    if len(values) <= limit:
+        return values
+    return values[np.sort(rng.choice(len(values), size=limit, replace=False))]
+
+
+__all__ = [
+    "plot_outlet_counts",
+    "plot_sentence_lengths",
+    "plot_outlet_estimates",
+    "plot_score_distributions",
+    "plot_agreement",
+    "plot_confusions",
+    "plot_f1",
+    "plot_prominence",
+    "plot_ranked_bars",
+    "plot_naming",
+    "plot_matrix",
+    "MAX_POINTS",
+]
 
 
 def plot_outlet_counts(counts: pd.DataFrame, colors: Mapping[str, str]) -> plt.Figure:
@@ -61,6 +86,7 @@ def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str]) -> p
                    medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
         rng = np.random.default_rng(0)  # fixed jitter: the figure reproduces byte for byte
         for pos, outlet, values in zip(positions, outlets, data):
+            values = _thin(values, rng)
             ax.scatter(values, pos + rng.uniform(-0.18, 0.18, len(values)), s=9, alpha=0.6,
                        color=colors.get(outlet, GREY), linewidths=0)
         ax.set_yticks(positions, outlets)
@@ -158,6 +184,7 @@ def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, t
                        medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
             rng = np.random.default_rng(0)
             for pos, outlet, values in zip(positions, outlets, data):
+                values = _thin(values, rng)
                 ax.scatter(values, pos + rng.uniform(-0.2, 0.2, len(values)), s=8, alpha=0.55, color=colors.get(outlet, GREY), linewidths=0)
             ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
             ax.set_xlim(-1.05, 1.05)
@@ -185,8 +212,11 @@ def plot_agreement(wide: pd.DataFrame, x: str, y: str, colors: Mapping[str, str]
     """
     with house_style():
         fig, ax = plt.subplots(figsize=(6.2, 5.2))
+        rng = np.random.default_rng(0)
         for outlet, part in wide.groupby("outlet", sort=True):
-            ax.scatter(part[x], part[y], s=14, alpha=0.7, color=colors.get(outlet, GREY), label=outlet, linewidths=0)
+            keep = _thin(np.arange(len(part)), rng)
+            ax.scatter(part[x].to_numpy()[keep], part[y].to_numpy()[keep], s=14, alpha=0.7, color=colors.get(outlet, GREY),
+                       label=outlet, linewidths=0)
         ax.axhline(0, color="#888888", linewidth=0.8, zorder=0)
         ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
         ax.set_xlim(-1.05, 1.05)

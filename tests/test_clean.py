@@ -204,3 +204,10 @@ def test_every_seed_quotation_survives_cleaning(seed_articles):
 def test_hand_picked_seed_sentences_survive(seed_articles, article, sentence):
     text = seed_articles.loc[seed_articles["article_id"].str.startswith(article), "text"].item()
     assert normalise(sentence) in text
+
+
+def test_removing_a_line_does_not_turn_the_next_crosshead_into_a_teaser():
+    """A photo credit between blank lines leaves one gap, not two, so 'Fear dominates' stays."""
+    body = "\n\n".join(f"Sentence number {i} is here." for i in range(8))
+    text = f"Headline\n\n{body}\n\n\u00a9 Jane Doe / AFP\n\nFear dominates\n\nMore text follows here."
+    assert removed_rules(text) == [("photo_credit", "\u00a9 Jane Doe / AFP")]

@@ -50,3 +50,15 @@ def test_outlet_colors_are_stable_and_distinct():
 
 def test_missing_outlet_is_grey():
     assert ct.outlet_colors(["A", None])["unknown"] == ct.figures.GREY
+
+
+def test_large_corpora_draw_a_seeded_sample_of_points():
+    import numpy as np
+
+    from corpus_tools import plots
+
+    values = np.arange(10_000)
+    a = plots._thin(values, np.random.default_rng(0))
+    b = plots._thin(values, np.random.default_rng(0))
+    assert len(a) == plots.MAX_POINTS and np.array_equal(a, b) and np.all(np.diff(a) > 0)
+    assert len(plots._thin(values[:50], np.random.default_rng(0))) == 50

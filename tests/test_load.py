@@ -245,3 +245,19 @@ def test_seeds_folder_is_never_written(seed_articles, project_root):
     ct.load_corpus(project_root / "seeds")
     for path, digest in zip(seed_articles["path"], seed_articles["sha256"]):
         assert hashlib.sha256((project_root / "seeds" / path).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("corpus", ["seed_articles", "fixture_articles"])
+def test_cleaning_removed_exactly_the_audited_lines(request, corpus):
+    articles = request.getfixturevalue(corpus)
+    assert ct.audit_discrepancies(articles).empty
+
+
+def test_audit_check_counts_repeated_lines(tmp_path):
+    """A line that is furniture at the end but text in the middle is kept once and removed once."""
+    write(tmp_path / "a.txt", "Title\n\nAFP\n\nThe talks went on.\n\nFear dominates\n\nFear dominates\n\nkng\nAFP")
+    arts = ct.load_corpus(tmp_path)
+    assert arts["text"].item().split("\n\n") == ["AFP", "The talks went on.", "Fear dominates", "Fear dominates"]
+    assert ct.audit_discrepancies(arts).empty
+    broken = arts.assign(text=arts["text"].str.replace("The talks went on.\n\n", "", regex=False))
+    assert ct.audit_discrepancies(broken)["line"].tolist() == ["The talks went on."]
