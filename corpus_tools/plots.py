@@ -27,6 +27,20 @@ def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS)
     return values[np.sort(rng.choice(len(values), size=limit, replace=False))]
 
 
+def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: float, *, sharey: bool = False):
+    """Figure with ``n`` small-multiple panels, at most ``max_cols`` a row; unused cells hidden.
+
+    Returns the figure, the grid of axes and the first ``n`` axes in reading order.
+    """
+    ncols = min(n, max_cols)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols + extra_w, row_h * nrows + 0.5), sharey=sharey, squeeze=False)
+    flat = axes.ravel()
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, axes, flat[:n]
+
+
 __all__ = [
     "plot_outlet_counts",
     "plot_sentence_lengths",
@@ -132,12 +146,8 @@ def plot_outlet_estimates(
     panels = sorted(table[panel].unique())
     outlets = sorted(table["outlet"].unique())
     y_of = {o: i for i, o in enumerate(reversed(outlets))}
-    ncols = min(len(panels), max_cols)
-    nrows = -(-len(panels) // ncols)
     with house_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols + 1.8, (0.42 * len(outlets) + 1.1) * nrows + 0.5),
-                                 sharey=True, squeeze=False)
-        flat = axes.ravel()
+        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, 0.42 * len(outlets) + 1.1, sharey=True)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             for _, row in part.iterrows():
@@ -151,8 +161,6 @@ def plot_outlet_estimates(
             ax.set_title(str(name), loc="left", fontsize=10)
             ax.set_xlabel(xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        for ax in flat[len(panels):]:
-            ax.set_visible(False)
         for row_axes in axes:
             row_axes[0].set_yticks(list(y_of.values()), list(y_of.keys()))
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
@@ -358,12 +366,9 @@ def plot_ranked_bars(
         Panels per row.
     """
     panels = sorted(table[panel].unique())
-    ncols = min(len(panels), max_cols)
-    nrows = -(-len(panels) // ncols)
     longest = int(table.groupby(panel).size().max())
     with house_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols + 0.6, (0.24 * longest + 1.0) * nrows + 0.5), squeeze=False)
-        flat = axes.ravel()
+        fig, _, flat = _panel_grid(len(panels), max_cols, 3.6, 0.6, 0.24 * longest + 1.0)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             y = np.arange(len(part))[::-1]
@@ -374,8 +379,6 @@ def plot_ranked_bars(
             ax.set_title(str(name), loc="left", fontsize=10)
             ax.set_xlabel(xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        for ax in flat[len(panels):]:
-            ax.set_visible(False)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
@@ -396,12 +399,9 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.F
     """
     concepts = sorted(naming["concept"].unique())
     outlets = sorted(naming["outlet"].unique())
-    ncols = min(len(concepts), max_cols)
-    nrows = -(-len(concepts) // ncols)
     shades = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
     with house_style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.8 * ncols + 1.6, (0.36 * len(outlets) + 1.6) * nrows), sharey=True, squeeze=False)
-        flat = axes.ravel()
+        fig, _, flat = _panel_grid(len(concepts), max_cols, 3.8, 1.6, 0.36 * len(outlets) + 1.6, sharey=True)
         for ax, concept in zip(flat, concepts):
             part = naming[naming["concept"] == concept]
             variants = list(dict.fromkeys(part["variant"]))
@@ -418,8 +418,6 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.F
             ax.set_yticks(y, outlets)
             ax.set_title(concept, loc="left", fontsize=10)
             ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(variants)), frameon=False)
-        for ax in flat[len(concepts):]:
-            ax.set_visible(False)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
