@@ -14,7 +14,7 @@ Counting rules
   positive when the term is over-used by the group) and Hardie's Log Ratio (binary log of the
   ratio of relative frequencies, 0.5 added to zero counts) as an effect size.
 * **Significance** does not trust word-level independence (which makes chi-squared and G2
-  flag far too many terms): sentences (or paragraphs) are permuted between groups, keeping
+  flag far too many terms): sentences (or paragraphs, or whole articles) are permuted between groups, keeping
   group sizes, ``n_perm`` times with a fixed seed, and a term's p-value is the share of
   permutations whose |z| reaches the observed |z| (add-one corrected). ``q`` is the
   Benjamini-Hochberg adjusted p-value across the terms tested for that group.
@@ -247,8 +247,10 @@ def keyness(
         For the grouping column ``by``; not needed when ``terms`` already has that column.
     by : str, default "outlet"
         Article column whose values are the groups (any number, at least two).
-    unit : {"sentence", "paragraph"}, default "sentence"
-        What is permuted between groups for significance.
+    unit : {"sentence", "paragraph", "article"}, default "sentence"
+        What is permuted between groups for significance. With several articles per group,
+        ``"article"`` is the strictest test (words of one article are not independent); with
+        one article per group it cannot find anything, which is the honest answer.
     prior_scale : float, default 1.0
         The Dirichlet prior is the corpus's term counts times this.
     min_count : int, default 3
@@ -272,8 +274,8 @@ def keyness(
     ValueError
         Fewer than two groups, or no term reaches ``min_count``.
     """
-    if unit not in ("sentence", "paragraph"):
-        raise ValueError(f"unit must be 'sentence' or 'paragraph', got {unit!r}")
+    if unit not in ("sentence", "paragraph", "article"):
+        raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")
     if "term" not in terms.columns:
         terms = term_table(terms)
     if by in terms.columns:
@@ -291,10 +293,12 @@ def keyness(
     if len(vocab) == 0:
         raise ValueError(f"no term occurs {min_count} times or more")
     t = t[t["term"].isin(vocab)]
-    unit_key = ["article_id", "sentence_id"] if unit == "sentence" else ["article_id", "paragraph_id"]
+    unit_key = {"sentence": ["article_id", "sentence_id"], "paragraph": ["article_id", "paragraph_id"], "article": ["article_id"]}[unit]
     units = t[unit_key + [by]].drop_duplicates(unit_key).reset_index(drop=True)
     unit_index = pd.MultiIndex.from_frame(units[unit_key])
     rows_idx = unit_index.get_indexer(pd.MultiIndex.from_frame(t[unit_key]))
+    if (rows_idx < 0).any():  # pragma: no cover - guarded by drop_duplicates above
+        raise RuntimeError("keyness: a term row matched no unit")
     cols_idx = np.searchsorted(vocab, t["term"].to_numpy())
     m = sparse.csr_matrix((np.ones(len(t)), (rows_idx, cols_idx)), shape=(len(units), len(vocab)))
     labels = pd.Categorical(units[by], categories=groups).codes

@@ -150,3 +150,14 @@ def test_keyness_accepts_raw_tokens_with_an_outlet_column(seed_articles):
     assert key["outlet"].nunique() == 5 and key["p"].isna().all()
     with pytest.raises(ValueError, match="pass the articles table"):
         keyness(ct.tokens(seed_articles), n_perm=0)
+
+
+def test_article_permutation_with_one_article_per_outlet_finds_nothing(seed_terms, seed_articles):
+    """Five articles, five outlets: every permutation is a relabelling, so no p-value can be small."""
+    key = keyness(seed_terms, seed_articles, unit="article", n_perm=200)
+    assert key["p"].min() > 0.05
+
+
+def test_unknown_unit():
+    with pytest.raises(ValueError, match="unit must be"):
+        keyness(pd.DataFrame({"term": ["a"]}), None, unit="word")
