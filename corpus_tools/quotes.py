@@ -61,7 +61,7 @@ _AFTER = [
     re.compile(rf"^[,.!?]?\s*{_SPEAKER}\s+(?:has |had |also |then )?{_VERB}\b", re.UNICODE),
     re.compile(rf"^[,.!?]?\s*(?:according to)\s+{_SPEAKER}\s*(?:[,.;]|$)", re.UNICODE),
 ]
-_BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:has |had |also |then |again )?{_VERB}(?:\s+\w+)?(?:\s+that)?\s*[:,]?\s*$", re.UNICODE)
+_BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:has |had |also |then |again )?{_VERB}(?:\s+\w+)?(?:\s+that(?:\s+[\w']+){{0,3}})?\s*[:,]?\s*$", re.UNICODE)
 _ACCORDING = re.compile(r"according to (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
 _ANALYST = re.compile(r"\b(analysts?|experts?|observers?|commentators?|think tank|researchers?|scholars?)\b", re.IGNORECASE)
