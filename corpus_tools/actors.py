@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .describe import article_groups
 from .paths import DATA_DIR
 
 __all__ = ["DEFAULT_ACTORS", "CAMPS", "load_actors", "find_mentions", "prominence", "actor_pattern"]
@@ -170,7 +171,7 @@ def prominence(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     >>> prominence(m, arts)[["outlet", "group", "mentions", "per_1000_words"]].values.tolist()
     [['X', 'NATO', 2, 4.0]]
     """
-    meta = articles[["article_id", "outlet", "n_words"]].assign(outlet=lambda d: d["outlet"].fillna("unknown"))
+    meta = article_groups(articles, extra=("n_words",))
     words = meta.groupby("outlet")["n_words"].sum()
     m = mentions[["article_id", "group"]].merge(meta[["article_id", "outlet"]], on="article_id", how="left")
     groups = sorted(m["group"].unique())

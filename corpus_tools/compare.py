@@ -28,6 +28,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from .describe import article_groups
 from .load import cleaning_audit
 
 __all__ = [
@@ -74,14 +75,12 @@ def similarity_matrix(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
     pandas.DataFrame
         ``<by>_a``, ``<by>_b``, ``cosine``; every ordered pair, the diagonal included (1.0).
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
-    docs = terms.merge(meta, on="article_id", how="left").groupby(by)["term"].apply(list)
-    matrix = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True).fit_transform(docs.tolist())
+    from .terms import group_tfidf
+
+    names, matrix, _ = group_tfidf(terms, articles, by=by)
     sim = cosine_similarity(matrix)
-    names = docs.index.tolist()
     rows = [{f"{by}_a": a, f"{by}_b": b, "cosine": float(sim[i, j])} for i, a in enumerate(names) for j, b in enumerate(names)]
     return pd.DataFrame(rows)
 
@@ -125,7 +124,7 @@ def shared_passages(
     s = sentences.reset_index(drop=True)
     if s.empty:
         return pd.DataFrame(columns=cols)
-    meta = articles.set_index("article_id")[by].fillna("unknown")
+    meta = article_groups(articles, by).set_index("article_id")[by]
     groups = s["article_id"].map(meta).to_numpy()
     t = term_table(tokenize(s))
     key = pd.MultiIndex.from_frame(s[["article_id", "sentence_id"]])
@@ -228,7 +227,7 @@ def outlet_summary(
     def add(outlet, section, measure, value=np.nan, low=np.nan, high=np.nan, text=""):
         rows.append({"outlet": outlet, "section": section, "measure": measure, "value": value, "low": low, "high": high, "text": text})
 
-    meta = articles.assign(outlet=articles["outlet"].fillna("unknown"))
+    meta = article_groups(articles, extra=tuple(c for c in ("machine_translated",) if c in articles.columns))
     for outlet, part in meta.groupby("outlet", sort=True):
         add(outlet, "corpus", "articles", len(part))
         if "machine_translated" in part and part["machine_translated"].notna().any():
@@ -269,7 +268,7 @@ def shared_counts(passages: pd.DataFrame, articles: pd.DataFrame, *, by: str = "
     pandas.DataFrame
         ``<by>_a``, ``<by>_b``, ``passages``.
     """
-    names = sorted(articles[by].fillna("unknown").unique())
+    names = sorted(article_groups(articles, by)[by].unique())
     rows = []
     for a in names:
         for b in names:

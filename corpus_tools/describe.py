@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["outlet_counts", "sentence_lengths", "audit_counts"]
+__all__ = ["article_groups", "outlet_counts", "sentence_lengths", "audit_counts"]
 
 
-def _outlet(articles: pd.DataFrame) -> pd.DataFrame:
-    out = articles[["article_id", "outlet"]].copy()
-    out["outlet"] = out["outlet"].fillna("unknown")
+def article_groups(articles: pd.DataFrame, by: str = "outlet", *, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The group of each article (``article_id``, ``by``), a missing group shown as ``"unknown"``.
+
+    Every per-outlet table of the project joins through this, so articles without an outlet
+    are counted in one place, under one name.
+
+    Examples
+    --------
+    >>> article_groups(pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})).values.tolist()
+    [['a', 'X'], ['b', 'unknown']]
+    """
+    out = articles[["article_id", by, *extra]].copy()
+    out[by] = out[by].fillna("unknown")
     return out
 
 
@@ -37,7 +47,7 @@ def outlet_counts(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
     >>> outlet_counts(arts, sents).values.tolist()
     [['X', 2, 3, 8, 2.6666666666666665, 3.0]]
     """
-    meta = _outlet(articles)
+    meta = article_groups(articles)
     per_article = meta.assign(words=articles["n_words"].to_numpy())
     s = sentences[["article_id", "n_words"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     table = per_article.groupby("outlet").agg(articles=("article_id", "nunique"), words=("words", "sum"))
@@ -53,7 +63,7 @@ def sentence_lengths(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.Data
 
     Columns: ``outlet``, ``article_id``, ``sentence_id``, ``n_words``.
     """
-    s = sentences[["article_id", "sentence_id", "n_words"]].merge(_outlet(articles), on="article_id", how="left", validate="many_to_one")
+    s = sentences[["article_id", "sentence_id", "n_words"]].merge(article_groups(articles), on="article_id", how="left", validate="many_to_one")
     s = s[["outlet", "article_id", "sentence_id", "n_words"]]
     return s.sort_values(["outlet", "article_id", "sentence_id"]).reset_index(drop=True)
 
@@ -66,8 +76,8 @@ def audit_counts(audit: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``outlet``, ``rule``, ``lines``; every outlet-rule pair, zeros included, sorted.
     """
-    removed = audit[~audit["rule"].isin(["title", "dateline"])].merge(_outlet(articles), on="article_id", how="left")
-    outlets = sorted(_outlet(articles)["outlet"].unique())
+    removed = audit[~audit["rule"].isin(["title", "dateline"])].merge(article_groups(articles), on="article_id", how="left")
+    outlets = sorted(article_groups(articles)["outlet"].unique())
     rules = sorted(removed["rule"].unique())
     grid = pd.MultiIndex.from_product([outlets, rules], names=["outlet", "rule"])
     counts = removed.groupby(["outlet", "rule"]).size().reindex(grid, fill_value=0).rename("lines")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -147,7 +147,3 @@ def file_digest(path: str | Path) -> str:
     """Return the SHA-256 of a file (used to check figures reproduce byte for byte)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
-
-def bar_colors(labels: Iterable[str], colors: Mapping[str, str]) -> list[str]:
-    """Look up a colour for each label, grey for labels without one."""
-    return [colors.get(label, GREY) for label in labels]

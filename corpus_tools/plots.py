@@ -27,6 +27,17 @@ def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS)
     return values[np.sort(rng.choice(len(values), size=limit, replace=False))]
 
 
+def _box_strip(ax, data, positions, outlets, colors, *, width: float, jitter: float, size: float, alpha: float) -> None:
+    """Horizontal boxes (quartiles, no fliers) with every value (or a seeded sample) as a jittered point."""
+    ax.boxplot(data, positions=positions, orientation="horizontal", widths=width, showfliers=False,
+               medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
+    rng = np.random.default_rng(0)  # fixed jitter: the figure reproduces byte for byte
+    for pos, outlet, values in zip(positions, outlets, data):
+        values = _thin(values, rng)
+        ax.scatter(values, pos + rng.uniform(-jitter, jitter, len(values)), s=size, alpha=alpha,
+                   color=colors.get(outlet, GREY), linewidths=0)
+
+
 def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: float, *, sharey: bool = False):
     """Figure with ``n`` small-multiple panels, at most ``max_cols`` a row; unused cells hidden.
 
@@ -96,13 +107,7 @@ def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str]) -> p
         fig, ax = plt.subplots(figsize=(7, 0.55 * len(outlets) + 1.4))
         data = [lengths.loc[lengths["outlet"] == o, "n_words"].to_numpy() for o in outlets]
         positions = np.arange(len(outlets))[::-1]
-        ax.boxplot(data, positions=positions, orientation="horizontal", widths=0.5, showfliers=False,
-                   medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
-        rng = np.random.default_rng(0)  # fixed jitter: the figure reproduces byte for byte
-        for pos, outlet, values in zip(positions, outlets, data):
-            values = _thin(values, rng)
-            ax.scatter(values, pos + rng.uniform(-0.18, 0.18, len(values)), s=9, alpha=0.6,
-                       color=colors.get(outlet, GREY), linewidths=0)
+        _box_strip(ax, data, positions, outlets, colors, width=0.5, jitter=0.18, size=9, alpha=0.6)
         ax.set_yticks(positions, outlets)
         ax.set_xlabel("words per sentence")
         ax.set_title("Sentence length per outlet (box: quartiles; points: sentences)")
@@ -188,12 +193,7 @@ def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, t
         for ax, scorer in zip(axes[0], scorers):
             part = long[long["scorer"] == scorer]
             data = [part.loc[part["outlet"] == o, "score"].to_numpy() for o in outlets]
-            ax.boxplot(data, positions=positions, orientation="horizontal", widths=0.55, showfliers=False,
-                       medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
-            rng = np.random.default_rng(0)
-            for pos, outlet, values in zip(positions, outlets, data):
-                values = _thin(values, rng)
-                ax.scatter(values, pos + rng.uniform(-0.2, 0.2, len(values)), s=8, alpha=0.55, color=colors.get(outlet, GREY), linewidths=0)
+            _box_strip(ax, data, positions, outlets, colors, width=0.55, jitter=0.2, size=8, alpha=0.55)
             ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
             ax.set_xlim(-1.05, 1.05)
             ax.set_title(scorer, loc="left", fontsize=10)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .actors import actor_pattern, load_actors
+from .describe import article_groups
 from .paths import DATA_DIR
 from .segment import count_words
 from .uncertainty import bootstrap_means, group_seed
@@ -282,8 +283,7 @@ def voice_share(quotes: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2
         ``outlet``, ``voice_group``, ``quotes`` (count), ``words`` (quoted words),
         ``share``, ``share_low``, ``share_high``; every outlet-group pair, sorted.
     """
-    q = quotes[quotes["kind"] == "quote"].merge(articles[["article_id", "outlet"]], on="article_id", how="left")
-    q = q.assign(outlet=q["outlet"].fillna("unknown"))
+    q = quotes[quotes["kind"] == "quote"].merge(article_groups(articles), on="article_id", how="left")
     groups = sorted(set(VOICE_GROUPS.values()))
     rows = []
     for outlet, part in q.groupby("outlet", sort=True):

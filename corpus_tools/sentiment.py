@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from .describe import article_groups
 from .uncertainty import grouped_bootstrap
 
 __all__ = [
@@ -220,7 +221,7 @@ def sentiment_long(scored: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     polarity = {name: info["polarity"] for name, info in scored.attrs.get("scorers", {}).items()}
     if not polarity:
         polarity = {name: col for name, col in (("textblob", "textblob_polarity"), ("vader", "vader_compound")) if col in scored}
-    meta = articles[["article_id", "outlet"]].assign(outlet=lambda d: d["outlet"].fillna("unknown"))
+    meta = article_groups(articles)
     base = scored[["article_id", "sentence_id"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     parts = [base.assign(scorer=name, score=scored[col].to_numpy()) for name, col in polarity.items()]
     long = pd.concat(parts, ignore_index=True)[["outlet", "article_id", "sentence_id", "scorer", "score"]]
@@ -384,8 +385,8 @@ def extreme_sentences(scored: pd.DataFrame, articles: pd.DataFrame, scorer: str 
         ``sentence``, ``article_id``, ``sentence_id``.
     """
     col = scored.attrs["scorers"][scorer]["polarity"]
-    frame = scored[["article_id", "sentence_id", "sentence", col]].merge(articles[["article_id", "outlet"]], on="article_id", how="left")
-    frame = frame.rename(columns={col: "score"}).assign(outlet=lambda d: d["outlet"].fillna("unknown"))
+    frame = scored[["article_id", "sentence_id", "sentence", col]].merge(article_groups(articles), on="article_id", how="left")
+    frame = frame.rename(columns={col: "score"})
     parts = []
     for outlet, group in frame.groupby("outlet", sort=True):
         ordered = group.sort_values(["score", "article_id", "sentence_id"], kind="stable")

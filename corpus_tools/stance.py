@@ -507,11 +507,11 @@ def stance_by_outlet(targets: pd.DataFrame, articles: pd.DataFrame, *, n_boot: i
         ``net`` (share positive minus share negative, in [-1, 1]), each with ``_low`` and
         ``_high``.
     """
+    from .describe import article_groups
     from .uncertainty import grouped_bootstrap
 
-    t = targets[["article_id", "group", "stance"]].merge(articles[["article_id", "outlet"]], on="article_id", how="left")
+    t = targets[["article_id", "group", "stance"]].merge(article_groups(articles), on="article_id", how="left")
     t = t.assign(
-        outlet=t["outlet"].fillna("unknown"),
         share_negative=(t["stance"] == "negative").astype(float),
         share_positive=(t["stance"] == "positive").astype(float),
     )

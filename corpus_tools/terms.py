@@ -32,6 +32,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from tqdm import tqdm
 
+from .describe import article_groups
 from .paths import DATA_DIR
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "naming_choices",
     "load_naming_pairs",
     "top_terms",
+    "group_tfidf",
     "normalise_term",
     "DEFAULT_NAMING_PAIRS",
 ]
@@ -136,13 +138,35 @@ def term_counts(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     if ngram not in (1, 2):
         raise ValueError(f"ngram must be 1 or 2, got {ngram}")
     units = terms if ngram == 1 else _bigrams(terms)
-    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
+    meta = article_groups(articles, by)
     u = units[["article_id", "term"]].merge(meta, on="article_id", how="left")
     counts = u.groupby([by, "term"]).agg(count=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
     totals = terms.merge(meta, on="article_id", how="left").groupby(by).size()
     counts["per_1000"] = 1000 * counts["count"] / counts[by].map(totals)
     counts = counts.sort_values([by, "count", "term"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
     return counts[[by, "term", "count", "per_1000", "articles"]]
+
+
+def group_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"):
+    """TF-IDF of each group's terms, the group's articles pooled into one document.
+
+    scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms as given.
+
+    Returns
+    -------
+    groups : list
+        Group names, sorted (the matrix rows).
+    matrix : scipy.sparse matrix
+        One l2-normalised row per group.
+    vocab : ndarray
+        The terms (the matrix columns).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = terms.merge(article_groups(articles, by), on="article_id", how="left").groupby(by)["term"].apply(list)
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    matrix = vec.fit_transform(docs.tolist())
+    return docs.index.tolist(), matrix, np.array(vec.get_feature_names_out())
 
 
 def tfidf_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
@@ -156,15 +180,9 @@ def tfidf_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     pandas.DataFrame
         ``<by>``, ``rank``, ``term``, ``tfidf``.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
-    docs = terms.merge(meta, on="article_id", how="left").groupby(by)["term"].apply(list)
-    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
-    matrix = vec.fit_transform(docs.tolist())
-    vocab = np.array(vec.get_feature_names_out())
+    groups, matrix, vocab = group_tfidf(terms, articles, by=by)
     rows = []
-    for i, group in enumerate(docs.index):
+    for i, group in enumerate(groups):
         row = matrix[i].toarray().ravel()
         order = np.lexsort((vocab, -row))[:n]
         rows.extend({by: group, "rank": r + 1, "term": vocab[j], "tfidf": row[j]} for r, j in enumerate(order) if row[j] > 0)
@@ -283,8 +301,7 @@ def keyness(
     elif articles is None:
         raise ValueError(f"keyness: the terms table has no {by!r} column; pass the articles table to look it up")
     else:
-        meta = articles[["article_id", by]].assign(**{by: articles[by].fillna("unknown")})
-        t = terms.merge(meta, on="article_id", how="left")
+        t = terms.merge(article_groups(articles, by), on="article_id", how="left")
     groups = sorted(t[by].unique())
     if len(groups) < 2:
         raise ValueError(f"keyness needs at least two groups in {by!r}, found {groups}")
@@ -520,7 +537,7 @@ def naming_choices(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | No
         group; NaN when the group uses none of the variants); every combination listed.
     """
     table = pairs.copy() if isinstance(pairs, pd.DataFrame) else load_naming_pairs(pairs)
-    meta = articles.assign(**{by: articles[by].fillna("unknown")})
+    meta = article_groups(articles, by, extra=("text",))
     rows = []
     for group, part in meta.groupby(by, sort=True):
         text = "\n\n".join(part["text"])

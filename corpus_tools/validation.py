@@ -36,6 +36,7 @@ __all__ = [
     "confusion",
     "macro_f1",
     "validate_sentence_scorer",
+    "tuned_thresholds",
 ]
 
 #: The three classes, in the order used in every table.
@@ -200,6 +201,18 @@ def cross_validate_thresholds(
         metrics = evaluate(y[test], classify(s[test], low, high))
         rows.append({"fold": fold, "low": low, "high": high, "macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]})
     return pd.DataFrame(rows)
+
+
+def tuned_thresholds(scorer: str, *, train: pd.DataFrame | None = None) -> tuple[float, float]:
+    """The (low, high) cut-offs of a sentence scorer, fitted on NewsMTSC train (no cross-validation).
+
+    The same cut-offs :func:`validate_sentence_scorer` reports, without the validation work.
+    """
+    train = load_newsmtsc("train") if train is None else train
+    obj = get_scorer(scorer)
+    scores = score_sentiment(train, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+    low, high, _ = fit_thresholds(scores, train["label"].to_numpy())
+    return low, high
 
 
 def validate_sentence_scorer(

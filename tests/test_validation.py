@@ -102,3 +102,7 @@ def test_reported_numbers_on_newsmtsc(train, devtest):
     assert 0.37 <= dev[("textblob", "tuned on train")] <= 0.46
     assert dev[("vader", "tuned on train")] > dev[("textblob", "tuned on train")]
     assert len(results["vader"]["cv"]) == 5
+
+
+def test_tuned_thresholds_are_the_ones_validation_reports(train, devtest):
+    assert validation.tuned_thresholds("vader", train=train) == validation.validate_sentence_scorer("vader", train=train, test=devtest)["thresholds"]
