@@ -31,7 +31,8 @@ from .errors import (
     UndecodableFileError,
 )
 from .figures import outlet_colors, save_figure
-from .load import audit_discrepancies, cleaning_audit, load_corpus
+from .audit import audit_discrepancies, cleaning_audit
+from .load import load_corpus
 from .params import check_parameters
 from .paths import project_path
 from .segment import paragraphs, sentences, tokens
