@@ -69,14 +69,15 @@ def sentence_lengths(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.Data
 
 
 def audit_counts(audit: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Count removed lines per outlet and cleaning rule (title and dateline excluded).
+    """Count removed lines per outlet and cleaning rule (title, dateline and kept lines excluded).
 
     Returns
     -------
     pandas.DataFrame
         ``outlet``, ``rule``, ``lines``; every outlet-rule pair, zeros included, sorted.
     """
-    removed = audit[~audit["rule"].isin(["title", "dateline"])].merge(article_groups(articles), on="article_id", how="left")
+    gone = audit["action"].eq("removed") if "action" in audit.columns else pd.Series(True, index=audit.index)
+    removed = audit[gone & ~audit["rule"].isin(["title", "dateline"])].merge(article_groups(articles), on="article_id", how="left")
     outlets = sorted(article_groups(articles)["outlet"].unique())
     rules = sorted(removed["rule"].unique())
     grid = pd.MultiIndex.from_product([outlets, rules], names=["outlet", "rule"])
