@@ -2,7 +2,8 @@
 
 The public interface:
 
-* :func:`load_corpus`, :func:`cleaning_audit` (:mod:`corpus_tools.load`)
+* :func:`load_corpus`, :func:`load_report` (:mod:`corpus_tools.load`), :func:`cleaning_audit`,
+  :func:`audit_discrepancies` (:mod:`corpus_tools.audit`)
 * :func:`paragraphs`, :func:`sentences`, :func:`tokens` (:mod:`corpus_tools.segment`)
 * :func:`save_figure`, :func:`outlet_colors` (:mod:`corpus_tools.figures`)
 * :mod:`corpus_tools.clean` for the cleaning rules, :mod:`corpus_tools.errors` for exceptions.
@@ -27,12 +28,17 @@ from .errors import (
     EmptyFileError,
     ManifestError,
     ManifestWarning,
+    MissingMetadataWarning,
     ParameterError,
+    RecordError,
+    SkippedInputWarning,
     UndecodableFileError,
+    UnreadableFileError,
+    UnsupportedFileError,
 )
 from .figures import outlet_colors, save_figure
 from .audit import audit_discrepancies, cleaning_audit
-from .load import load_corpus
+from .load import load_corpus, load_report
 from .params import check_parameters
 from .paths import project_path
 from .segment import paragraphs, sentences, tokens
@@ -46,13 +52,19 @@ __all__ = [
     "EmptyFileError",
     "ManifestError",
     "ManifestWarning",
+    "MissingMetadataWarning",
     "ParameterError",
+    "RecordError",
+    "SkippedInputWarning",
     "UndecodableFileError",
+    "UnreadableFileError",
+    "UnsupportedFileError",
     "audit_discrepancies",
     "check_parameters",
     "clean_article",
     "cleaning_audit",
     "load_corpus",
+    "load_report",
     "outlet_colors",
     "paragraphs",
     "project_path",

@@ -11,6 +11,9 @@ import pytest
 import corpus_tools as ct
 from corpus_tools.load import ARTICLE_COLUMNS, parse_dateline, read_manifest
 
+# Most corpora here have no manifest on purpose; the warning about it is tested in test_review_load.py.
+pytestmark = pytest.mark.filterwarnings("ignore::corpus_tools.errors.MissingMetadataWarning")
+
 
 def write(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,7 +222,7 @@ def test_folder_without_articles(tmp_path):
         ("s.jsonl", '{"text": "Title\\n\\nBody."}\n{not json}\n', r"s\.jsonl: line 2 is not valid JSON"),
         ("s.jsonl", '["a list"]\n', r"s\.jsonl: line 1 is a JSON list, expected an object"),
         ("s.jsonl", '{"body": "x"}\n', r"s\.jsonl: record 1 has no 'text' field"),
-        ("s.csv", "id,body\n1,x\n", r"s\.csv: record 2 has no 'text' field"),
+        ("s.csv", "id,body\n1,x\n", r"s\.csv: no 'text' column \(columns: \['id', 'body'\]\)"),
         ("s.csv", "id,text\n1,\n", r"s\.csv: record 2: the text is empty"),
     ],
 )
