@@ -4,14 +4,40 @@ Every figure is written three times under one stem: ``<stem>.png``, ``<stem>.svg
 ``<stem>.csv`` (exactly the numbers plotted). Rerunning a notebook gives byte-identical
 files: the SVG hash salt is fixed, dates and software versions are left out of the
 metadata, and floats in the CSV are written with a fixed format.
+
+Safety of the figures folder
+----------------------------
+* **Atomic files.** Each file is written to a hidden temporary file in the same folder and
+  then renamed over the old one (``os.replace``), so a reader, a second writer or a kill
+  never sees a half-written PNG, SVG or CSV: a file is the old one or the new one.
+* **One run at a time.** :func:`figure_run` holds a lock file, :data:`LOCK_NAME`, in the
+  folder for a whole run (``python -m corpus_tools.run`` takes it for every notebook it
+  runs). A second run into the same folder stops at once with :class:`FiguresLockedError`,
+  naming the lock file and the process holding it. A lock left by a run that was killed
+  (its process is gone, on this host) is taken over with a warning that the folder may hold
+  figures of two runs until this one ends. The lock file exists only while a run holds it,
+  so figures/ stays byte-reproducible.
+* **Writable first.** :func:`check_writable` creates the folder and writes a probe file, so
+  a read-only or impossible folder fails before the analysis, not at the first figure.
+* **No formulas in CSVs.** Text cells that start with ``=``, ``+``, ``-``, ``@``, a tab or
+  a carriage return (or their full-width forms) and are not numbers get a leading ``'``
+  (OWASP's advice against CSV injection), so a spreadsheet shows them as text instead of
+  running them: an outlet called ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``.
+  Numbers, and numbers held as text (``"-0.5"``), are written as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import socket
+import tempfile
+import time
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -19,7 +45,32 @@ import pandas as pd
 
 from .paths import FIGURES_DIR
 
-__all__ = ["HOUSE_STYLE", "PALETTE", "GREY", "outlet_colors", "save_figure", "house_style", "file_digest"]
+__all__ = [
+    "HOUSE_STYLE",
+    "PALETTE",
+    "GREY",
+    "LOCK_NAME",
+    "FiguresLockedError",
+    "outlet_colors",
+    "save_figure",
+    "house_style",
+    "file_digest",
+    "figure_run",
+    "check_writable",
+    "escape_csv_cell",
+]
+
+#: Lock file a run holds in its figures folder (see :func:`figure_run`).
+LOCK_NAME = ".corpus-tools.lock"
+#: Prefix of the temporary files :func:`save_figure` renames into place.
+_TMP_PREFIX = ".corpus-tools-tmp-"
+#: First characters that make a spreadsheet read a cell as a formula (OWASP), with the
+#: full-width forms some spreadsheets also accept.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class FiguresLockedError(RuntimeError):
+    """Another run is writing to the same figures folder."""
 
 #: Colour for an unknown outlet.
 GREY = "#9e9e9e"
@@ -90,6 +141,70 @@ def outlet_colors(outlets: Iterable[str]) -> dict[str, str]:
     return colors
 
 
+def escape_csv_cell(value):
+    """Make a text cell safe to open in a spreadsheet (OWASP's advice against CSV injection).
+
+    A string that starts with a formula character (:data:`FORMULA_START`) and is not a number
+    gets a leading single quote; anything else is returned unchanged.
+
+    Examples
+    --------
+    >>> [escape_csv_cell(v) for v in ["=1+1", "@SUM(A1)", "-0.5", "+3", "- x", "AFP", 2.5]]
+    ["'=1+1", "'@SUM(A1)", '-0.5', '+3', "'- x", 'AFP', 2.5]
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def _escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with every text cell (and column name) passed through :func:`escape_csv_cell`."""
+    columns = [escape_csv_cell(c) for c in data.columns]
+    changed = {}
+    for i, col in enumerate(data.columns):
+        series = data.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        escaped = [escape_csv_cell(v) for v in series]
+        if any(a is not b for a, b in zip(escaped, series)):
+            changed[i] = pd.Series(escaped, index=series.index, dtype=object)
+    if not changed and columns == list(data.columns):
+        return data
+    out = data.copy()
+    for i, values in changed.items():
+        out.isetitem(i, values)
+    out.columns = columns
+    return out
+
+
+@contextmanager
+def _atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}{path.name}.", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the mode open() would
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()  # read once, at import: os.umask is process-wide
+
+
 def save_figure(
     fig: matplotlib.figure.Figure,
     data: pd.DataFrame,
@@ -100,13 +215,18 @@ def save_figure(
 ) -> dict[str, Path]:
     """Write a figure as PNG and SVG, and the numbers it plots as CSV, reproducibly.
 
+    Each file is written to a temporary file in the same folder and renamed into place, so
+    it is never seen half-written; text cells of the CSV that a spreadsheet would run as a
+    formula are escaped (see the module docstring).
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure.
     data : pandas.DataFrame
         Exactly the numbers plotted, sorted as they should be read. Written without the
-        index, floats with 6 significant digits.
+        index, floats with 6 significant digits, text cells starting with ``= + - @``, a tab
+        or a carriage return (and not numbers) prefixed with ``'``.
     stem : str
         File name without extension; starts with the producing notebook's number
         (``"00-sentences-by-outlet"``).
@@ -135,12 +255,148 @@ def save_figure(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {ext: out_dir / f"{stem}.{ext}" for ext in ("png", "svg", "csv")}
     with house_style():
-        fig.savefig(paths["png"], metadata={"Software": None}, bbox_inches="tight")
-        fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    data.to_csv(paths["csv"], index=False, float_format="%.6g", lineterminator="\n", date_format="%Y-%m-%d %H:%M")
+        with _atomic_path(paths["png"]) as tmp:
+            fig.savefig(tmp, format="png", metadata={"Software": None}, bbox_inches="tight")
+        with _atomic_path(paths["svg"]) as tmp:
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    with _atomic_path(paths["csv"]) as tmp:
+        _escape_formulas(data).to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n", date_format="%Y-%m-%d %H:%M")
     if close:
         plt.close(fig)
     return paths
+
+
+def check_writable(figures_dir: str | Path, *, parameter: str | None = "FIGURES_DIR") -> Path:
+    """Create ``figures_dir`` if needed and check that files can be written in it.
+
+    Call it before the analysis (the notebooks do, right after their parameter check, and so
+    does the runner), so that a read-only or impossible folder fails at once.
+
+    Parameters
+    ----------
+    figures_dir : str or Path
+        The folder.
+    parameter : str or None, default "FIGURES_DIR"
+        The parameter the folder came from, named in the error.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    corpus_tools.errors.ParameterError
+        The folder cannot be created or written, naming the folder and the reason.
+    """
+    from .errors import ParameterError
+
+    folder = Path(figures_dir)
+    what = f"parameter {parameter}: " if parameter else ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}write-check-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ParameterError(f"{what}cannot write figures to {str(folder)!r}: {reason}") from None
+    return folder
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _read_lock(path: Path) -> dict | None:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _remove_stale_temporaries(folder: Path, *, older_than: float | None) -> None:
+    now = time.time()
+    for tmp in folder.glob(f"{_TMP_PREFIX}*"):
+        try:
+            if older_than is None or now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
+@contextmanager
+def figure_run(figures_dir: str | Path | None = None) -> Iterator[Path]:
+    """Hold the figures folder for one run: a lock file that a second run cannot take.
+
+    The lock is :data:`LOCK_NAME` in the folder, created with ``O_CREAT | O_EXCL`` and
+    holding the process id, the host and the start time; it is removed when the block
+    ends, however it ends. The folder is created and checked with :func:`check_writable`.
+
+    Parameters
+    ----------
+    figures_dir : str or Path, optional
+        The folder; defaults to the project's ``figures/``.
+
+    Yields
+    ------
+    Path
+        The folder.
+
+    Raises
+    ------
+    FiguresLockedError
+        Another live process holds the lock (the message names the lock file, the pid and
+        the host). A lock whose process is gone (same host) is taken over with a warning.
+    corpus_tools.errors.ParameterError
+        The folder cannot be created or written.
+    """
+    folder = check_writable(Path(figures_dir) if figures_dir is not None else FIGURES_DIR)
+    lock = folder / LOCK_NAME
+    host = socket.gethostname()
+    mine = {"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            held = _read_lock(lock)
+            if held is None:  # being written this instant, or garbage: look again once
+                time.sleep(0.2)
+                held = _read_lock(lock)
+            if held is not None and held.get("host") == host and isinstance(held.get("pid"), int) and not _pid_alive(held["pid"]):
+                warnings.warn(
+                    f"{lock}: taking over the lock of a run that did not finish (pid {held['pid']}, started "
+                    f"{held.get('started', '?')}); until this run ends, {folder} may hold figures of both runs",
+                    stacklevel=3,
+                )
+                lock.unlink(missing_ok=True)
+                _remove_stale_temporaries(folder, older_than=None)
+                continue
+            who = f"pid {held.get('pid')} on {held.get('host')}, started {held.get('started')}" if held else "an unknown process"
+            raise FiguresLockedError(
+                f"another run is writing figures to {folder} ({who}); wait for it to finish, or use another "
+                f"FIGURES_DIR. If no run is going on, delete the lock file {lock}"
+            ) from None
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(mine, handle)
+        break
+    else:  # pragma: no cover - only when two runs race for a stale lock
+        raise FiguresLockedError(f"could not take the lock file {lock}; another run is starting in {folder}")
+    _remove_stale_temporaries(folder, older_than=3600)
+    try:
+        yield folder
+    finally:
+        if _read_lock(lock) == mine:
+            lock.unlink(missing_ok=True)
 
 
 def file_digest(path: str | Path) -> str:

@@ -2,6 +2,10 @@
 
 Each function takes a tidy table (the one :func:`corpus_tools.save_figure` writes as the
 figure's CSV) and returns a matplotlib figure; saving is the caller's job.
+
+An empty table (a corpus with no quotations, no mention of the actor groups, no term frequent
+enough) gives a small figure with the title and "no data" (:func:`no_data_figure`), never an
+error, so a notebook runs to the end on any corpus and its CSV has just the header.
 """
 
 from __future__ import annotations
@@ -41,9 +45,10 @@ def _box_strip(ax, data, positions, outlets, colors, *, width: float, jitter: fl
 def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: float, *, sharey: bool = False):
     """Figure with ``n`` small-multiple panels, at most ``max_cols`` a row; unused cells hidden.
 
-    Returns the figure, the grid of axes and the first ``n`` axes in reading order.
+    Returns the figure, the grid of axes and the first ``n`` axes in reading order (one
+    hidden cell and no axes when ``n`` is 0).
     """
-    ncols = min(n, max_cols)
+    ncols = max(1, min(n, max_cols))
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols + extra_w, row_h * nrows + 0.5), sharey=sharey, squeeze=False)
     flat = axes.ravel()
@@ -52,7 +57,32 @@ def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: fl
     return fig, axes, flat[:n]
 
 
+#: What an empty figure says.
+NO_DATA = "no data"
+
+
+def no_data_figure(title: str, message: str = NO_DATA) -> plt.Figure:
+    """A small figure with ``title`` and ``message`` in place of the plot, for an empty table.
+
+    Examples
+    --------
+    >>> fig = no_data_figure("Share of quoted words", "no data: the corpus has no quotations")
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['no data: the corpus has no quotations']
+    >>> plt.close(fig)
+    """
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7, 1.8))
+        ax.set_axis_off()
+        ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=10, color="#555555", transform=ax.transAxes)
+        ax.set_title(title)
+        fig.tight_layout()
+    return fig
+
+
 __all__ = [
+    "NO_DATA",
+    "no_data_figure",
     "plot_outlet_counts",
     "plot_sentence_lengths",
     "plot_outlet_estimates",
@@ -78,6 +108,8 @@ def plot_outlet_counts(counts: pd.DataFrame, colors: Mapping[str, str]) -> plt.F
     colors : mapping
         Outlet to colour, from :func:`corpus_tools.outlet_colors`.
     """
+    if counts.empty:
+        return no_data_figure("Sentences per outlet")
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 0.55 * len(counts) + 1.4))
         y = np.arange(len(counts))[::-1]
@@ -102,6 +134,8 @@ def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str]) -> p
     colors : mapping
         Outlet to colour.
     """
+    if lengths.empty:
+        return no_data_figure("Sentence length per outlet (box: quartiles; points: sentences)")
     outlets = sorted(lengths["outlet"].unique())
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 0.55 * len(outlets) + 1.4))
@@ -148,6 +182,8 @@ def plot_outlet_estimates(
     max_cols : int, default 4
         Panels per row.
     """
+    if table.empty:
+        return no_data_figure(title)
     panels = sorted(table[panel].unique())
     outlets = sorted(table["outlet"].unique())
     y_of = {o: i for i, o in enumerate(reversed(outlets))}
@@ -185,6 +221,8 @@ def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, t
     title : str
         Figure title.
     """
+    if long.empty:
+        return no_data_figure(title)
     scorers = sorted(long["scorer"].unique())
     outlets = sorted(long["outlet"].unique())
     positions = np.arange(len(outlets))[::-1]
@@ -218,6 +256,8 @@ def plot_agreement(wide: pd.DataFrame, x: str, y: str, colors: Mapping[str, str]
     title : str
         Figure title (put the correlation in it).
     """
+    if wide.empty:
+        return no_data_figure(title)
     with house_style():
         fig, ax = plt.subplots(figsize=(6.2, 5.2))
         rng = np.random.default_rng(0)
@@ -316,6 +356,8 @@ def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str
     title : str
         Figure title.
     """
+    if prom.empty:
+        return no_data_figure(title, f"{NO_DATA}: no actor of the dictionary is mentioned")
     order = prom.groupby("group")["per_1000_words"].mean().sort_values().index.tolist()
     outlets = sorted(prom["outlet"].unique())
     offsets = np.linspace(-0.28, 0.28, len(outlets)) if len(outlets) > 1 else np.zeros(1)
@@ -365,6 +407,8 @@ def plot_ranked_bars(
     max_cols : int, default 3
         Panels per row.
     """
+    if table.empty:
+        return no_data_figure(title)
     panels = sorted(table[panel].unique())
     longest = int(table.groupby(panel).size().max())
     with house_style():
@@ -397,6 +441,8 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.F
     max_cols : int, default 3
         Panels per row.
     """
+    if naming.empty:
+        return no_data_figure(title)
     concepts = sorted(naming["concept"].unique())
     outlets = sorted(naming["outlet"].unique())
     shades = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
@@ -439,6 +485,8 @@ def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: s
     vmax : float, optional
         Top of the colour scale (default: the largest value).
     """
+    if table.empty:
+        return no_data_figure(title)
     grid = table.pivot(index=row, columns=col, values=value)
     names = sorted(set(grid.index) | set(grid.columns))
     grid = grid.reindex(index=names, columns=names)

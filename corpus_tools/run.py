@@ -8,19 +8,66 @@ Usage::
 Each notebook runs in the order given, from the project root, with the parameters passed.
 A parameter that a notebook does not declare in its ``parameters`` cell is an error (papermill
 itself would only warn and go on with the default, silently ignoring a typo).
+
+Parameter values
+----------------
+``-p NAME VALUE`` converts VALUE by the type the notebook declares for NAME in its
+``parameters`` cell (``SAMPLE: int = 0``), never by guessing from the text:
+
+========== =============================================================================
+declared   VALUE is read as
+========== =============================================================================
+``str``    the text exactly as given: ``"/data/run #2"``, ``"yes"``, ``"~"``, ``"2022"``,
+           ``"0x10"``, ``"a: b"``, ``"- x"`` and text with newlines all reach the notebook
+           unchanged
+``int``    ``int(VALUE)``: ``-p SAMPLE 20``
+``float``  ``float(VALUE)``: ``-p CI 0.9``
+``bool``   ``true``/``false``, ``yes``/``no`` or ``1``/``0`` (any case)
+``list``   JSON: ``-p GROUPS '["Russia", "NATO"]'``
+``dict``   JSON: ``-p OPTIONS '{"a": 1}'``
+other      the text as given
+========== =============================================================================
+
+A value that cannot be read as the declared type stops the run before any notebook starts,
+with a message naming the parameter. Two more flags, for the rare cases the rule above does
+not fit:
+
+* ``-r NAME VALUE`` (``--raw-parameter``) passes VALUE as a string whatever the declared type;
+* ``-y NAME VALUE`` (``--yaml-parameter``) parses VALUE as YAML (what papermill's own ``-p``
+  does: ``yes`` becomes True, ``2022`` an int, and the text after `` #`` is a comment).
+
+Before the first notebook runs, the runner checks every notebook, parameter and value, that
+``--output-dir`` can be written, and that every figures folder (the ``FIGURES_DIR`` value, or
+the notebook's default, ``figures/``) can be created and written. It then holds a lock on
+each figures folder for the whole run (:func:`corpus_tools.figures.figure_run`): a second run
+into the same folder stops at once instead of mixing its figures with this one's.
+
+Every failure (a bad value, an unwritable folder, a locked folder, a failing cell) ends with
+one line ``error: ...`` on stderr and exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import json
+import os
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .errors import ParameterError
-from .paths import PROJECT_ROOT
+from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
 
-__all__ = ["run_notebook", "notebook_parameters", "NotebookError", "main"]
+__all__ = ["run_notebook", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
+
+#: The parameter naming the folder a notebook writes figures to; the runner locks it.
+FIGURES_PARAMETER = "FIGURES_DIR"
+
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
 
 
 class NotebookError(RuntimeError):
@@ -32,6 +79,98 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
     import papermill
 
     return {name: dict(info) for name, info in papermill.inspect_notebook(str(notebook)).items()}
+
+
+def _base_type(type_name: str | None) -> str | None:
+    """``"int"`` for ``int``, ``"list"`` for ``list``/``list[str]``/``List[str]``; None if unknown."""
+    if not type_name:
+        return None
+    name = str(type_name).strip()
+    for base in ("str", "int", "float", "bool", "list", "dict"):
+        if name == base or name.lower().startswith(base + "["):
+            return base
+    return None
+
+
+def convert_parameter(name: str, value: str, type_name: str | None) -> Any:
+    """Read a command-line VALUE as the type a notebook declares for parameter ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter (named in errors).
+    value : str
+        The text from the command line.
+    type_name : str or None
+        The declared type, as papermill reports it (``"int"``, ``"list"``, ...); an unknown
+        or missing type keeps the text.
+
+    Returns
+    -------
+    The value: the text itself for ``str``, else an int, float, bool, list or dict.
+
+    Raises
+    ------
+    ParameterError
+        The text cannot be read as the declared type; the message names the parameter.
+
+    Examples
+    --------
+    >>> convert_parameter("CORPUS", "/data/run #2", "str")
+    '/data/run #2'
+    >>> convert_parameter("SAMPLE", "20", "int"), convert_parameter("LEMMATIZE", "no", "bool")
+    (20, False)
+    >>> convert_parameter("GROUPS", '["Russia", "NATO"]', "list")
+    ['Russia', 'NATO']
+    >>> convert_parameter("SAMPLE", "0x10", "int")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.ParameterError: parameter SAMPLE must be an int, got '0x10'
+    """
+    base = _base_type(type_name)
+    if base in (None, "str"):
+        return value
+    if base == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise ParameterError(f"parameter {name} must be an int, got {value!r}") from None
+    if base == "float":
+        try:
+            return float(value)
+        except ValueError:
+            raise ParameterError(f"parameter {name} must be a number, got {value!r}") from None
+    if base == "bool":
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ParameterError(f"parameter {name} must be true or false (yes/no, 1/0), got {value!r}")
+    kind = list if base == "list" else dict
+    example = '\'["a", "b"]\'' if kind is list else '\'{"key": "value"}\''
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ParameterError(f"parameter {name} must be a JSON {base} such as {example}, got {value!r} ({exc})") from None
+    if not isinstance(parsed, kind):
+        raise ParameterError(f"parameter {name} must be a JSON {base} such as {example}, got {value!r}")
+    return parsed
+
+
+def _parse_value(text: str, type_name: str | None = "str", name: str = "parameter") -> Any:
+    """Kept for old callers: :func:`convert_parameter` (a string stays a string)."""
+    return convert_parameter(name, text, type_name)
+
+
+def _parse_yaml(name: str, text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        reason = " ".join(str(exc).split())
+        raise ParameterError(f"parameter {name}: {text!r} is not valid YAML ({reason})") from None
 
 
 def run_notebook(
@@ -51,7 +190,8 @@ def run_notebook(
     output_dir : str or Path
         Folder for the executed copy (same file name).
     parameters : mapping, optional
-        Values for the notebook's ``parameters`` cell. Unknown names raise.
+        Values for the notebook's ``parameters`` cell, as Python values (already converted).
+        Unknown names raise.
     kernel_name : str, optional
         Jupyter kernel; defaults to the one the notebook asks for (``corpus-tools``).
     cwd : str or Path, optional
@@ -68,6 +208,8 @@ def run_notebook(
         A parameter name the notebook does not declare.
     NotebookError
         A cell raised; the message carries the error type and text.
+    OSError
+        ``output_dir`` cannot be created.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -95,29 +237,105 @@ def run_notebook(
     return output
 
 
-def _parse_value(text: str) -> Any:
-    import yaml
+def _figures_folder(declared: Mapping[str, dict], values: Mapping[str, Any]) -> Path | None:
+    """The folder a notebook writes its figures to, from its FIGURES_DIR value or default."""
+    if FIGURES_PARAMETER not in declared:
+        return None
+    if FIGURES_PARAMETER in values:
+        value = values[FIGURES_PARAMETER]
+    else:
+        try:
+            value = ast.literal_eval(str(declared[FIGURES_PARAMETER].get("default")))
+        except (ValueError, SyntaxError):
+            value = None
+    if not isinstance(value, (str, os.PathLike)) or not str(value):
+        return FIGURES_DIR
+    return project_path(value)
 
-    return yaml.safe_load(text)
+
+def _check_output_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".corpus-tools-write-check-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ParameterError(f"--output-dir {str(folder)!r} cannot be created or written: {exc.strerror or exc}") from None
+
+
+def _prepare(notebooks: Sequence[Path], raw: Sequence[tuple[str, str, str]]) -> list[tuple[Path, dict[str, Any], Path | None]]:
+    """Check every notebook and convert every value for it, before anything runs."""
+    plans = []
+    for nb in notebooks:
+        if not nb.is_file():
+            raise FileNotFoundError(f"{nb}: notebook not found")
+        try:
+            declared = notebook_parameters(nb)
+        except Exception as exc:  # papermill or nbformat could not read it
+            raise ParameterError(f"{nb}: cannot read the notebook's parameters ({type(exc).__name__}: {exc})") from None
+        unknown = sorted({name for _, name, _ in raw} - set(declared))
+        if unknown:
+            raise ParameterError(f"{nb.name}: unknown parameter(s) {unknown}; it declares {sorted(declared)}")
+        values: dict[str, Any] = {}
+        for how, name, text in raw:
+            if how == "yaml":
+                values[name] = _parse_yaml(name, text)
+            elif how == "raw":
+                values[name] = text
+            else:
+                values[name] = convert_parameter(name, text, declared[name].get("inferred_type_name"))
+        plans.append((nb, values, _figures_folder(declared, values)))
+    return plans
+
+
+class _Collect(argparse.Action):
+    """Keep -p, -r and -y values in command-line order, each tagged with how to read it."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        items = list(getattr(namespace, self.dest) or [])
+        items.append((self.const, values[0], values[1]))
+        setattr(namespace, self.dest, items)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m corpus_tools.run", description=__doc__.split("\n")[0])
+    from .figures import FiguresLockedError, figure_run
+
+    parser = argparse.ArgumentParser(
+        prog="python -m corpus_tools.run",
+        description=__doc__.split("\n")[0],
+        epilog="-p reads VALUE as the type the notebook declares (str: verbatim; int, float; bool: true/false; "
+        "list, dict: JSON). -r always passes a string, -y parses YAML.",
+    )
     parser.add_argument("notebooks", nargs="+", type=Path, help="notebooks to run, in order")
     parser.add_argument("--output-dir", type=Path, default=PROJECT_ROOT / "build" / "executed")
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    parser.add_argument("-p", "--parameter", dest="values", nargs=2, action=_Collect, const="typed", default=[],
+                        metavar=("NAME", "VALUE"), help="a parameter, read as the type the notebook declares")
+    parser.add_argument("-r", "--raw-parameter", dest="values", nargs=2, action=_Collect, const="raw",
+                        metavar=("NAME", "VALUE"), help="a parameter passed as a string, whatever its type")
+    parser.add_argument("-y", "--yaml-parameter", dest="values", nargs=2, action=_Collect, const="yaml",
+                        metavar=("NAME", "VALUE"), help="a parameter parsed as YAML (papermill's -p)")
     parser.add_argument("-k", "--kernel", default=None)
     args = parser.parse_args(argv)
-    params = {name: _parse_value(value) for name, value in args.parameter}
-    for nb in args.notebooks:
-        print(f"running {nb} ...", flush=True)
-        try:
-            out = run_notebook(nb, output_dir=args.output_dir, parameters=params, kernel_name=args.kernel)
-        except (ParameterError, NotebookError, FileNotFoundError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(f"  wrote {out}", flush=True)
+    try:
+        plans = _prepare(args.notebooks, args.values)
+        _check_output_dir(args.output_dir)
+        with ExitStack() as stack:
+            for folder in sorted({str(f) for _, _, f in plans if f is not None}):
+                stack.enter_context(figure_run(folder))
+            for nb, values, _ in plans:
+                print(f"running {nb} ...", flush=True)
+                out = run_notebook(nb, output_dir=args.output_dir, parameters=values, kernel_name=args.kernel)
+                print(f"  wrote {out}", flush=True)
+    except (ParameterError, NotebookError, FileNotFoundError, FiguresLockedError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # papermill, jupyter_client (no such kernel, ...): one line, not a traceback
+        print(f"error: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,7 +13,11 @@ Counting rules
   breaker finds within a line. It ships its model in the wheel (no download), keeps
   abbreviations such as "U.S.", "Jan." and "p.m." inside sentences, and keeps a closing
   quotation mark with the sentence it closes. A quotation of several sentences is split
-  into its sentences, as in the text.
+  into its sentences, as in the text. Every character of a line that is not whitespace is in
+  exactly one sentence, and no sentence is empty: invisible characters blingfire drops
+  between sentences (U+200E/U+200F direction marks, zero-width characters, C0 controls) join
+  a neighbouring sentence, and a NUL, which blingfire would turn into a space, is hidden from
+  it (see :func:`split_sentences`).
 * A **token** is a word (letters, with inner hyphens or apostrophes: "de-escalation",
   "don't"), an initialism with dots ("U.S."), or a number ("100,000", "6:00", "3.5%").
   Punctuation is not a token, and the possessive "'s" is not part of the word before it
@@ -28,7 +32,7 @@ import blingfire
 import pandas as pd
 from tqdm import tqdm
 
-__all__ = ["paragraphs", "sentences", "tokens", "split_sentences", "iter_tokens", "count_words", "TOKEN_PATTERN"]
+__all__ = ["paragraphs", "sentences", "tokens", "split_sentences", "iter_tokens", "count_words", "TOKEN_PATTERN", "BLINGFIRE_REWRITES"]
 
 #: Regular expression for one token; see the module's counting rules.
 TOKEN_PATTERN = re.compile(
@@ -81,39 +85,102 @@ def _paragraph_spans(text: str):
         yield m.start(), m.end()
 
 
+#: Characters blingfire rewrites inside a line (NUL comes back as a space), so that its
+#: sentences could not be found in the text. :func:`split_sentences` gives blingfire a copy of
+#: the line with each of them replaced by one space (same length, so offsets stay exact).
+#: A scan of code points 0 to 0x2FFFF with blingfire 0.1.8 found only NUL (pinned by a test).
+BLINGFIRE_REWRITES = "\x00"
+_SAFE_TABLE = str.maketrans({c: " " for c in BLINGFIRE_REWRITES})
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _blingfire_spans(line: str) -> list[tuple[int, int]]:
+    """Offsets of blingfire's sentences in ``line`` (stripped, in order, never empty)."""
+    safe = line.translate(_SAFE_TABLE)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sent in blingfire.text_to_sentences(safe).split("\n"):
+        sent = sent.strip()
+        if not sent:
+            continue
+        found = safe.find(sent, cursor)
+        if found < 0:  # blingfire changed the characters: leave the text to the gap rules below
+            continue
+        spans.append((found, found + len(sent)))
+        cursor = found + len(sent)
+    return spans
+
+
+def _cover_gaps(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Extend or add spans so that every non-space character of ``line`` is in a sentence.
+
+    blingfire drops some invisible characters between sentences (U+200B, U+200E, U+200F,
+    U+2060, U+FEFF and C0 controls) and could drop text it does not understand. Non-space
+    text in a gap is placed by these rules:
+
+    * the run glued to the end of a sentence (no space between) joins that sentence
+      (``"left.\u200fThey"`` gives ``"left.\u200f"``);
+    * the rest, if it holds a letter or digit, is a sentence of its own;
+    * otherwise (invisible or punctuation characters only) it joins the next sentence, or the
+      previous one at the end of the line.
+    """
+    out: list[list[int]] = []
+    bounds = [(s, e) for s, e in spans]
+    # pieces: the gap before each span, then the tail after the last one
+    prev_end = 0
+    for start, end in bounds + [(len(line), len(line))]:
+        gap_start = prev_end
+        if out:  # a glued run joins the previous sentence
+            k = gap_start
+            while k < start and not line[k].isspace():
+                k += 1
+            out[-1][1] = k
+            gap_start = k
+        gap = line[gap_start:start]
+        pending = None
+        if gap.strip():
+            lead = gap_start + len(gap) - len(gap.lstrip())
+            trail = gap_start + len(gap.rstrip())
+            if _WORD_CHAR.search(gap):
+                out.append([lead, trail])
+            elif start < len(line):
+                pending = lead  # joins the next sentence
+            elif out:
+                out[-1][1] = trail
+            else:
+                out.append([lead, trail])
+        if start < len(line):
+            out.append([pending if pending is not None else start, end])
+        prev_end = end
+    return [(s, e) for s, e in out]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences of ``text``.
 
     Sentences never cross a line break. Offsets are character offsets into ``text``, and
-    surrounding whitespace is not part of a sentence.
+    surrounding whitespace is not part of a sentence. No sentence is empty, and every
+    character of ``text`` that is not whitespace is in exactly one sentence: characters
+    blingfire drops between sentences (U+200E/U+200F marks, zero-width characters, C0
+    controls) are added to a neighbouring sentence (see :func:`_cover_gaps`), and NUL,
+    which blingfire turns into a space, is hidden from it (:data:`BLINGFIRE_REWRITES`).
 
     Examples
     --------
     >>> text = 'The U.S. replied. "We are ready," Stoltenberg said.\\nFear dominates'
     >>> [text[a:b] for a, b in split_sentences(text)]
     ['The U.S. replied.', '"We are ready," Stoltenberg said.', 'Fear dominates']
+    >>> text = "Troops left.\\u200fThey returned."
+    >>> [text[a:b] for a, b in split_sentences(text)]
+    ['Troops left.\\u200f', 'They returned.']
     """
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
         chunk = line.group()
         if not chunk.strip():
             continue
-        cursor = 0
-        for sent in blingfire.text_to_sentences(chunk).split("\n"):
-            sent = sent.strip()
-            if not sent:
-                continue
-            found = chunk.find(sent, cursor)
-            if found < 0:  # blingfire changed the characters: fall back to the rest of the line
-                rest = chunk[cursor:]
-                found = cursor + len(rest) - len(rest.lstrip())
-                sent = rest.strip()
-            spans.append((line.start() + found, line.start() + found + len(sent)))
-            cursor = found + len(sent)
-        if cursor < len(chunk.rstrip()):  # keep any tail blingfire dropped
-            rest = chunk[cursor:]
-            lead = len(rest) - len(rest.lstrip())
-            spans.append((line.start() + cursor + lead, line.start() + len(chunk.rstrip())))
+        for start, end in _cover_gaps(chunk, _blingfire_spans(chunk)):
+            spans.append((line.start() + start, line.start() + end))
     return spans
 
 

@@ -17,7 +17,9 @@ Counting rules
   flag far too many terms): sentences (or paragraphs, or whole articles) are permuted between groups, keeping
   group sizes, ``n_perm`` times with a fixed seed, and a term's p-value is the share of
   permutations whose |z| reaches the observed |z| (add-one corrected). ``q`` is the
-  Benjamini-Hochberg adjusted p-value across the terms tested for that group.
+  Benjamini-Hochberg adjusted p-value across the terms tested for that group. The units are
+  sorted by ``article_id`` (then sentence or paragraph id) before permuting, so the same seed
+  gives the same p-values whatever the order of the records in the corpus files.
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ __all__ = [
     "tfidf_terms",
     "log_odds_dirichlet",
     "keyness",
+    "KeynessError",
+    "empty_keyness",
     "collocates",
     "collocations",
     "kwic",
+    "kwic_regex",
     "naming_choices",
     "load_naming_pairs",
     "top_terms",
@@ -58,6 +63,18 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "don", "won", "didn", "do
 #: The contested naming pairs shipped with the package.
 DEFAULT_NAMING_PAIRS = DATA_DIR / "naming_pairs.csv"
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,})$")
+
+
+class KeynessError(ValueError):
+    """Keyness cannot be computed for this corpus: fewer than two groups, or no term frequent enough.
+
+    ``reason`` is ``"groups"`` or ``"min_count"``; notebooks catch it to skip keyness with an
+    explanation instead of stopping (a one-outlet corpus, a tiny corpus).
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @lru_cache(maxsize=200_000)
@@ -289,8 +306,9 @@ def keyness(
 
     Raises
     ------
-    ValueError
-        Fewer than two groups, or no term reaches ``min_count``.
+    KeynessError
+        (a ``ValueError``) Fewer than two groups (``reason == "groups"``), or fewer than
+        two terms reach ``min_count`` (``reason == "min_count"``).
     """
     if unit not in ("sentence", "paragraph", "article"):
         raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")
@@ -304,14 +322,17 @@ def keyness(
         t = terms.merge(article_groups(articles, by), on="article_id", how="left")
     groups = sorted(t[by].unique())
     if len(groups) < 2:
-        raise ValueError(f"keyness needs at least two groups in {by!r}, found {groups}")
+        raise KeynessError(f"keyness needs at least two groups in {by!r}, found {groups}", "groups")
     vocab_counts = t["term"].value_counts()
     vocab = np.array(sorted(vocab_counts[vocab_counts >= min_count].index))
-    if len(vocab) == 0:
-        raise ValueError(f"no term occurs {min_count} times or more")
+    if len(vocab) < 2:  # with one term the log-odds are 0/0: nothing to compare
+        most = int(vocab_counts.max()) if len(vocab_counts) else 0
+        raise KeynessError(f"fewer than two terms occur {min_count} times or more (the most frequent occurs {most} time(s))", "min_count")
     t = t[t["term"].isin(vocab)]
     unit_key = {"sentence": ["article_id", "sentence_id"], "paragraph": ["article_id", "paragraph_id"], "article": ["article_id"]}[unit]
-    units = t[unit_key + [by]].drop_duplicates(unit_key).reset_index(drop=True)
+    # units in a fixed order (article_id, then sentence or paragraph id), not the order of the
+    # records: the permutations, and so p and q, must not depend on how the corpus was stored
+    units = t[unit_key + [by]].drop_duplicates(unit_key).sort_values(unit_key, kind="stable").reset_index(drop=True)
     unit_index = pd.MultiIndex.from_frame(units[unit_key])
     rows_idx = unit_index.get_indexer(pd.MultiIndex.from_frame(t[unit_key]))
     if (rows_idx < 0).any():  # pragma: no cover - guarded by drop_duplicates above
@@ -351,6 +372,21 @@ def keyness(
         frame["q"] = _bh(frame["p"].to_numpy()) if n_perm > 0 else np.nan
         rows.append(frame.sort_values(["z", "term"], ascending=[False, True], kind="stable"))
     return pd.concat(rows, ignore_index=True)
+
+
+def empty_keyness(by: str = "outlet") -> pd.DataFrame:
+    """A keyness table with no rows and :func:`keyness`'s columns, for a corpus where it cannot run.
+
+    Examples
+    --------
+    >>> list(empty_keyness().columns)[:4]
+    ['outlet', 'term', 'count', 'count_rest']
+    """
+    floats = ["per_1000", "per_1000_rest", "log_odds", "z", "g2", "log_ratio", "p", "q"]
+    columns = {by: pd.Series([], dtype=object), "term": pd.Series([], dtype=object),
+               "count": pd.Series([], dtype="int64"), "count_rest": pd.Series([], dtype="int64")}
+    columns.update({c: pd.Series([], dtype=float) for c in floats})
+    return pd.DataFrame(columns)
 
 
 def collocates(
@@ -457,6 +493,32 @@ def collocations(terms: pd.DataFrame, *, min_count: int = 3, measure: str = "g2"
     return (out.head(n) if n else out).reset_index(drop=True)
 
 
+def kwic_regex(pattern: str, *, case: bool = False) -> re.Pattern:
+    """Compile a :func:`kwic` pattern as :func:`kwic` uses it (on word boundaries).
+
+    Raises
+    ------
+    ValueError
+        The pattern is empty or not a valid regular expression; the message names it.
+
+    Examples
+    --------
+    >>> bool(kwic_regex("security guarantees?").search("Russia wants Security Guarantees now"))
+    True
+    >>> kwic_regex("security [guarantee")
+    Traceback (most recent call last):
+    ...
+    ValueError: pattern 'security [guarantee' is not a valid regular expression: unterminated character set at position 9
+    """
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise ValueError(f"pattern {pattern!r} is empty; give a regular expression such as 'security guarantees?'")
+    try:
+        re.compile(pattern)
+        return re.compile(rf"\b(?:{pattern})\b", 0 if case else re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from None
+
+
 def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str = "text", case: bool = False) -> pd.DataFrame:
     """Keyword in context: every match of a regular expression with the words around it.
 
@@ -485,7 +547,7 @@ def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str
     >>> kwic(arts, "security guarantees?", window=2)[["left", "match", "right"]].values.tolist()
     [['Russia wants', 'security guarantees', 'from NATO']]
     """
-    regex = re.compile(rf"\b(?:{pattern})\b", 0 if case else re.IGNORECASE)
+    regex = kwic_regex(pattern, case=case)
     rows = []
     has_outlet = "outlet" in articles.columns
     for i, (aid, text) in enumerate(zip(articles["article_id"], articles[text_col])):

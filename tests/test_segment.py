@@ -84,3 +84,77 @@ def test_empty_table_gives_empty_typed_tables():
     for unit in (ct.paragraphs, ct.sentences, ct.tokens):
         out = unit(empty)
         assert out.empty and out["start"].dtype == "int64"
+
+
+# ---------------------------------------------------------------- review 2026-11-23: W1 and W9
+
+#: Characters blingfire 0.1.8 drops between sentences (a scan of code points 0 to 0x2FFFF).
+DROPPED = ["\x00", "\x05", "\x12", "\x19", "\x1b", "\u200b", "\u200e", "\u200f", "\u2060", "\ufeff"]
+
+
+def check_invariants(text):
+    """Offsets exact, no empty or untrimmed sentence, no overlap, every non-space character covered."""
+    spans = split_sentences(text)
+    covered = [False] * len(text)
+    last = 0
+    for a, b in spans:
+        sent = text[a:b]
+        assert sent and sent == sent.strip() and "\n" not in sent, (text, spans)
+        assert a >= last, (text, spans)
+        last = b
+        covered[a:b] = [True] * (b - a)
+    missed = [c for c, done in zip(text, covered) if not done and not c.isspace()]
+    assert not missed, (text, spans, missed)
+    return [text[a:b] for a, b in spans]
+
+
+def test_W1_nul_inside_a_sentence_keeps_every_sentence():
+    text = "Putin\x00spoke. He left. Then more. Then the end."
+    assert check_invariants(text) == ["Putin\x00spoke.", "He left.", "Then more.", "Then the end."]
+    arts = pd.DataFrame({"article_id": ["n"], "text": ["Title\n\n" + text]})
+    sents = ct.sentences(arts)
+    assert sents["sentence"].str.len().gt(0).all() and len(sents) == 5
+
+
+def test_W1_blingfire_rewrites_no_character_but_the_ones_hidden_from_it():
+    """Pins blingfire's behaviour: a new version that rewrites another character fails here
+    (add it to ``segment.BLINGFIRE_REWRITES``)."""
+    import blingfire
+
+    from corpus_tools.segment import BLINGFIRE_REWRITES
+
+    rewritten = []
+    for cp in range(0x30000):
+        c = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or c == "\n" or c in BLINGFIRE_REWRITES:
+            continue
+        line, cursor = f"Putin spoke{c}here. He left.{c}Then more.", 0
+        for sent in blingfire.text_to_sentences(line).split("\n"):
+            found = line.find(sent.strip(), cursor)
+            if found < 0:
+                rewritten.append(hex(cp))
+                break
+            cursor = found + len(sent.strip())
+    assert rewritten == []
+    assert blingfire.text_to_sentences("Putin\x00spoke.") == "Putin spoke."  # why NUL is hidden
+
+
+@pytest.mark.parametrize("c", DROPPED, ids=lambda c: f"U+{ord(c):04X}")
+def test_W9_characters_blingfire_drops_join_a_neighbouring_sentence(c):
+    # glued to the end of a sentence: that sentence keeps it
+    assert check_invariants(f"Troops left.{c}They returned.") == [f"Troops left.{c}", "They returned."]
+    # after a space: the next sentence starts with it
+    assert check_invariants(f"Troops left. {c}They returned.") == ["Troops left.", f"{c}They returned."]
+    # at the start and at the end of a line
+    assert check_invariants(f"{c}Troops left.") == [f"{c}Troops left."]
+    assert check_invariants(f"Troops left. {c}") == [f"Troops left. {c}"]
+
+
+def test_W9_random_lines_keep_the_invariants():
+    import random
+
+    rng = random.Random(0)
+    pieces = DROPPED + [" ", "  ", "\t", ". ", ".", "!", '"', "\u00a0", "\u2028", "\x85", "\r", "\x1c",
+                        "Putin", "spoke", "He", "left", "U.S.", "Jan.", "NATO", "3.5%", "\u00f6"]
+    for _ in range(3000):
+        check_invariants("".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))))

@@ -161,3 +161,19 @@ def test_article_permutation_with_one_article_per_outlet_finds_nothing(seed_term
 def test_unknown_unit():
     with pytest.raises(ValueError, match="unit must be"):
         keyness(pd.DataFrame({"term": ["a"]}), None, unit="word")
+
+
+@pytest.mark.parametrize("unit", ["sentence", "paragraph"])
+def test_W7_keyness_p_values_do_not_depend_on_record_order(seed_articles, unit):
+    """Review 2026-11-23, W7: the same articles in another order (as a shuffled JSONL file would
+    give them) must give exactly the same p- and q-values with the same seed."""
+    def run(articles):
+        content = term_table(ct.tokens(articles))
+        key = keyness(content, articles, unit=unit, n_perm=99, seed=0)
+        return key.sort_values(["outlet", "term"]).reset_index(drop=True)
+
+    forward = run(seed_articles)
+    shuffled = run(seed_articles.sample(frac=1, random_state=3).reset_index(drop=True))
+    assert not seed_articles["article_id"].equals(seed_articles.sample(frac=1, random_state=3)["article_id"].reset_index(drop=True))
+    pd.testing.assert_frame_equal(forward, shuffled)
+    assert forward["p"].notna().all()
