@@ -77,11 +77,21 @@ def test_shipped_model_quality_matches_its_report(shipped, devtest):
 
 
 def test_shipped_model_is_what_the_training_script_makes(shipped, devtest):
-    """Refit with the script's settings: the same predictions as the shipped file."""
+    """Refit with the script's settings: the shipped file's probabilities, up to float noise.
+
+    The solver's last digits depend on the CPU and BLAS build, so probabilities may differ by
+    a few thousandths between machines; predictions may then differ only where the shipped
+    model's top two classes are that close (3 of 1,476 targets on one machine seen).
+    """
     train = load_newsmtsc("train")
     report = json.loads((DATA_DIR / "stance_lexical.json").read_text())
     refit = TargetSentiment("lexical", C=report["C"], window=report["window"], seed=report["seed"]).fit(train, train["label"])
-    assert (refit.predict(devtest) == shipped.predict(devtest)).all()
+    ours, theirs = np.asarray(refit.predict_proba(devtest)), np.asarray(shipped.predict_proba(devtest))
+    assert np.abs(ours - theirs).max() < 0.02
+    top2 = np.sort(theirs, axis=1)
+    differ = refit.predict(devtest) != shipped.predict(devtest)
+    assert (top2[differ, -1] - top2[differ, -2] < 0.02).all()
+    assert differ.sum() <= 5
 
 
 def test_mention_table_offsets_and_one_target_per_group(seed_sentences):
