@@ -4,15 +4,18 @@ Cleaning runs in four stages, always in this order:
 
 1. **Title.** With a title from structured input (a ``title`` field, even an empty one), the
    whole text is body; a first body line that equals that title exactly (after whitespace and
-   quote normalisation) is dropped as a repeat, and nothing else is ever compared with it.
-   Without one, the first non-empty line is the title when it looks like a headline: other
-   lines follow it, it has at most :data:`TITLE_MAX_WORDS` words and it does not end with a
-   full stop (a one-line article, or a text that opens with a sentence, has no title and keeps
-   every line as body). Leading navigation lines ("Skip to main content") are passed over.
-   The title is chosen **before** any furniture rule runs, so a headline that looks like
-   furniture ("More from Moscow as talks stall") stays the headline.
-2. **Dateline.** The first body line (navigation lines passed over) moves to its own field
-   when it is a date such as "As of: 01/28/2022 6:00 p.m" or "January 29, 2022 - 18:47".
+   quote normalisation) is dropped as a repeat, and the field is never compared with the body
+   in any other way (its words are no evidence for removing anything). Without one, the first
+   line is the title when it looks like a headline: it is a paragraph of its own, other lines
+   follow it, it has at most :data:`TITLE_MAX_WORDS` words and it ends neither with a full stop
+   nor with a colon (a one-line article, a text that opens with a sentence and hard-wrapped
+   text have no title and keep every line as body). Navigation and bylines above the headline
+   ("Skip to main content", "Advertisement", "By Jane Doe") are passed over, and a date above
+   it is the dateline. The title is chosen **before** any furniture rule runs, so a headline
+   that looks like furniture ("More from Moscow as talks stall") stays the headline.
+2. **Dateline.** Date lines right after the title (or above it) move to their own field,
+   joined by " | " when there are several ("Published ... | Updated ..."): "As of: 01/28/2022
+   6:00 p.m", "January 29, 2022 - 18:47".
 3. **Furniture lines** (:data:`LINE_RULES`, in the order listed there). Each rule is a small
    predicate ``rule(doc, i) -> bool`` that proposes line ``i`` as furniture on **positive
    evidence**: a closed vocabulary ("Leave a Comment", "Watch video", "7 + 6 ="), a marker
@@ -20,11 +23,14 @@ Cleaning runs in four stages, always in this order:
    that repeats text found elsewhere in the article (pull quotes, kickers). Rules only ever
    drop **whole lines**, never part of a sentence. A proposed line is dropped only when its
    content is **redundant**: every content word of it (the words after the marker; for
-   redundancy rules, every word) occurs elsewhere in the article or its title. A proposed
-   line whose words exist nowhere else is **kept** and listed in the audit with action
-   ``"kept"`` ("suspect furniture kept"), so a rule can never delete a sentence that the
-   article does not also say elsewhere. Layout alone (a short line after a wide gap, which
-   is how teaser boxes and crossheads both look) is not evidence: :func:`teaser` only flags.
+   repeating rules, every word) occurs elsewhere in the article or in a headline taken from
+   its first line, and a repeating line must repeat the wording too (at most
+   :data:`MAX_NEW_BIGRAMS` word pair found nowhere else). A proposed line that says anything
+   the rest of the article does not is **kept** and listed in the audit with action
+   ``"kept"`` ("suspect furniture kept"), so a rule can never delete a sentence or quotation
+   the article does not also say elsewhere. Layout alone (a short line after a wide gap,
+   which is how teaser boxes and crossheads both look) is not evidence: :func:`teaser` only
+   flags.
 4. **Character normalisation** (:data:`NORMALISERS`): Unicode NFC, curly and typographic
    quotes to ASCII ``"`` and ``'``, dashes to ``-``, odd spaces and line/paragraph separators
    (U+2028, U+2029, NEL, VT, FF) to plain spaces, invisible and control characters (zero-width
@@ -32,16 +38,18 @@ Cleaning runs in four stages, always in this order:
    separated by exactly one blank line. These are ``str -> str`` functions that compose.
 
 Every decision is recorded: :attr:`CleanedArticle.removed` has one record per line that left
-the body (action ``"removed"``), moved to the title or dateline (``"moved"``) or was flagged
-and kept (``"kept"``). Cleaning runs in time linear in the article's length (quoted passages
-are indexed once as hashed word n-grams), so a live blog of several megabytes is no slower per
-byte than a short story.
+the body (action ``"removed"``: furniture, or a first line repeating a title field), moved to
+the title or dateline (``"moved"``) or was flagged and kept (``"kept"``). Cleaning runs in time
+linear in the article's length (quoted passages are indexed once as hashed word n-grams, word
+counts are kept once per article, no rule looks at more than its line and a fixed
+neighbourhood), so a live blog of several megabytes is no slower per byte than a short story.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -146,12 +154,14 @@ def normalise_unicode(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-#: Character normalisers, in the order :func:`normalise` applies them.
+#: Character normalisers, in the order :func:`normalise` applies them. Invisible characters go
+#: before NFC composes what is left, so ``normalise`` is idempotent ("o", ZWSP, combining
+#: diaeresis becomes "ö" at once, not on a second pass).
 NORMALISERS: tuple[Callable[[str], str], ...] = (
-    normalise_unicode,
+    normalise_whitespace,
     normalise_quotes,
     normalise_dashes,
-    normalise_whitespace,
+    normalise_unicode,
 )
 
 
@@ -244,9 +254,43 @@ class Document:
     @cached_property
     def wide_gap_share(self) -> float:
         """Share of non-empty lines with text above them that have two or more blank lines above."""
-        gaps = [self.blank_before(k) for k, text in enumerate(self.lines) if text and k > 0]
-        gaps = [g for k, g in zip((k for k, text in enumerate(self.lines) if text and k > 0), gaps) if g < k]
+        gaps = []
+        for k, text in enumerate(self.lines):
+            gap = self.blank_before(k) if text else k
+            if gap < k:  # some text above: the gap is between two lines of the article
+                gaps.append(gap)
         return sum(g >= 2 for g in gaps) / max(len(gaps), 1)
+
+    @cached_property
+    def body_rank(self) -> list[int]:
+        """For each line, how many non-empty lines come before it below the title."""
+        ranks, seen = [], 0
+        for k, text in enumerate(self.lines):
+            ranks.append(seen)
+            if text and k > self.title_line:
+                seen += 1
+        return ranks
+
+    @cached_property
+    def n_nonempty(self) -> int:
+        """Number of non-empty lines."""
+        return sum(1 for line in self.lines if line)
+
+    @cached_property
+    def signoff_paragraphs(self) -> frozenset[int]:
+        """Indices of the lines whose paragraph holds an agency sign-off line ('AFP')."""
+        out: set[int] = set()
+        block: list[int] = []
+        has = False
+        for k, text in enumerate((*self.lines, "")):
+            if text:
+                block.append(k)
+                has = has or _is_signoff_line(text)
+            else:
+                if has:
+                    out.update(block)
+                block, has = [], False
+        return frozenset(out)
 
     def is_standalone(self, i: int) -> bool:
         """Whether line ``i`` is a paragraph of its own (blank or edge above and below)."""
@@ -309,23 +353,28 @@ class LineRule:
         the article; otherwise it is kept and flagged.
     removes : bool
         ``False`` for rules whose evidence is too weak to remove anything: they only flag.
+    repeats : bool
+        ``True`` for rules whose evidence is that the line repeats the article (kickers, pull
+        quotes). Such a line must also repeat the *wording*: at most
+        :data:`MAX_NEW_BIGRAMS` of its word pairs may be found nowhere else, so a quotation
+        that adds a clause ("Otherwise we will respond with force") is kept even when each of
+        its words happens to occur somewhere.
     """
 
     name: str
     match: Callable[[Document, int], bool]
     content: Callable[[str], list[str]]
     removes: bool = True
+    repeats: bool = False
 
-    def __iter__(self):  # ``for name, rule in LINE_RULES`` keeps working
-        return iter((self.name, self.match))
+
+#: A repeating line (kicker, pull quote) may hold at most this many word pairs found nowhere
+#: else: one allows a translation's small rewording ("defuse the tensions" / "defuse tensions").
+MAX_NEW_BIGRAMS = 1
 
 
 def _no_content(line: str) -> list[str]:
     return []
-
-
-def _all_words(line: str) -> list[str]:
-    return _words(line)
 
 
 def _whole_line(pattern: str) -> Callable[[Document, int], bool]:
@@ -337,8 +386,13 @@ def _whole_line(pattern: str) -> Callable[[Document, int], bool]:
     return rule
 
 
+_CLOSERS = "\"'\u201d\u2019)] \t"
+
+
 def _ends_sentence(line: str) -> bool:
-    return bool(re.search(r"[.!?\u2026:;][\"'\u201d\u2019)\]]*$", line))
+    """Whether a line ends with sentence punctuation (closing quotes and brackets ignored)."""
+    bare = line.rstrip(_CLOSERS)
+    return bool(bare) and bare[-1] in ".!?\u2026:;"
 
 
 comment_prompt = _whole_line(
@@ -399,10 +453,25 @@ def _credit_tokens(content: str) -> list[str]:
     return [t.strip(".:'\"") for t in _CREDIT_TOKEN.split(content) if t.strip(".:'\"-")]
 
 
+#: Words that name where a picture comes from; a credit line must hold one of them.
+CREDIT_SOURCES = frozenset(
+    "afp ap dpa reuters epa getty images shutterstock pool handout associated press picture-alliance imago "
+    "sputnik tass ria xinhua efe anadolu alamy istock ansa kna upi irna anp apa sda keystone zuma sipa "
+    "photo photos".split()
+)
+
+
 def _is_credit_list(content: str) -> bool:
-    """Whether text is a list of names and agencies ('Youri Kochetkow / AFP', 'Getty Images')."""
+    """Whether text is a list of names with a picture source ('Youri Kochetkow / AFP', 'Getty Images').
+
+    Every token is a capitalised name, a number or a credit word, and one of them names a
+    source (an agency or picture service), so a capitalised headline such as "Law Reform
+    Stalls In Kyiv" is not a credit.
+    """
     tokens = _credit_tokens(content)
     if not tokens or len(tokens) > 14:
+        return False
+    if not any(t.casefold() in CREDIT_SOURCES for t in tokens):
         return False
     return all(t[0].isupper() or t[0].isdigit() or t.casefold() in CREDIT_WORDS for t in tokens)
 
@@ -468,25 +537,23 @@ def agency_signoff(doc: Document, i: int) -> bool:
     line = doc.lines[i]
     if _is_signoff_line(line):
         return True
-    if not _is_author_code(line):
-        return False
-    j = i + 1
-    while j < len(doc.lines) and doc.lines[j]:  # the rest of this paragraph
-        if _is_signoff_line(doc.lines[j]):
-            return True
-        j += 1
-    return False
+    return _is_author_code(line) and i in doc.signoff_paragraphs
+
+
+#: A kicker sits among the first this many non-empty lines below the headline.
+KICKER_WINDOW = 3
 
 
 def kicker(doc: Document, i: int) -> bool:
     """A section label just below the headline that repeats it or its kicker ('Ukraine conflict').
 
-    Applies to the six lines after the title. With a title from the text, the label before
-    the headline's colon counts too ('Ukraine conflict' under 'Ukraine conflict: Putin ...').
-    A title from a field is only ever compared for exact equality.
+    Applies to the first :data:`KICKER_WINDOW` non-empty lines below the title, and never to
+    the only line of text. With a title from the text, the label before the headline's colon
+    counts too ('Ukraine conflict' under 'Ukraine conflict: Putin ...'). A title from a field
+    is only ever compared for exact equality.
     """
     line = doc.lines[i]
-    if not line or not doc.title or i - doc.title_line > 6:
+    if not line or not doc.title or doc.body_rank[i] >= KICKER_WINDOW or doc.n_nonempty < 2:
         return False
     norm = _one_line(line).casefold()
     title = _one_line(doc.title).casefold()
@@ -582,20 +649,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("link_line", link_line, _link_content),
     LineRule("photo_credit", photo_credit, _credit_content),
     LineRule("agency_signoff", agency_signoff, _no_content),
-    LineRule("kicker", kicker, _all_words),
-    LineRule("pull_quote", pull_quote, _all_words),
-    LineRule("teaser", teaser, _all_words, removes=False),
+    LineRule("kicker", kicker, _words, repeats=True),
+    LineRule("pull_quote", pull_quote, _words, repeats=True),
+    LineRule("teaser", teaser, _words, removes=False),
 )
-
-
-def _leading_furniture(line: str) -> bool:
-    """Navigation that may sit above a headline: closed vocabulary of two words or more."""
-    return bool(line) and (
-        comment_prompt(Document((line,)), 0)
-        or captcha(Document((line,)), 0)
-        or source_marker(Document((line,)), 0)
-        or (media_prompt(Document((line,)), 0) and len(line.split()) >= 2)
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -624,10 +681,12 @@ def looks_like_headline(line: str) -> bool:
     words = _words(line)
     if not words or len(words) > TITLE_MAX_WORDS:
         return False
-    bare = re.sub(r"[\"'\u201d\u2019)\]\s]+$", "", line)
-    if bare.endswith("...") or bare.endswith("\u2026"):
+    bare = line.rstrip(_CLOSERS)
+    if bare.endswith(("...", "\u2026")):
         return True
-    return not bare.endswith(".") or bool(re.search(r"(?:\b[A-Za-z]\.){2,}$", bare))
+    if bare.endswith(":"):  # "The Kremlin said in a statement on Saturday:" introduces what follows
+        return False
+    return not bare.endswith(".") or bool(re.search(r"(?:\b[A-Za-z]\.){2,}$", bare[-40:]))
 
 
 _MONTHS = (
@@ -699,25 +758,57 @@ def _record(rule: str, action: str, line: int, text: str, note: str = "") -> dic
     return {"rule": rule, "action": action, "line": line, "text": text, "note": note}
 
 
-def _run_rules(
-    doc: Document,
-    numbers: list[int],
-    rules: Sequence[LineRule],
-    present: Counter,
-) -> tuple[Document, list[int], list[dict]]:
+def _pairs(words: Sequence[str]) -> list[tuple[str, str]]:
+    return list(zip(words, words[1:]))
+
+
+class _Evidence:
+    """Word and word-pair counts of the lines still in the article (plus a title from the text).
+
+    A proposed line may go only if its content words (and, for repeating rules, nearly all its
+    word pairs) are counted here *outside the line itself*; removing a line takes its counts
+    out, so two lines can never vouch for each other and both go.
+    """
+
+    def __init__(self, lines: Iterable[str]):
+        self.words: Counter = Counter()
+        self.pairs: Counter = Counter()
+        for line in lines:
+            self.add(line)
+
+    def add(self, line: str, sign: int = 1) -> None:
+        if line:
+            words = _words(line)
+            for w in words:
+                self.words[w] += sign
+            for pair in _pairs(words):
+                self.pairs[pair] += sign
+
+    def missing(self, line: str, rule: LineRule) -> list[str]:
+        """What of ``line`` occurs nowhere else: words, then (for repeating rules) word pairs."""
+        words = _words(line)
+        own = Counter(words)
+        lost = sorted({w for w in rule.content(line) if self.words[w] - own[w] <= 0})
+        if lost or not rule.repeats:
+            return lost
+        own_pairs = Counter(_pairs(words))
+        new = sorted({p for p in own_pairs if self.pairs[p] - own_pairs[p] <= 0})
+        return [" ".join(p) for p in new] if len(new) > MAX_NEW_BIGRAMS else []
+
+
+def _run_rules(doc: Document, numbers: list[int], rules: Sequence[LineRule], evidence: _Evidence) -> tuple[Document, list[dict]]:
+    """Apply the rules in order; return the document left and one record per proposed line."""
     records: list[dict] = []
     decided: set[int] = set()
     for rule in rules:
-        rule = rule if isinstance(rule, LineRule) else LineRule(rule[0], rule[1], _all_words)
         keep: list[int] = []
         skip_blank = False
         for i, line in enumerate(doc.lines):
             if line and numbers[i] not in decided and rule.match(doc, i):
-                own = Counter(_words(line))
-                missing = sorted({w for w in rule.content(line) if present[w] - own[w] <= 0})
+                missing = evidence.missing(line, rule) if rule.removes else []
                 if rule.removes and not missing:
                     records.append(_record(rule.name, "removed", numbers[i], line))
-                    present.subtract(own)
+                    evidence.add(line, -1)
                     # a line removed between two blank lines takes one along, so removals
                     # never widen a gap (the teaser rule reads wide gaps as a signal)
                     skip_blank = bool(keep) and not doc.lines[keep[-1]]
@@ -725,6 +816,8 @@ def _run_rules(
                 decided.add(numbers[i])
                 if not rule.removes:
                     note = "flagged only: layout is not enough evidence to remove a line"
+                elif " " in missing[0]:
+                    note = f"wording found nowhere else: {'; '.join(missing[:6])}"
                 else:
                     note = f"words found nowhere else: {', '.join(missing[:8])}"
                 records.append(_record(rule.name, "kept", numbers[i], line, note))
@@ -733,26 +826,14 @@ def _run_rules(
                 continue
             skip_blank = False
             keep.append(i)
-        doc = Document(lines=tuple(doc.lines[i] for i in keep), title=doc.title, title_line=_shift(doc.title_line, keep), title_from_text=doc.title_from_text)
+        doc = Document(
+            lines=tuple(doc.lines[i] for i in keep),
+            title=doc.title,
+            title_line=bisect_left(keep, doc.title_line) if doc.title_line >= 0 else -1,
+            title_from_text=doc.title_from_text,
+        )
         numbers = [numbers[i] for i in keep]
-    return doc, numbers, records
-
-
-def _shift(index: int, keep: list[int]) -> int:
-    """New position of old line ``index`` after keeping only ``keep`` (the count of kept lines above)."""
-    if index < 0:
-        return index
-    from bisect import bisect_left
-
-    return bisect_left(keep, index)
-
-
-def _word_counts(lines: Iterable[str]) -> Counter:
-    counts: Counter = Counter()
-    for line in lines:
-        if line:
-            counts.update(_words(line))
-    return counts
+    return doc, records
 
 
 def drop_furniture(
@@ -765,8 +846,7 @@ def drop_furniture(
 
     Rules run in order; a later rule sees the document without the lines earlier rules
     dropped. A line a rule proposes is dropped only when all its content words occur
-    elsewhere in the text or in ``title``; otherwise it is kept and recorded with action
-    ``"kept"``.
+    elsewhere in the text; otherwise it is kept and recorded with action ``"kept"``.
 
     Parameters
     ----------
@@ -775,7 +855,7 @@ def drop_furniture(
     rules : sequence of LineRule, optional
         Defaults to :data:`LINE_RULES`.
     title : str, optional
-        The article's headline, whose words count as present.
+        The article's headline, for the kicker rule (compared for exact equality only).
 
     Returns
     -------
@@ -794,18 +874,48 @@ def drop_furniture(
     'Title\\n\\nPutin spoke.'
     """
     doc = Document(lines=tuple(_split_lines(text)), title=title, title_from_text=False)
-    present = _word_counts(doc.lines) + Counter(_words(title))
-    doc, _, records = _run_rules(doc, list(range(1, len(doc.lines) + 1)), rules, present)
+    doc, records = _run_rules(doc, list(range(1, len(doc.lines) + 1)), rules, _Evidence(doc.lines))
     records.sort(key=lambda r: r["line"])
     return list(doc.lines), records
 
 
-def _first_body_line(lines: Sequence[str], start: int = 0) -> int | None:
-    """Index of the first non-empty line from ``start`` that is not leading navigation."""
+_BYLINE = re.compile(r"by\s+\S.{0,80}", re.IGNORECASE)
+
+
+def _above_headline(line: str) -> bool:
+    """Lines that may sit above a headline and are never one: navigation, bylines.
+
+    Closed navigation vocabulary ("Skip to main content", "Advertisement", "Share"), comment
+    prompts, captchas, source markers, and a byline of names ("By Jane Doe and John Roe"). A
+    single word that can be a headline ("Video") is not passed over.
+    """
+    if not line:
+        return False
+    one = Document((line,))
+    if comment_prompt(one, 0) or captcha(one, 0) or source_marker(one, 0):
+        return True
+    if media_prompt(one, 0):
+        return line.strip().casefold() != "video"
+    m = _BYLINE.fullmatch(line)
+    return bool(m) and _is_name_list(line[2:])
+
+
+def _is_name_list(text: str) -> bool:
+    tokens = _credit_tokens(text.replace(" and ", ", "))
+    return bool(tokens) and len(tokens) <= 8 and all(t[0].isupper() for t in tokens)
+
+
+def _next_line(lines: Sequence[str], start: int) -> int | None:
+    """Index of the first non-empty line from ``start`` that does not sit above a headline."""
     for i in range(start, len(lines)):
-        if lines[i] and not _leading_furniture(lines[i]):
+        if lines[i] and not _above_headline(lines[i]):
             return i
     return None
+
+
+def _standalone(lines: Sequence[str], i: int) -> bool:
+    """Whether line ``i`` is a paragraph of its own: a blank line (or the end) below it."""
+    return i + 1 >= len(lines) or not lines[i + 1]
 
 
 def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRule] = LINE_RULES) -> CleanedArticle:
@@ -819,7 +929,7 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
         Headline from structured input (a ``title`` field). When given, even as ``""``, the
         whole text is body; a first body line equal to it is dropped as a repeat. When
         ``None``, the title is the first line if it looks like a headline
-        (:func:`looks_like_headline`) and other lines follow.
+        (:func:`looks_like_headline`), is a paragraph of its own and other lines follow.
     rules : sequence of LineRule, optional
         Furniture rules; defaults to :data:`LINE_RULES`.
 
@@ -840,36 +950,44 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
     """
     lines = _split_lines(text)
     head: list[dict] = []
+    datelines: list[str] = []
+
+    def take_datelines(start: int) -> int:
+        """Move consecutive date lines from ``start`` to the dateline; return where text goes on."""
+        i = _next_line(lines, start)
+        while i is not None and is_dateline(lines[i]) and any(lines[i + 1 :]):
+            datelines.append(normalise(lines[i]))
+            head.append(_record("dateline", "moved", i + 1, lines[i]))
+            lines[i] = ""
+            start = i + 1
+            i = _next_line(lines, start)
+        return start
+
     title_line = -1
     if title is not None:
         found_title, title_from = _one_line(title), "column"
-        first = _first_body_line(lines)
-        rest = first is not None and any(lines[first + 1 :])
-        if first is not None and found_title and rest and _one_line(lines[first]) == found_title:
+        first = _next_line(lines, 0)
+        if first is not None and found_title and any(lines[first + 1 :]) and _one_line(lines[first]) == found_title:
             head.append(_record("title", "removed", first + 1, lines[first], "repeats the title field"))
             lines[first] = ""
+        take_datelines(0)
     else:
         found_title, title_from = "", "none"
-        first = _first_body_line(lines)
-        rest = first is not None and any(lines[first + 1 :])
-        if first is not None and rest and looks_like_headline(lines[first]):
+        first = _next_line(lines, take_datelines(0))
+        if first is not None and any(lines[first + 1 :]) and _standalone(lines, first) and looks_like_headline(lines[first]):
             found_title, title_from, title_line = _one_line(lines[first]), "first_line", first
             head.append(_record("title", "moved", first + 1, lines[first]))
             lines[first] = ""
-    found_dateline = ""
-    nxt = _first_body_line(lines, max(title_line, 0))
-    if nxt is not None and is_dateline(lines[nxt]) and any(lines[nxt + 1 :]):
-        found_dateline = normalise(lines[nxt])
-        head.append(_record("dateline", "moved", nxt + 1, lines[nxt]))
-        lines[nxt] = ""
+            take_datelines(first + 1)
+    # a title from the text is part of the article and vouches for the lines that repeat it; a
+    # title field is compared with the body only for exact equality (above, and in `kicker`)
+    evidence = _Evidence([*lines, found_title if title_from == "first_line" else ""])
     doc = Document(lines=tuple(lines), title=found_title, title_line=title_line, title_from_text=title_from == "first_line")
-    present = _word_counts(lines) + Counter(_words(found_title)) + Counter(_words(found_dateline))
-    doc, _, records = _run_rules(doc, list(range(1, len(lines) + 1)), rules, present)
-    body = normalise("\n".join(doc.lines))
+    doc, records = _run_rules(doc, list(range(1, len(lines) + 1)), rules, evidence)
     return CleanedArticle(
         title=found_title,
         title_from=title_from,
-        dateline=found_dateline,
-        text=body,
+        dateline=" | ".join(datelines),
+        text=normalise("\n".join(doc.lines)),
         removed=sorted(head + records, key=lambda r: r["line"]),
     )

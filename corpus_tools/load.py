@@ -560,6 +560,9 @@ def _date(value) -> pd.Timestamp:
 def parse_dateline(dateline: str) -> pd.Timestamp:
     """Parse a dateline such as 'As of: 01/28/2022 6:00 p.m' to a timestamp (NaT if unsure).
 
+    Several date lines joined by " | " (as cleaning stores "Published ..." and "Updated ...")
+    give the first one that parses.
+
     Numeric dates are read month first (US style) when the first number is at most 12,
     which is how the English-language seeds print them.
 
@@ -569,10 +572,18 @@ def parse_dateline(dateline: str) -> pd.Timestamp:
     Timestamp('2022-01-29 18:47:00')
     >>> parse_dateline("As of: 01/28/2022 6:00 p.m")
     Timestamp('2022-01-28 18:00:00')
+    >>> parse_dateline("Published 28.01.2022 | Updated 29.01.2022 18:47")
+    Timestamp('2022-01-28 00:00:00')
     >>> parse_dateline("")
     NaT
     """
     if not dateline:
+        return pd.NaT
+    if " | " in dateline:  # several date lines (published, updated): the first that parses
+        for part in dateline.split(" | "):
+            stamp = parse_dateline(part)
+            if not pd.isna(stamp):
+                return stamp
         return pd.NaT
     s = re.sub(r"^\s*(as of|updated|published|posted|stand|last updated|date)\s*:?\s*", "", dateline, flags=re.IGNORECASE)
     s = re.sub(r"\b([ap])\.?m\.?", lambda m: m.group(1).upper() + "M", s, flags=re.IGNORECASE)
@@ -686,6 +697,9 @@ def _jsonl_lines(text: str, source: str):
         except json.JSONDecodeError as exc:
             yield n, RecordError(f"{source}: line {n} is not valid JSON: {exc.msg} (column {exc.colno})")
             continue
+        except (RecursionError, ValueError) as exc:  # nesting too deep, an integer of 4,300+ digits
+            yield n, RecordError(f"{source}: line {n} cannot be read as JSON: {type(exc).__name__}: {str(exc)[:120]}")
+            continue
         if not isinstance(obj, dict):
             yield n, RecordError(f"{source}: line {n} is a JSON {type(obj).__name__}, expected an object")
             continue
@@ -775,12 +789,16 @@ def _record(obj: dict, n: int, where: str, rel: str, stem: str, ignored: set[str
     ident = _scalar_id(obj.pop("article_id", None), where, "article_id")
     if ident is None:
         ident = _scalar_id(obj.pop("id", None), where, "id")
+    if ident is not None and _SURROGATE.search(ident):
+        raise RecordError(f"{where}: the id holds an unpaired surrogate (a broken \\ud8xx escape); fix the export")
     title = _NO_TITLE
     if "title" in obj:
         value = obj.pop("title")
         if _missing(value):
             title = ""
         elif isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise RecordError(f"{where}: the title holds an unpaired surrogate (a broken \\ud8xx escape); fix the export")
             title = value
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             title = str(value)

@@ -133,3 +133,69 @@ def test_C2_line_of_only_an_invisible_character_is_a_blank_line(invisible):
 def test_W1_W9_cleaning_removes_nul_and_bidi_marks_between_sentences():
     art = clean_article("Title\n\nPutin\u0000 spoke. Troops left.\u200fThey returned.")
     assert art.text == "Putin spoke. Troops left.They returned."
+
+
+# --- found by a second reader after the review ------------------------------------------
+
+
+def test_quotation_that_adds_a_clause_to_a_shorter_quote_stays():
+    """Every word of the quotation occurs somewhere, but its wording does not: it stays."""
+    quotation = '"We will not allow NATO to expand further east. Otherwise we will respond with force."'
+    raw = (
+        "Putin warns West over NATO\n\nRussian President Vladimir Putin said on Tuesday that Moscow would not wait forever.\n\n"
+        f"{quotation}\n\n"
+        'Putin repeated that "we will not allow NATO to expand further east", a line diplomats know. Kyiv said force '
+        "was not an option; otherwise, it said, Russia would respond with talks, and we will see.\n\nThe talks lasted five hours."
+    )
+    art = clean_article(raw)
+    assert quotation in art.text.split("\n")
+    assert [(r["rule"], r["action"]) for r in art.kept] == [("pull_quote", "kept")]
+
+
+def test_a_title_field_is_no_evidence_for_removing_body_lines():
+    body = 'Putin said "we will not allow NATO to expand further east" on Tuesday.\n\n"We will not allow NATO to expand further east, or Russia will respond"\n\nThe talks lasted five hours.'
+    for title in ("", "Russia will respond or act, Putin warns"):
+        assert '"We will not allow NATO to expand further east, or Russia will respond"' in clean_article(body, title=title).text
+
+
+@pytest.mark.parametrize(
+    "raw, title, first_body",
+    [
+        ("The Kremlin said in a statement on Saturday:\n\n\"We will never accept it.\"\n\nIt gave no details.", "", "The Kremlin said"),
+        ("MOSCOW (Reuters) - Russian President Vladimir Putin said on\nTuesday that talks failed.\n\nMore.", "", "MOSCOW (Reuters)"),
+        ("Advertisement\n\nTalks fail\n\nBody.", "Talks fail", "Body."),
+        ("By Jane Doe and John Roe\n\nTalks fail\n\nBody.", "Talks fail", "By Jane Doe"),
+        ("January 29, 2022 - 18:47\n\nTalks fail\n\nBody.", "Talks fail", "Body."),
+    ],
+)
+def test_title_is_never_a_lead_sentence_a_wrapped_line_or_navigation(raw, title, first_body):
+    art = clean_article(raw)
+    assert art.title == title
+    assert art.text.startswith(first_body)
+
+
+def test_several_date_lines_all_move_to_the_dateline_and_cleaning_is_idempotent():
+    art = clean_article("Talks fail\n\nPublished 28.01.2022\n\nUpdated 29.01.2022 18:47\n\nBody.")
+    assert (art.dateline, art.text) == ("Published 28.01.2022 | Updated 29.01.2022 18:47", "Body.")
+    assert clean_article(art.text, title=art.title).text == art.text
+
+
+@pytest.mark.parametrize("line", ["Copyright Law Reform Stalls In Kyiv", "Pictured: Destroyed Hospital, Mariupol"])
+def test_capitalised_headline_after_a_credit_marker_is_not_a_credit(line):
+    assert survives(line, f"Fighting in Donbas\n\nShelling continued.\n\n{line}\n\nThe army held.")
+
+
+def test_normalise_is_idempotent_with_an_invisible_character_inside_a_combining_sequence():
+    text = "Head\n\no\u200b\u0308 umlaut test\n\nMore."
+    assert normalise(normalise(text)) == normalise(text) == "Head\n\n\u00f6 umlaut test\n\nMore."
+
+
+def test_a_record_whose_text_is_its_title_keeps_its_only_line():
+    assert clean_article("Putin warns West", title="Putin warns West").text == "Putin warns West"
+
+
+def test_many_author_code_lines_and_long_runs_clean_in_linear_time_shape():
+    """Not timed (tests never time): these inputs were quadratic; they must finish at once here."""
+    art = clean_article("Head\n\n" + "ab\n" * 30_000 + "AFP")
+    assert [r["rule"] for r in art.removed].count("agency_signoff") == 30_001
+    assert clean_article("Putin" + " " * 40_000 + "spoke\n\nBody.").title == "Putin spoke"

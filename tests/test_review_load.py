@@ -467,3 +467,23 @@ def test_record_fields_the_loader_computes_are_ignored_with_a_warning(tmp_path):
     with pytest.warns(UserWarning, match=r"a\.jsonl: ignored field\(s\) \['n_words', 'path'\]"):
         arts = ct.load_corpus(tmp_path)
     assert arts[["path", "n_words"]].values.tolist() == [["a.jsonl", 7]]
+
+
+# --- found by a second reader after the review ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"text": "Body.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nesting beyond Python's recursion limit
+        '{"text": "Body.", "n": ' + "9" * 5000 + "}",  # an integer beyond int()'s digit limit
+        '{"text": "Title\\n\\nBody.", "title": "\\ud800"}',  # a lone surrogate in the title
+        '{"text": "Title\\n\\nBody.", "id": "\\udc00x"}',  # ... and in the id
+    ],
+)
+def test_odd_json_lines_are_record_errors_and_skippable(tmp_path, line):
+    (tmp_path / "a.jsonl").write_text(line + "\n" + json.dumps({"id": "ok", "text": "Title\n\nGood body."}) + "\n", encoding="utf-8")
+    with pytest.raises(ct.RecordError, match=r"a\.jsonl: (line|record) 1"):
+        ct.load_corpus(tmp_path)
+    with pytest.warns(ct.SkippedInputWarning):
+        assert ct.load_corpus(tmp_path, on_error="skip")["article_id"].tolist() == ["ok"]
