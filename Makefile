@@ -20,11 +20,12 @@ NOTEBOOKS := \
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help setup figures test test-embeddings lab benchmark clean
+.PHONY: help setup figures test fuzz test-embeddings lab benchmark clean
 
 help:
 	@echo "make figures    set up, rerun every notebook, regenerate figures/"
 	@echo "make test       set up and run the tests"
+	@echo "make fuzz       property tests with 10x more random examples (hypothesis 'fuzz' profile)"
 	@echo "make lab        JupyterLab on notebooks/ with the '$(KERNEL)' kernel"
 	@echo "make benchmark  print speed and memory figures (benchmarks/)"
 	@echo "make test-embeddings  install the optional embeddings extra and run its tests"
@@ -48,6 +49,12 @@ figures: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The property-based tests with the "fuzz" hypothesis profile: 10x the examples of the
+# deterministic "ci" profile that `make test` uses, and a fresh random seed each run.
+# A failure prints the minimal input and a @reproduce_failure line to paste into the test.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py -p no:cacheprovider
+
 # The optional embeddings backend: torch's CPU build first, then the extra, then its tests.
 test-embeddings: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
@@ -60,6 +67,7 @@ lab: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_clean.py
 	$(BIN)/python benchmarks/bench_sentiment.py
 	$(BIN)/python benchmarks/bench_analysis.py
 

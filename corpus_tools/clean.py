@@ -199,10 +199,18 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def _raw_lines(text: str) -> list[str]:
+    """Split raw text at ``\\n``, ``\\r\\n`` and ``\\r`` into lines stripped of surrounding spaces."""
+    return [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
 def _split_lines(text: str) -> list[str]:
-    """Split raw text at ``\\n``, ``\\r\\n`` and ``\\r`` into lines stripped of spaces and invisibles."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line.translate(_SPACE_TABLE).strip() for line in text.split("\n")]
+    """Split raw text into lines, each normalised (:func:`normalise`) as the cleaned text will be.
+
+    Rules see the lines as they will come out, so cleaning the cleaned text decides the same
+    (a "Leave a  Comment" with two spaces is the "Leave a Comment" it will become).
+    """
+    return [normalise(line) for line in _raw_lines(text)]
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -796,8 +804,14 @@ class _Evidence:
         return [" ".join(p) for p in new] if len(new) > MAX_NEW_BIGRAMS else []
 
 
-def _run_rules(doc: Document, numbers: list[int], rules: Sequence[LineRule], evidence: _Evidence) -> tuple[Document, list[dict]]:
-    """Apply the rules in order; return the document left and one record per proposed line."""
+def _run_rules(
+    doc: Document, numbers: list[int], rules: Sequence[LineRule], evidence: _Evidence, raw: Sequence[str]
+) -> tuple[Document, list[dict]]:
+    """Apply the rules in order; return the document left and one record per proposed line.
+
+    ``numbers`` maps the document's lines to 1-based raw line numbers, ``raw`` holds the raw
+    lines (for the records: the audit shows each line as it was in the file).
+    """
     records: list[dict] = []
     decided: set[int] = set()
     for rule in rules:
@@ -807,7 +821,7 @@ def _run_rules(doc: Document, numbers: list[int], rules: Sequence[LineRule], evi
             if line and numbers[i] not in decided and rule.match(doc, i):
                 missing = evidence.missing(line, rule) if rule.removes else []
                 if rule.removes and not missing:
-                    records.append(_record(rule.name, "removed", numbers[i], line))
+                    records.append(_record(rule.name, "removed", numbers[i], raw[numbers[i] - 1]))
                     evidence.add(line, -1)
                     # a line removed between two blank lines takes one along, so removals
                     # never widen a gap (the teaser rule reads wide gaps as a signal)
@@ -820,7 +834,7 @@ def _run_rules(doc: Document, numbers: list[int], rules: Sequence[LineRule], evi
                     note = f"wording found nowhere else: {'; '.join(missing[:6])}"
                 else:
                     note = f"words found nowhere else: {', '.join(missing[:8])}"
-                records.append(_record(rule.name, "kept", numbers[i], line, note))
+                records.append(_record(rule.name, "kept", numbers[i], raw[numbers[i] - 1], note))
             if not line and skip_blank:
                 skip_blank = False
                 continue
@@ -860,7 +874,7 @@ def drop_furniture(
     Returns
     -------
     kept : list of str
-        The lines left (blank lines included), raw except for surrounding whitespace.
+        The lines left (blank lines included), each normalised (:func:`normalise`).
     records : list of dict
         ``rule``, ``action`` (``"removed"`` or ``"kept"``), ``line`` (1-based), ``text`` and
         ``note`` of each line a rule proposed, sorted by line.
@@ -874,7 +888,7 @@ def drop_furniture(
     'Title\\n\\nPutin spoke.'
     """
     doc = Document(lines=tuple(_split_lines(text)), title=title, title_from_text=False)
-    doc, records = _run_rules(doc, list(range(1, len(doc.lines) + 1)), rules, _Evidence(doc.lines))
+    doc, records = _run_rules(doc, list(range(1, len(doc.lines) + 1)), rules, _Evidence(doc.lines), _raw_lines(text))
     records.sort(key=lambda r: r["line"])
     return list(doc.lines), records
 
@@ -913,9 +927,30 @@ def _next_line(lines: Sequence[str], start: int) -> int | None:
     return None
 
 
+_META = re.compile(
+    r"\b(published|updated|posted|aired|min read|ago)\b|\s[|\u2022]\s|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
+    r"\b" + _MONTHS + r"\s+\d{1,2}\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?|et|gmt|utc)?\b",
+    re.IGNORECASE,
+)
+
+
+def _is_meta_line(line: str) -> bool:
+    """A line of a headline block: byline, date or time ('Posted by ... | October 29, 2016'), banner."""
+    if _above_headline(line) or is_dateline(line) or _META.search(line):
+        return True
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)  # 'THE KELLY FILE'
+
+
 def _standalone(lines: Sequence[str], i: int) -> bool:
-    """Whether line ``i`` is a paragraph of its own: a blank line (or the end) below it."""
-    return i + 1 >= len(lines) or not lines[i + 1]
+    """Whether line ``i`` ends its block: a blank line or the end below it, or a meta line.
+
+    Scrapes often save the headline directly above its byline or date line; hard-wrapped
+    prose ("... Putin said on" / "Tuesday that ...") has no such line below its first line.
+    """
+    if i + 1 >= len(lines) or not lines[i + 1]:
+        return True
+    return _is_meta_line(lines[i + 1])
 
 
 def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRule] = LINE_RULES) -> CleanedArticle:
@@ -948,6 +983,7 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
     >>> clean_article("Putin met Macron. They agreed on nothing.").title_from
     'none'
     """
+    raw = _raw_lines(text)
     lines = _split_lines(text)
     head: list[dict] = []
     datelines: list[str] = []
@@ -957,7 +993,7 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
         i = _next_line(lines, start)
         while i is not None and is_dateline(lines[i]) and any(lines[i + 1 :]):
             datelines.append(normalise(lines[i]))
-            head.append(_record("dateline", "moved", i + 1, lines[i]))
+            head.append(_record("dateline", "moved", i + 1, raw[i]))
             lines[i] = ""
             start = i + 1
             i = _next_line(lines, start)
@@ -968,7 +1004,7 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
         found_title, title_from = _one_line(title), "column"
         first = _next_line(lines, 0)
         if first is not None and found_title and any(lines[first + 1 :]) and _one_line(lines[first]) == found_title:
-            head.append(_record("title", "removed", first + 1, lines[first], "repeats the title field"))
+            head.append(_record("title", "removed", first + 1, raw[first], "repeats the title field"))
             lines[first] = ""
         take_datelines(0)
     else:
@@ -976,14 +1012,14 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
         first = _next_line(lines, take_datelines(0))
         if first is not None and any(lines[first + 1 :]) and _standalone(lines, first) and looks_like_headline(lines[first]):
             found_title, title_from, title_line = _one_line(lines[first]), "first_line", first
-            head.append(_record("title", "moved", first + 1, lines[first]))
+            head.append(_record("title", "moved", first + 1, raw[first]))
             lines[first] = ""
             take_datelines(first + 1)
     # a title from the text is part of the article and vouches for the lines that repeat it; a
     # title field is compared with the body only for exact equality (above, and in `kicker`)
     evidence = _Evidence([*lines, found_title if title_from == "first_line" else ""])
     doc = Document(lines=tuple(lines), title=found_title, title_line=title_line, title_from_text=title_from == "first_line")
-    doc, records = _run_rules(doc, list(range(1, len(lines) + 1)), rules, evidence)
+    doc, records = _run_rules(doc, list(range(1, len(lines) + 1)), rules, evidence, raw)
     return CleanedArticle(
         title=found_title,
         title_from=title_from,
