@@ -49,24 +49,9 @@ import os  # noqa: E402
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-settings.register_profile(
-    "ci",
-    max_examples=100,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "fuzz",
-    max_examples=1000,
-    derandomize=False,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+_COMMON = dict(database=None, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", max_examples=100, derandomize=True, **_COMMON)  # `make test`: the same examples every run
+settings.register_profile("fuzz", max_examples=1000, derandomize=False, **_COMMON)  # `make fuzz`: 10x, a new seed each run
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _EXAMPLES_KEY = pytest.StashKey[collections.Counter]()
