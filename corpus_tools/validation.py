@@ -23,7 +23,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .load import iter_jsonl
+from .read import iter_jsonl
 from .paths import DATA_DIR
 from .sentiment import CONVENTIONAL_THRESHOLDS, classify, get_scorer, score_sentiment
 
