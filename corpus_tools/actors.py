@@ -3,13 +3,20 @@
 The actor dictionary is a CSV a user can edit or replace for another story
 (``corpus_tools/data/actors.csv`` by default), one row per alias:
 
-========= ==================================================================
-group     the actor group figures are drawn for ("Russia", "NATO", "Ukraine")
-camp      side for voice share: ``russia``, ``west``, ``ukraine`` or ``other``
-actor     the individual actor ("Vladimir Putin", "the Kremlin", "Russia")
-kind      ``person``, ``org``, ``country`` or ``bloc`` (people can be "he"/"she")
-alias     a surface form as written ("Putin", "Kiev", "the Alliance")
-========= ==================================================================
+=========== ================================================================
+group       the actor group figures are drawn for ("Russia", "Democrats")
+camp        the side the actor speaks for, any label the study chooses
+            ("russia", "democrat"); quotations are grouped by their
+            speaker's camp (:mod:`corpus_tools.quotes`). The camp
+            :data:`OTHER_CAMP` (``other``) is reserved: it also holds
+            speakers described as analysts, experts or observers
+actor       the individual actor ("Vladimir Putin", "the Kremlin", "Russia")
+kind        ``person``, ``org``, ``country`` or ``bloc`` (people can be "he"/"she")
+alias       a surface form as written ("Putin", "Kiev", "the Alliance")
+voice_group optional: the label figures give the camp's quoted voices
+            ("Russian officials"); blank or absent, the camp itself (and
+            "analysts/other" for ``other``). One camp has one label.
+=========== ================================================================
 
 Counting rules: aliases match case-sensitively ("US" but not "us"), as whole words, longest
 alias first ("Russian Federation" before "Russian"), and never overlap. Capitals stand for
@@ -27,15 +34,24 @@ from pathlib import Path
 import pandas as pd
 
 from .describe import article_groups
+from .errors import ParameterError
 from .paths import DATA_DIR
 
-__all__ = ["DEFAULT_ACTORS", "CAMPS", "load_actors", "find_mentions", "prominence", "actor_pattern"]
+__all__ = [
+    "DEFAULT_ACTORS", "OTHER_CAMP", "OTHER_VOICE_GROUP", "UNATTRIBUTED", "load_actors", "camp_voice_groups", "check_groups",
+    "find_mentions", "prominence", "actor_pattern",
+]
 
 #: The actor dictionary shipped with the package.
 DEFAULT_ACTORS = DATA_DIR / "actors.csv"
-#: Allowed values of ``camp``.
-CAMPS = ("russia", "west", "ukraine", "other")
+#: The reserved camp: actors on no side, and quoted analysts, experts and observers.
+OTHER_CAMP = "other"
+#: The voice group of :data:`OTHER_CAMP` when the dictionary gives it none.
+OTHER_VOICE_GROUP = "analysts/other"
+#: The voice group of quotations whose speaker has no camp; no camp may take this label.
+UNATTRIBUTED = "unattributed"
 _COLUMNS = ("group", "camp", "actor", "kind", "alias")
+_OPTIONAL = ("voice_group",)
 
 
 def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
@@ -49,19 +65,25 @@ def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``group``, ``camp``, ``actor``, ``kind``, ``alias``, in file order.
+        Columns ``group``, ``camp``, ``actor``, ``kind``, ``alias``, ``voice_group``, in file
+        order; ``voice_group`` is filled in for every row (see :func:`camp_voice_groups`).
 
     Raises
     ------
     ValueError
-        An empty dictionary, a missing column, an empty cell, an unknown camp, or an alias
-        listed for two different actors; the message names the file and the row.
+        An empty dictionary, a missing column, an empty cell, an alias listed for two
+        different actors, a camp given two voice groups, or the voice group
+        ``unattributed``; the message names the file and the row.
 
     Examples
     --------
     >>> actors = load_actors()
-    >>> actors.loc[actors["alias"] == "Kiev", ["group", "actor"]].values.tolist()
-    [['Ukraine', 'Ukraine']]
+    >>> actors.loc[actors["alias"] == "Kiev", ["group", "actor", "voice_group"]].values.tolist()
+    [['Ukraine', 'Ukraine', 'Ukrainian officials']]
+    >>> own = pd.DataFrame({"group": ["Democrats"], "camp": ["democrat"], "actor": ["Jane Roe"],
+    ...                     "kind": ["person"], "alias": ["Roe"]})
+    >>> load_actors(own)[["camp", "voice_group"]].values.tolist()
+    [['democrat', 'democrat']]
     """
     name = "actor table" if isinstance(path, pd.DataFrame) else str(path or DEFAULT_ACTORS)
     if isinstance(path, pd.DataFrame):
@@ -76,21 +98,74 @@ def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
             raise ValueError(f"{p}: the actor dictionary is empty") from exc
     missing = [c for c in _COLUMNS if c not in table.columns]
     if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; an actor dictionary needs {list(_COLUMNS)}")
-    table = table[list(_COLUMNS)].astype(str).apply(lambda col: col.str.strip())
+        raise ValueError(f"{name}: missing column(s) {missing}; an actor dictionary needs {list(_COLUMNS)}"
+                         f" (and optionally {list(_OPTIONAL)})")
+    if "voice_group" not in table.columns:
+        table = table.assign(voice_group="")
+    table = table[[*_COLUMNS, "voice_group"]].fillna("").astype(str).apply(lambda col: col.str.strip())
     if table.empty:
         raise ValueError(f"{name}: the actor dictionary has no rows")
-    blank = table.eq("").any(axis=1)
+    blank = table[list(_COLUMNS)].eq("").any(axis=1)
     if blank.any():
         raise ValueError(f"{name}: row {int(blank.idxmax()) + 2} has an empty cell")
-    bad_camp = ~table["camp"].isin(CAMPS)
-    if bad_camp.any():
-        row = int(bad_camp.idxmax())
-        raise ValueError(f"{name}: row {row + 2}: camp {table['camp'][row]!r} is not one of {list(CAMPS)}")
     clash = table.groupby("alias")["actor"].nunique()
     if (clash > 1).any():
         raise ValueError(f"{name}: alias(es) {sorted(clash[clash > 1].index)} name more than one actor")
+    given = table[table["voice_group"] != ""]
+    labels = given.groupby("camp")["voice_group"].unique()
+    for camp, names in labels.items():
+        if len(names) > 1:
+            row = int(given.index[(given["camp"] == camp) & (given["voice_group"] == names[1])][0])
+            raise ValueError(f"{name}: row {row + 2}: camp {camp!r} has two voice groups {sorted(names)}; one camp has one voice group")
+    default = {OTHER_CAMP: OTHER_VOICE_GROUP}
+    table["voice_group"] = [v or labels.get(c, [default.get(c, c)])[0] for c, v in zip(table["camp"], table["voice_group"])]
+    taken = table["voice_group"] == UNATTRIBUTED
+    if taken.any():
+        row = int(taken.idxmax())
+        raise ValueError(f"{name}: row {row + 2}: the voice group {UNATTRIBUTED!r} (camp {table['camp'][row]!r}) is reserved "
+                         "for quotations without a speaker; give the camp another label in the voice_group column")
     return table.drop_duplicates().reset_index(drop=True)
+
+
+def camp_voice_groups(actors: str | Path | pd.DataFrame | None = None) -> dict[str, str]:
+    """The voice group of each camp of an actor dictionary, :data:`OTHER_CAMP` always included.
+
+    Examples
+    --------
+    >>> own = pd.DataFrame({"group": ["Democrats", "Republicans"], "camp": ["democrat", "republican"],
+    ...                     "actor": ["Jane Roe", "John Doe"], "kind": ["person", "person"], "alias": ["Roe", "Doe"]})
+    >>> camp_voice_groups(own)
+    {'democrat': 'democrat', 'other': 'analysts/other', 'republican': 'republican'}
+    >>> camp_voice_groups()["russia"]
+    'Russian officials'
+    """
+    table = load_actors(actors)
+    out = dict(zip(table["camp"], table["voice_group"]))
+    out.setdefault(OTHER_CAMP, OTHER_VOICE_GROUP)
+    return dict(sorted(out.items()))
+
+
+def check_groups(groups, actors: str | Path | pd.DataFrame | None = None, *, name: str = "GROUPS") -> None:
+    """Refuse actor group names the dictionary does not have (a typo would silently show nothing).
+
+    Raises
+    ------
+    corpus_tools.ParameterError
+        The message names the unknown groups and the dictionary's groups.
+
+    Examples
+    --------
+    >>> check_groups(["Russia", "NATO"])
+    >>> check_groups(["Rusia"], pd.DataFrame({"group": ["Russia"], "camp": ["r"], "actor": ["Russia"],
+    ...                                       "kind": ["country"], "alias": ["Russia"]}))
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.ParameterError: parameter GROUPS names group(s) the actor dictionary does not have: ['Rusia']; its groups are ['Russia']
+    """
+    known = sorted(set(load_actors(actors)["group"]))
+    unknown = sorted(set(groups) - set(known))
+    if unknown:
+        raise ParameterError(f"parameter {name} names group(s) the actor dictionary does not have: {unknown}; its groups are {known}")
 
 
 @lru_cache(maxsize=16)

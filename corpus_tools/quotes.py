@@ -17,38 +17,38 @@ Counting rules
   (he/she) is resolved to the most recent person of the actor dictionary mentioned before the
   quotation; ``the official``-style phrases without an actor name stay unresolved.
 * **The speaker's camp** comes from the first actor alias in the speaker phrase
-  (see :mod:`corpus_tools.actors`); a phrase naming analysts, experts or observers is
-  ``analysts/other`` whatever country it names.
-* **Voice share** is each camp's share of the quoted words (``kind="quote"`` only) per outlet.
+  (see :mod:`corpus_tools.actors`); a phrase naming analysts, experts or observers is in the
+  reserved camp ``other`` whatever actor it names.
+* **The voice group** of a quotation is its speaker's camp as the actor dictionary labels it
+  (its ``voice_group`` column; the camp itself when the column is blank or absent,
+  ``analysts/other`` for ``other``), and ``unattributed`` when no camp was found. Camps and
+  labels are data: a dictionary for another story brings its own (see :func:`voice_groups`).
+* **Voice share** is each voice group's share of the quoted words (``kind="quote"`` only) per
+  outlet.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .actors import actor_pattern, load_actors
+from .actors import OTHER_CAMP, UNATTRIBUTED, actor_pattern, camp_voice_groups, load_actors
 from .describe import article_groups
 from .paths import DATA_DIR
 from .segment import count_words
 from .uncertainty import bootstrap_means, group_seed
 
-__all__ = ["extract_quotes", "voice_share", "attribution_accuracy", "LABELLED_SEED_QUOTES", "VOICE_GROUPS", "MIN_QUOTE_WORDS", "SPEECH_VERBS"]
+__all__ = [
+    "extract_quotes", "voice_share", "voice_groups", "voice_group_map", "most_quoted", "attribution_accuracy", "LABELLED_SEED_QUOTES",
+    "UNATTRIBUTED", "MIN_QUOTE_WORDS", "SPEECH_VERBS",
+]
 
 #: Quotations shorter than this many words are quoted terms, not speech.
 MIN_QUOTE_WORDS = 4
-#: Voice groups for each camp of the actor dictionary.
-VOICE_GROUPS = {
-    "russia": "Russian officials",
-    "west": "Western officials",
-    "ukraine": "Ukrainian officials",
-    "other": "analysts/other",
-    "analyst": "analysts/other",
-    None: "unattributed",
-}
 #: Verbs that introduce speech.
 SPEECH_VERBS = (
     "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "stated", "states", "warned", "warns",
@@ -182,7 +182,56 @@ def _paragraph_speaker(text: str, para_start: int, q_start: int, pattern: re.Pat
     return best
 
 
-def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame | None = None, text_col: str = "text") -> pd.DataFrame:
+def voice_group_map(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> dict:
+    """The voice group of each camp: ``{camp: label}``, with ``None`` (no speaker camp) -> ``unattributed``.
+
+    Parameters
+    ----------
+    actors : path or DataFrame, optional
+        Actor dictionary (see :func:`corpus_tools.actors.load_actors`); its ``voice_group``
+        column names the labels (the camp itself when blank or absent). The packaged one by default.
+    labels : mapping, optional
+        ``{camp: label}`` overriding the dictionary's labels.
+
+    Examples
+    --------
+    >>> own = pd.DataFrame({"group": ["Democrats"], "camp": ["democrat"], "actor": ["Jane Roe"],
+    ...                     "kind": ["person"], "alias": ["Roe"]})
+    >>> voice_group_map(own)
+    {'democrat': 'democrat', 'other': 'analysts/other', None: 'unattributed'}
+    >>> voice_group_map(own, {"democrat": "Democratic voices"})["democrat"]
+    'Democratic voices'
+    """
+    mapping = camp_voice_groups(actors)
+    for camp, label in (labels or {}).items():
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"voice group for camp {camp!r} must be a non-empty string, got {label!r}")
+        mapping[camp] = label.strip()
+    if UNATTRIBUTED in mapping.values():
+        camps = sorted(c for c, v in mapping.items() if v == UNATTRIBUTED)
+        raise ValueError(f"the voice group {UNATTRIBUTED!r} is reserved for quotations without a speaker; camp(s) {camps} use it")
+    mapping[None] = UNATTRIBUTED
+    return mapping
+
+
+def voice_groups(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> list[str]:
+    """Every voice group a quotation can get with this dictionary, sorted: what :func:`voice_share` lists.
+
+    Examples
+    --------
+    >>> voice_groups()
+    ['Russian officials', 'Ukrainian officials', 'Western officials', 'analysts/other', 'unattributed']
+    """
+    return sorted(set(voice_group_map(actors, labels).values()))
+
+
+def extract_quotes(
+    articles: pd.DataFrame,
+    *,
+    actors: str | Path | pd.DataFrame | None = None,
+    text_col: str = "text",
+    voice_groups: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Find the direct quotations of each article and attribute them to speakers.
 
     Parameters
@@ -193,6 +242,8 @@ def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame 
         Actor dictionary used to resolve speakers (the packaged one by default).
     text_col : str, default "text"
         Column with the cleaned text.
+    voice_groups : mapping, optional
+        ``{camp: label}`` overriding the dictionary's voice groups (see :func:`voice_group_map`).
 
     Returns
     -------
@@ -210,9 +261,10 @@ def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame 
         speaker       the speaker phrase as written ("" when none found)
         rule          which pattern found it (``none`` when none did)
         actor, group  the speaker's actor and group (NA when unresolved)
-        camp          ``russia`` / ``west`` / ``ukraine`` / ``other`` /
-                      ``analyst`` (NA when unresolved)
-        voice_group   the camp as a voice group (see :data:`VOICE_GROUPS`)
+        camp          the speaker's camp from the dictionary; ``other`` for
+                      analysts, experts, observers (NA when unresolved)
+        voice_group   the camp's label (see :func:`voice_group_map`);
+                      ``unattributed`` when the camp is NA
         ============= ======================================================
 
     Examples
@@ -222,6 +274,7 @@ def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame 
     [['We will not accept these terms,', 'Peskov', 'Russia', 'Russian officials']]
     """
     table = load_actors(actors)
+    labels = voice_group_map(table, voice_groups)
     by_alias = table.drop_duplicates("alias").set_index("alias")
     pattern = actor_pattern(table)
     people = table[table["kind"] == "person"]["alias"].tolist()
@@ -253,16 +306,17 @@ def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame 
                     if info is None and description:
                         info = _resolve_description(text, start, description.group("noun"), pattern, by_alias)
                 camp = None if info is None else info["camp"]
-                if speaker and _ANALYST.search(speaker):
-                    camp = "analyst"
+                analyst = bool(speaker) and _ANALYST.search(speaker) is not None
+                if analyst:
+                    camp = OTHER_CAMP
                 if speaker:
-                    previous = (speaker, info if camp != "analyst" else None)
+                    previous = (speaker, None if analyst else info)
                 n = count_words(quote)
                 rows.append({
                     "article_id": aid, "quote_id": qid, "start": start, "end": end, "quote": quote, "n_words": n,
                     "kind": "quote" if n >= MIN_QUOTE_WORDS else "term", "balanced": balanced, "speaker": speaker, "rule": rule,
                     "actor": None if info is None else info["actor"], "group": None if info is None else info["group"],
-                    "camp": camp, "voice_group": VOICE_GROUPS[camp],
+                    "camp": camp, "voice_group": labels[camp],
                 })
                 qid += 1
     cols = ["article_id", "quote_id", "start", "end", "quote", "n_words", "kind", "balanced", "speaker", "rule",
@@ -271,20 +325,52 @@ def extract_quotes(articles: pd.DataFrame, *, actors: str | Path | pd.DataFrame 
     return out.astype({"quote_id": "int64", "start": "int64", "end": "int64", "n_words": "int64", "balanced": "bool"})
 
 
-def voice_share(quotes: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
+def voice_share(
+    quotes: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    groups: Sequence[str] | None = None,
+    n_boot: int = 2000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Share of quoted words per voice group in each outlet, with bootstrap intervals over quotations.
 
     Only ``kind="quote"`` rows count. The interval resamples the outlet's quotations: it says
     how much the share depends on single long quotes.
+
+    Parameters
+    ----------
+    quotes : pandas.DataFrame
+        From :func:`extract_quotes`.
+    articles : pandas.DataFrame
+        For the outlet of each article.
+    groups : list of str, optional
+        The voice groups to list for every outlet, zeros included: pass
+        ``voice_groups(actors)`` so that a camp nobody quoted still shows. By default the
+        groups found in ``quotes`` plus ``unattributed``.
 
     Returns
     -------
     pandas.DataFrame
         ``outlet``, ``voice_group``, ``quotes`` (count), ``words`` (quoted words),
         ``share``, ``share_low``, ``share_high``; every outlet-group pair, sorted.
+
+    Raises
+    ------
+    ValueError
+        ``groups`` leaves out a voice group the quotations have (its words would vanish
+        from the shares).
     """
     q = quotes[quotes["kind"] == "quote"].merge(article_groups(articles), on="article_id", how="left")
-    groups = sorted(set(VOICE_GROUPS.values()))
+    found = set(q["voice_group"].dropna())
+    if groups is None:
+        groups = sorted(found | {UNATTRIBUTED})
+    else:
+        missing = sorted(found - set(groups))
+        if missing:
+            raise ValueError(f"voice groups {missing} are in the quotations but not in groups={list(groups)}")
+        groups = list(dict.fromkeys(groups))
     rows = []
     for outlet, part in q.groupby("outlet", sort=True):
         indicators = np.column_stack([(part["voice_group"] == g).to_numpy(dtype=float) for g in groups])
@@ -298,6 +384,33 @@ def voice_share(quotes: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2
                 "share": share[k], "share_low": low[k], "share_high": high[k],
             })
     return pd.DataFrame(rows, columns=["outlet", "voice_group", "quotes", "words", "share", "share_low", "share_high"])
+
+
+def most_quoted(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None = None, *, n: int = 2,
+                labels: Mapping[str, str] | None = None) -> list[str]:
+    """The ``n`` voice groups of the dictionary's own camps with the most quoted words, all outlets together.
+
+    ``analysts/other`` (the reserved camp) and ``unattributed`` are left out, and so are groups
+    nobody quoted; ties go by name. Used to choose the voice panels of a summary.
+
+    Parameters
+    ----------
+    voices : pandas.DataFrame
+        From :func:`voice_share`.
+    actors, labels : see :func:`voice_group_map`.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"voice_group": ["Russian officials", "Western officials", "analysts/other", "Ukrainian officials"],
+    ...                   "words": [10, 30, 50, 0]})
+    >>> most_quoted(v)
+    ['Western officials', 'Russian officials']
+    """
+    mapping = voice_group_map(actors, labels)
+    own = set(mapping.values()) - {mapping[OTHER_CAMP], mapping[None]}
+    words = voices[voices["voice_group"].isin(own)].groupby("voice_group")["words"].sum()
+    words = words[words > 0].sort_values(ascending=False, kind="stable")
+    return words.index[:n].tolist()
 
 
 #: Hand-labelled speakers of the quotations in the seed corpus (read from the articles).

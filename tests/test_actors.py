@@ -58,7 +58,9 @@ def test_user_dictionary_extends_the_story(tmp_path):
         ("group,camp,actor,kind,alias\n", "has no rows"),
         ("group,actor,alias\nX,Y,Z\n", r"missing column\(s\) \['camp', 'kind'\]"),
         ("group,camp,actor,kind,alias\nRussia,russia,Putin,person,\n", "row 2 has an empty cell"),
-        ("group,camp,actor,kind,alias\nRussia,east,Putin,person,Putin\n", "row 2: camp 'east' is not one of"),
+        ("group,camp,actor,kind,alias,voice_group\nA,a,A,org,A,Side A\nB,a,B,org,B,Side B\n",
+         r"row 3: camp 'a' has two voice groups \['Side A', 'Side B'\]"),
+        ("group,camp,actor,kind,alias\nA,unattributed,A,org,A\n", "row 2: the voice group 'unattributed' .* is reserved"),
         ("group,camp,actor,kind,alias\nA,west,A,org,AP\nB,west,B,org,AP\n", r"alias\(es\) \['AP'\] name more than one actor"),
     ],
 )
@@ -72,7 +74,45 @@ def test_bad_actor_file(tmp_path, content, message):
 def test_packaged_dictionary_is_valid_and_covers_the_story():
     table = load_actors()
     assert {"Russia", "United States", "NATO", "the West", "Ukraine", "EU", "France"} <= set(table["group"])
-    assert set(table["camp"]) <= set(actors.CAMPS)
+    assert set(table["camp"]) == {"russia", "west", "ukraine", "other"}
+    assert actors.camp_voice_groups() == {"other": "analysts/other", "russia": "Russian officials",
+                                          "ukraine": "Ukrainian officials", "west": "Western officials"}
+
+
+BUDGET = (
+    "group,camp,actor,kind,alias\n"
+    "Democrats,democrat,Jane Roe,person,Jane Roe\n"
+    "Democrats,democrat,Jane Roe,person,Roe\n"
+    "Republicans,republican,John Doe,person,Doe\n"
+    "White House,administration,the White House,org,White House\n"
+)
+
+
+def test_a_dictionary_for_another_story_brings_its_own_camps(tmp_path):
+    path = tmp_path / "actors.csv"
+    path.write_text(BUDGET)
+    table = load_actors(path)
+    assert set(table["camp"]) == {"democrat", "republican", "administration"}
+    assert table.drop_duplicates("camp").set_index("camp")["voice_group"].to_dict() == {
+        "democrat": "democrat", "republican": "republican", "administration": "administration"}
+    m = find_mentions(one("Roe and Doe met at the White House."), path)
+    assert list(zip(m["mention"], m["camp"])) == [("Roe", "democrat"), ("Doe", "republican"), ("White House", "administration")]
+    assert actors.camp_voice_groups(path) == {"administration": "administration", "democrat": "democrat",
+                                              "other": "analysts/other", "republican": "republican"}
+
+
+def test_voice_group_column_labels_camps_and_blanks_fall_back(tmp_path):
+    path = tmp_path / "actors.csv"
+    path.write_text(
+        "group,camp,actor,kind,alias,voice_group\n"
+        "Democrats,democrat,Jane Roe,person,Jane Roe,Democratic voices\n"
+        "Democrats,democrat,Jane Roe,person,Roe,\n"  # blank: the camp's label from another row
+        "Republicans,republican,John Doe,person,Doe,\n"  # blank everywhere: the camp itself
+        "CBO,other,CBO,org,CBO,neutral experts\n"
+    )
+    table = load_actors(path).set_index("alias")["voice_group"]
+    assert table.to_dict() == {"Jane Roe": "Democratic voices", "Roe": "Democratic voices", "Doe": "republican", "CBO": "neutral experts"}
+    assert actors.camp_voice_groups(path)["other"] == "neutral experts"
 
 
 def test_prominence_lists_zeros_and_divides_by_the_outlet_words(fixture_articles):

@@ -66,3 +66,19 @@ def test_outlet_summary_collects_sections(seed_articles, seed_sentences):
     tt = summary[(summary["outlet"] == "Tehran Times") & (summary["measure"] == "sentences")]["value"].item()
     assert tt == len(seed_sentences[seed_sentences["article_id"].str.startswith("001")])
     assert summary.loc[summary["measure"] == "machine-translated articles", "value"].sum() == 3
+
+
+def test_outlet_summary_takes_any_story_voice_groups():
+    """Voice groups are the dictionary's labels, whatever the story: the summary names them as given."""
+    from corpus_tools import quotes
+
+    actors = pd.DataFrame({"group": ["Democrats", "Republicans"], "camp": ["democrat", "republican"],
+                           "actor": ["Jane Roe", "John Doe"], "kind": ["person", "person"], "alias": ["Roe", "Doe"]})
+    arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
+                         "text": ['"We will not sign this budget," Roe said.', '"The cuts are not negotiable at all," Doe said.']})
+    voices = quotes.voice_share(quotes.extract_quotes(arts, actors=actors), arts, groups=quotes.voice_groups(actors), n_boot=100)
+    summary = compare.outlet_summary(arts, voices=voices)
+    shares = summary[summary["section"] == "voice"].set_index(["outlet", "measure"])["value"]
+    assert shares[("X", "share of quoted words: democrat")] == 1 and shares[("Y", "share of quoted words: republican")] == 1
+    assert {m.split(": ")[1] for _, m in shares.index} == {"democrat", "republican", "analysts/other", "unattributed"}
+    assert quotes.most_quoted(voices, actors) == ["republican", "democrat"]  # 7 quoted words against 5

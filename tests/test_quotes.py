@@ -89,4 +89,50 @@ def test_voice_share_sums_to_one_per_outlet_and_brackets(seed_articles):
 def test_no_quotes_gives_an_empty_table():
     q = quotes_of("No quotation marks at all.")
     assert q.empty and "voice_group" in q.columns
-    assert quotes.VOICE_GROUPS["russia"] == "Russian officials"
+    assert quotes.voice_group_map()["russia"] == "Russian officials"
+
+
+BUDGET = pd.DataFrame({
+    "group": ["Democrats", "Democrats", "Republicans", "White House"],
+    "camp": ["democrat", "democrat", "republican", "administration"],
+    "actor": ["Jane Roe", "Jane Roe", "John Doe", "the White House"],
+    "kind": ["person", "person", "person", "org"],
+    "alias": ["Jane Roe", "Roe", "Doe", "White House"],
+})
+BUDGET_TEXT = (
+    '"We will not sign this budget as it stands," Senator Jane Roe said.\n'
+    '"The spending cuts are simply not negotiable for us," said Doe.\n'
+    '"Both parties are playing a dangerous game here," said one budget analyst.\n'
+    '"Nobody knows what happens on Friday night," a voice in the crowd shouted.'
+)
+
+
+def test_voice_groups_follow_the_dictionarys_camps():
+    q = extract_quotes(pd.DataFrame({"article_id": ["a"], "text": [BUDGET_TEXT]}), actors=BUDGET)
+    assert q["camp"].tolist()[:3] == ["democrat", "republican", "other"]
+    assert q["voice_group"].tolist() == ["democrat", "republican", "analysts/other", "unattributed"]
+    assert quotes.voice_groups(BUDGET) == ["administration", "analysts/other", "democrat", "republican", "unattributed"]
+
+
+def test_voice_group_labels_come_from_the_csv_column_or_an_argument():
+    labelled = BUDGET.assign(voice_group=["Democrats", "", "Republicans", "the administration"])
+    arts = pd.DataFrame({"article_id": ["a"], "text": [BUDGET_TEXT]})
+    assert extract_quotes(arts, actors=labelled)["voice_group"].tolist()[:2] == ["Democrats", "Republicans"]
+    q = extract_quotes(arts, actors=BUDGET, voice_groups={"democrat": "Democratic voices", "other": "experts"})
+    assert q["voice_group"].tolist() == ["Democratic voices", "republican", "experts", "unattributed"]
+    with pytest.raises(ValueError, match="'unattributed' is reserved"):
+        extract_quotes(arts, actors=BUDGET, voice_groups={"democrat": "unattributed"})
+
+
+def test_voice_share_lists_every_voice_group_of_the_dictionary():
+    arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "text": [BUDGET_TEXT, '"We will pass it by Friday," Roe said.']})
+    q = extract_quotes(arts, actors=BUDGET)
+    shares = voice_share(q, arts, groups=quotes.voice_groups(BUDGET), n_boot=100)
+    assert sorted(set(shares["voice_group"])) == quotes.voice_groups(BUDGET)
+    assert len(shares) == 2 * 5 and shares.groupby("outlet")["share"].sum().round(9).eq(1).all()
+    assert shares.set_index(["outlet", "voice_group"]).loc[("Y", "democrat"), "share"] == 1
+    assert shares.set_index(["outlet", "voice_group"]).loc[("Y", "administration"), "quotes"] == 0  # listed, not dropped
+    default = voice_share(q, arts, n_boot=100)
+    assert sorted(set(default["voice_group"])) == ["analysts/other", "democrat", "republican", "unattributed"]
+    with pytest.raises(ValueError, match=r"voice groups \['republican'\] are in the quotations but not in groups"):
+        voice_share(q, arts, groups=["democrat", "analysts/other", "unattributed"], n_boot=100)

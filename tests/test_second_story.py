@@ -1,0 +1,94 @@
+"""A second story, not the seeds': every notebook runs on it with its own actor dictionary,
+and no figure names the seed story's actors, camps or voice groups.
+
+The corpus (``tests/fixtures/second_story``) is eight invented articles from three invented
+outlets about an invented US budget standoff; its ``actors.csv`` has the camps ``democrat``,
+``republican`` and ``administration`` (labelled "the administration" in its ``voice_group``
+column) and puts Congress in the reserved camp ``other``.
+"""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corpus_tools.actors import load_actors
+from corpus_tools.paths import PROJECT_ROOT
+from corpus_tools.run import NotebookError, run_notebook
+
+STORY = Path(__file__).parent / "fixtures" / "second_story"
+GROUPS = ["Democrats", "Republicans", "White House", "Congress"]
+NOTEBOOKS = sorted(PROJECT_ROOT.glob("notebooks/[0-9][0-9]-*.ipynb"))
+FAST = {"BOOTSTRAP": 100, "PERMUTATIONS": 99}
+
+
+def parameters(notebook: Path, figures: Path) -> dict:
+    """The parameters each notebook declares, for the second story."""
+    common = {"CORPUS": str(STORY / "articles"), "FIGURES_DIR": str(figures)}
+    own = {
+        "00": {},
+        "01": {"BOOTSTRAP": FAST["BOOTSTRAP"]},
+        "02": {"ACTORS": str(STORY / "actors.csv"), "GROUPS": GROUPS, "BOOTSTRAP": FAST["BOOTSTRAP"]},
+        "03": {"NODES": ["budget", "shutdown"], "KWIC_PATTERNS": ["shutdowns?", "spending cuts?"],
+               "NAMING": str(STORY / "naming_pairs.csv"), "PERMUTATIONS": FAST["PERMUTATIONS"]},
+        "04": {"ACTORS": str(STORY / "actors.csv"), "GROUPS": GROUPS, **FAST},
+    }
+    return {**common, **own[notebook.name[:2]]}
+
+
+def seed_words() -> set[str]:
+    """What would betray the seed story: its actor groups, camps and voice groups, and a few names."""
+    seeds = load_actors()
+    shared = {"other", "analysts/other"}  # the reserved camp and its default label belong to every story
+    words = set(seeds["group"]) | set(seeds["camp"]) | set(seeds["voice_group"])
+    return (words - shared) | {"Kremlin", "Putin", "Kyiv", "Kiev", "Moscow", "Zelenskyy"}
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("second_story")
+    figures = out / "figures"
+    for notebook in NOTEBOOKS:
+        run_notebook(notebook, output_dir=out, parameters=parameters(notebook, figures), kernel_name="python3")
+    return figures
+
+
+def test_every_notebook_runs_and_writes_its_figures(figures):
+    made = {p.name.rsplit(".", 1)[0] for p in figures.iterdir()}
+    assert {p.name[:2] for p in NOTEBOOKS} <= {stem[:2] for stem in made}
+    assert {"02-voice-share-by-outlet", "02-stance-by-outlet", "04-outlet-summary"} <= made
+
+
+def test_no_figure_names_the_seed_story(figures):
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, seed_words()), key=len, reverse=True)) + r")(?!\w)")
+    found = {p.name: sorted(set(pattern.findall(p.read_text(encoding="utf-8")))) for p in sorted(figures.glob("*.csv"))}
+    assert found and not {name: hits for name, hits in found.items() if hits}
+
+
+def test_voice_share_names_the_second_storys_voice_groups(figures):
+    voices = pd.read_csv(figures / "02-voice-share-by-outlet.csv")
+    assert set(voices["voice_group"]) == {"democrat", "republican", "the administration", "analysts/other", "unattributed"}
+    assert set(voices["outlet"]) == {"Capitol Ledger", "Prairie Herald", "Coastal Wire"}
+    assert voices.groupby("outlet")["share"].sum().round(4).eq(1).all()
+
+
+def test_summary_shows_the_second_storys_groups_and_most_quoted_camps(figures):
+    summary = pd.read_csv(figures / "04-outlet-summary.csv")
+    measures = set(summary["measure"])
+    assert {f"net stance toward {g}" for g in GROUPS} & measures
+    assert {m for m in measures if m.startswith("share of quoted words")} == {
+        "share of quoted words: republican", "share of quoted words: democrat"}  # the two camps quoted most
+    stance = pd.read_csv(figures / "02-stance-by-outlet.csv")
+    assert set(stance["group"]) <= set(GROUPS) and len(set(stance["group"])) >= 3
+
+
+@pytest.mark.parametrize("notebook", ["02-score-stance", "04-compare-outlets"])
+def test_unknown_groups_fail_in_the_parameter_cell(notebook, tmp_path):
+    nb = PROJECT_ROOT / "notebooks" / f"{notebook}.ipynb"
+    values = {**parameters(nb, tmp_path / "figures"), "GROUPS": ["Democrats", "Russia"]}
+    expected = (r"ParameterError: parameter GROUPS names group\(s\) the actor dictionary does not have: \['Russia'\]; "
+                r"its groups are \['Congress', 'Democrats', 'Republicans', 'White House'\]")
+    with pytest.raises(NotebookError, match=expected):
+        run_notebook(nb, output_dir=tmp_path, parameters=values, kernel_name="python3")
+    assert not (tmp_path / "figures").exists() or not list((tmp_path / "figures").glob("*.csv"))
