@@ -1,5 +1,5 @@
 # corpus_tools: two commands on a fresh machine (Python 3.11 and pip, no conda needed).
-#   make figures   set up .venv, rerun every notebook in order, regenerate figures/
+#   make figures   set up .venv, rerun every notebook in order on seeds/study.toml, regenerate figures/
 #   make test      set up .venv and run the test suite
 #   make lab       JupyterLab on notebooks/ with the project's kernel
 
@@ -23,7 +23,7 @@ ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 .PHONY: help setup figures test fuzz test-embeddings lab benchmark clean
 
 help:
-	@echo "make figures    set up, rerun every notebook, regenerate figures/"
+	@echo "make figures    set up, rerun every notebook on STUDY (default seeds/study.toml), regenerate its figures"
 	@echo "make test       set up and run the tests"
 	@echo "make fuzz       property tests with 10x more random examples (hypothesis 'fuzz' profile)"
 	@echo "make lab        JupyterLab on notebooks/ with the '$(KERNEL)' kernel"
@@ -39,12 +39,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
 
-# Extra papermill parameters for every notebook, e.g.
-#   make figures PARAMS="-p CORPUS /data/my-articles -p FIGURES_DIR /data/my-figures"
-PARAMS ?=
+# The study the notebooks run on (README, "Study file"): the seeds' by default, another with
+#   make figures STUDY=/data/my-study/study.toml
+# The notebooks run in the order of NOTEBOOKS above (corpus_tools.study.NOTEBOOKS lists the same; a test checks).
+STUDY ?= seeds/study.toml
 
 figures: setup
-	$(BIN)/python -m corpus_tools.run $(NOTEBOOKS) --kernel $(KERNEL) --output-dir build/executed $(PARAMS)
+	$(BIN)/corpus-tools figures $(STUDY) --kernel $(KERNEL) --output-dir build/executed
 
 test: setup
 	$(BIN)/python -m pytest

@@ -42,6 +42,7 @@ from .load import load_corpus, load_report
 from .params import check_parameters
 from .paths import project_path
 from .segment import paragraphs, sentences, tokens
+from .study import Study, StudyError, load_study
 
 __version__ = "0.1.0"
 
@@ -56,6 +57,8 @@ __all__ = [
     "ParameterError",
     "RecordError",
     "SkippedInputWarning",
+    "Study",
+    "StudyError",
     "UndecodableFileError",
     "UnreadableFileError",
     "UnsupportedFileError",
@@ -65,6 +68,7 @@ __all__ = [
     "cleaning_audit",
     "load_corpus",
     "load_report",
+    "load_study",
     "outlet_colors",
     "paragraphs",
     "project_path",

@@ -1,4 +1,4 @@
-"""Run the numbered notebooks headless with papermill (``make figures`` calls this).
+"""Run the numbered notebooks headless with papermill (``corpus-tools figures`` and ``make figures`` run through it).
 
 Usage::
 
@@ -54,14 +54,15 @@ import json
 import os
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from .errors import ParameterError
 from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
 
-__all__ = ["run_notebook", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
+__all__ = ["run_notebook", "run_plans", "report_errors", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
 
 #: The parameter naming the folder a notebook writes figures to; the runner locks it.
 FIGURES_PARAMETER = "FIGURES_DIR"
@@ -297,10 +298,96 @@ class _Collect(argparse.Action):
         setattr(namespace, self.dest, items)
 
 
+def run_plans(
+    plans: Sequence[tuple[Path, Mapping[str, Any], Path | None]],
+    *,
+    output_dir: str | Path,
+    kernel_name: str | None = None,
+    on_start: Callable[[int, int, Path], None] | None = None,
+    on_done: Callable[[int, int, Path, Path, float], None] | None = None,
+) -> list[Path]:
+    """Run checked notebooks in order, each figures folder locked for the whole run.
+
+    The one runner behind ``python -m corpus_tools.run`` and ``corpus-tools figures``: it
+    checks that ``output_dir`` can be written, takes the lock of every figures folder
+    (:func:`corpus_tools.figures.figure_run`, which also checks the folder with
+    :func:`~corpus_tools.figures.check_writable`), then runs each notebook with
+    :func:`run_notebook`.
+
+    Parameters
+    ----------
+    plans : sequence of (notebook, parameters, figures folder or None)
+        What to run, in order, parameters already converted.
+    output_dir : str or Path
+        Folder for the executed copies.
+    kernel_name : str, optional
+        Jupyter kernel; defaults to the one each notebook asks for.
+    on_start, on_done : callable, optional
+        Progress: ``on_start(index, total, notebook)`` before a notebook runs and
+        ``on_done(index, total, notebook, executed_copy, seconds)`` after.
+
+    Returns
+    -------
+    list of Path
+        The executed copies.
+
+    Raises
+    ------
+    ParameterError, FiguresLockedError, NotebookError, OSError
+        As :func:`run_notebook` and :func:`~corpus_tools.figures.figure_run`; nothing runs
+        when a folder cannot be written or is locked.
+    """
+    from .figures import figure_run
+
+    output_dir = Path(output_dir)
+    _check_output_dir(output_dir)
+    executed = []
+    with ExitStack() as stack:
+        for folder in sorted({str(f) for _, _, f in plans if f is not None}):
+            stack.enter_context(figure_run(folder))
+        for index, (nb, values, _) in enumerate(plans):
+            if on_start:
+                on_start(index, len(plans), nb)
+            started = time.perf_counter()
+            out = run_notebook(nb, output_dir=output_dir, parameters=values, kernel_name=kernel_name)
+            executed.append(out)
+            if on_done:
+                on_done(index, len(plans), nb, out, time.perf_counter() - started)
+    return executed
+
+
+def report_errors(action: Callable[[], Any], *, known: tuple[type[BaseException], ...] = ()) -> int:
+    """Run ``action``; turn any failure into one ``error: ...`` line on stderr and status 1.
+
+    Parameters
+    ----------
+    action : callable
+        What to run, without arguments.
+    known : tuple of exception types
+        Errors whose message is printed as it is, besides the runner's own
+        (:class:`ParameterError`, :class:`NotebookError`, a missing file, a locked or
+        unwritable folder); any other exception is printed with its type's name.
+
+    Returns
+    -------
+    int
+        0 when ``action`` returned, 1 when it raised (no traceback is printed).
+    """
+    from .figures import FiguresLockedError
+
+    try:
+        action()
+    except (ParameterError, NotebookError, FileNotFoundError, FiguresLockedError, OSError, *known) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # papermill, jupyter_client (no such kernel, ...): one line, not a traceback
+        print(f"error: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
-    from .figures import FiguresLockedError, figure_run
-
     parser = argparse.ArgumentParser(
         prog="python -m corpus_tools.run",
         description=__doc__.split("\n")[0],
@@ -317,26 +404,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         metavar=("NAME", "VALUE"), help="a parameter parsed as YAML (papermill's -p)")
     parser.add_argument("-k", "--kernel", default=None)
     args = parser.parse_args(argv)
-    try:
-        plans = _prepare(args.notebooks, args.values)
-        _check_output_dir(args.output_dir)
-        with ExitStack() as stack:
-            for folder in sorted({str(f) for _, _, f in plans if f is not None}):
-                stack.enter_context(figure_run(folder))
-            for nb, values, _ in plans:
-                print(f"running {nb} ...", flush=True)
-                out = run_notebook(nb, output_dir=args.output_dir, parameters=values, kernel_name=args.kernel)
-                print(f"  wrote {out}", flush=True)
-    except (ParameterError, NotebookError, FileNotFoundError, FiguresLockedError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # papermill, jupyter_client (no such kernel, ...): one line, not a traceback
-        print(f"error: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
-        return 1
-    return 0
+
+    def run() -> None:
+        run_plans(
+            _prepare(args.notebooks, args.values),
+            output_dir=args.output_dir,
+            kernel_name=args.kernel,
+            on_start=lambda i, n, nb: print(f"running {nb} ...", flush=True),
+            on_done=lambda i, n, nb, out, seconds: print(f"  wrote {out}", flush=True),
+        )
+
+    return report_errors(run)
 
 
 if __name__ == "__main__":  # pragma: no cover
