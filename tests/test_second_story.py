@@ -15,26 +15,14 @@ import pytest
 
 from corpus_tools.actors import load_actors
 from corpus_tools.paths import PROJECT_ROOT
+from corpus_tools import cli
+from corpus_tools.study import load_study
 from corpus_tools.run import NotebookError, run_notebook
 
 STORY = Path(__file__).parent / "fixtures" / "second_story"
+STUDY = STORY / "study.toml"
 GROUPS = ["Democrats", "Republicans", "White House", "Congress"]
 NOTEBOOKS = sorted(PROJECT_ROOT.glob("notebooks/[0-9][0-9]-*.ipynb"))
-FAST = {"BOOTSTRAP": 100, "PERMUTATIONS": 99}
-
-
-def parameters(notebook: Path, figures: Path) -> dict:
-    """The parameters each notebook declares, for the second story."""
-    common = {"CORPUS": str(STORY / "articles"), "FIGURES_DIR": str(figures)}
-    own = {
-        "00": {},
-        "01": {"BOOTSTRAP": FAST["BOOTSTRAP"]},
-        "02": {"ACTORS": str(STORY / "actors.csv"), "GROUPS": GROUPS, "BOOTSTRAP": FAST["BOOTSTRAP"]},
-        "03": {"NODES": ["budget", "shutdown"], "KWIC_PATTERNS": ["shutdowns?", "spending cuts?"],
-               "NAMING": str(STORY / "naming_pairs.csv"), "PERMUTATIONS": FAST["PERMUTATIONS"]},
-        "04": {"ACTORS": str(STORY / "actors.csv"), "GROUPS": GROUPS, **FAST},
-    }
-    return {**common, **own[notebook.name[:2]]}
 
 
 def seed_words() -> set[str]:
@@ -47,10 +35,11 @@ def seed_words() -> set[str]:
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory) -> Path:
+    """Run every notebook on the second story's study with the one command a user would type."""
     out = tmp_path_factory.mktemp("second_story")
     figures = out / "figures"
-    for notebook in NOTEBOOKS:
-        run_notebook(notebook, output_dir=out, parameters=parameters(notebook, figures), kernel_name="python3")
+    status = cli.main(["figures", str(STUDY), "--set", f"output.figures={figures}", "--output-dir", str(out), "--kernel", "python3"])
+    assert status == 0
     return figures
 
 
@@ -86,9 +75,18 @@ def test_summary_shows_the_second_storys_groups_and_most_quoted_camps(figures):
 @pytest.mark.parametrize("notebook", ["02-score-stance", "04-compare-outlets"])
 def test_unknown_groups_fail_in_the_parameter_cell(notebook, tmp_path):
     nb = PROJECT_ROOT / "notebooks" / f"{notebook}.ipynb"
-    values = {**parameters(nb, tmp_path / "figures"), "GROUPS": ["Democrats", "Russia"]}
+    study = load_study(STUDY, overrides={"output.figures": str(tmp_path / "figures")})
+    values = {**study.notebook_parameters(nb), "GROUPS": ["Democrats", "Russia"]}
     expected = (r"ParameterError: parameter GROUPS names group\(s\) the actor dictionary does not have: \['Russia'\]; "
                 r"its groups are \['Congress', 'Democrats', 'Republicans', 'White House'\]")
     with pytest.raises(NotebookError, match=expected):
         run_notebook(nb, output_dir=tmp_path, parameters=values, kernel_name="python3")
     assert not (tmp_path / "figures").exists() or not list((tmp_path / "figures").glob("*.csv"))
+
+
+def test_the_study_file_refuses_groups_its_dictionary_lacks():
+    """The study file is checked before any notebook runs."""
+    from corpus_tools.study import StudyError
+
+    with pytest.raises(StudyError, match="Russia"):
+        load_study(STUDY, overrides={"actors.groups": '["Democrats", "Russia"]'})
