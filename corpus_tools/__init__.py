@@ -8,16 +8,35 @@ The public interface:
 * :func:`save_figure`, :func:`outlet_colors` (:mod:`corpus_tools.figures`)
 * :mod:`corpus_tools.clean` for the cleaning rules, :mod:`corpus_tools.errors` for exceptions.
 
-Analysis modules, one job each (imported as ``from corpus_tools import sentiment``):
+Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.score_sentiment``,
+``ct.stance.TargetSentiment``, ...). By floor, in the order the data flows:
 
-* :mod:`~corpus_tools.sentiment` (``score_sentiment``, outlet aggregates, agreement) and
+* **load**: :mod:`~corpus_tools.read` (bytes, JSONL/CSV records, datelines),
+  :mod:`~corpus_tools.manifest` (the outlet manifest), :mod:`~corpus_tools.load` (the
+  articles table);
+* **clean**: :mod:`~corpus_tools.clean` (the cleaning rules), :mod:`~corpus_tools.audit`
+  (what cleaning removed);
+* **segment**: :mod:`~corpus_tools.segment` (paragraphs, sentences, tokens),
+  :mod:`~corpus_tools.describe` (counts per outlet, ``article_groups``);
+* **score**: :mod:`~corpus_tools.sentiment` (``score_sentiment``, outlet aggregates) and
   :mod:`~corpus_tools.validation` (NewsMTSC, thresholds, macro-F1);
-* :mod:`~corpus_tools.actors` (``find_mentions``, ``prominence``), :mod:`~corpus_tools.stance`
-  (``TargetSentiment``) and :mod:`~corpus_tools.quotes` (``extract_quotes``, ``voice_share``);
-* :mod:`~corpus_tools.terms` (``keyness``, ``collocations``, ``kwic``, ``naming_choices``);
-* :mod:`~corpus_tools.compare` (``outlet_summary``, ``shared_passages``, ``agency_credits``);
-* :mod:`~corpus_tools.uncertainty` (bootstrap intervals), :mod:`~corpus_tools.describe`,
-  :mod:`~corpus_tools.plots`, :mod:`~corpus_tools.figures` (``save_figure``), :mod:`~corpus_tools.run`.
+  :mod:`~corpus_tools.actors` (``find_mentions``, ``prominence``), :mod:`~corpus_tools.stance`
+  (``TargetSentiment``, ``stance_by_outlet``; a subpackage) and :mod:`~corpus_tools.quotes`
+  (``extract_quotes``, ``voice_share``); :mod:`~corpus_tools.terms` (``keyness``,
+  ``collocations``, ``kwic``, ``naming_choices``);
+* **compare**: :mod:`~corpus_tools.compare` (``outlet_summary``, ``shared_passages``,
+  ``agency_credits``), :mod:`~corpus_tools.uncertainty` (bootstrap intervals);
+* **figures**: :mod:`~corpus_tools.figures` (house style, ``save_figure``),
+  :mod:`~corpus_tools.plots` (the drawing functions), :mod:`~corpus_tools.run` and
+  :mod:`~corpus_tools.cli` (run the notebooks).
+
+Shared by all: :mod:`~corpus_tools.errors`, :mod:`~corpus_tools.paths`,
+:mod:`~corpus_tools.params`, :mod:`~corpus_tools.constants` (class labels) and
+:mod:`~corpus_tools.language` (the English word lists and rules). Imports run one way, from
+the later floors down to these (no module imports one on a higher floor of the import graph;
+``tests/test_layout.py`` holds the floors and checks). :mod:`~corpus_tools.stance` imports
+scikit-learn and :mod:`~corpus_tools.terms` scipy, which are slow to import, so ``ct.stance``,
+``ct.terms`` and ``ct.compare`` are imported on first use.
 """
 
 from .clean import clean_article
@@ -42,7 +61,13 @@ from .load import load_corpus, load_report
 from .params import check_parameters
 from .paths import project_path
 from .segment import paragraphs, sentences, tokens
+from .pipeline import build_tables, export_tables, read_table
 from .study import Study, StudyError, load_study
+
+from . import (  # the analysis modules, as ct.<module> (and ct.stance, ct.terms, ct.compare: see __getattr__)
+    actors, audit, constants, describe, figures, language, manifest, plots, quotes, read, sentiment, uncertainty,
+    validation,
+)
 
 __version__ = "0.1.0"
 
@@ -63,16 +88,35 @@ __all__ = [
     "UnreadableFileError",
     "UnsupportedFileError",
     "audit_discrepancies",
+    "build_tables",
     "check_parameters",
     "clean_article",
     "cleaning_audit",
+    "export_tables",
     "load_corpus",
     "load_report",
     "load_study",
     "outlet_colors",
     "paragraphs",
     "project_path",
+    "read_table",
     "save_figure",
     "sentences",
     "tokens",
 ]
+
+#: Submodules imported on first access (``ct.stance``): they import scikit-learn (stance, about a
+#: second) or scipy.sparse (terms, and compare through it, about 0.1 s).
+_LAZY_SUBMODULES = ("compare", "stance", "terms")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -55,6 +55,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
+from .language import ENGLISH
+
 __all__ = [
     "CleanedArticle",
     "LINE_RULES",
@@ -697,12 +699,9 @@ def looks_like_headline(line: str) -> bool:
     return not bare.endswith(".") or bool(re.search(r"(?:\b[A-Za-z]\.){2,}$", bare[-40:]))
 
 
-_MONTHS = (
-    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?)\.?"
-)
+_MONTHS = ENGLISH.month_pattern
 _DATELINE = re.compile(
-    r"((as of|updated|published|posted|stand|last updated|date)\s*:?\s*)?"
+    r"((" + "|".join(ENGLISH.dateline_prefixes) + r")\s*:?\s*)?"
     r"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|" + _MONTHS + r"\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+" + _MONTHS + r"\s+\d{4})"
     r"([\s,\-\u2013\u2014|]*(at\s+)?\d{1,2}[:.]\d{2}(\s*([ap]\.?m\.?|uhr|h|gmt|utc|cet|est))?)?\s*\.?",
     re.IGNORECASE,

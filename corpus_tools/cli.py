@@ -5,13 +5,20 @@ Usage::
     corpus-tools figures STUDY [--set KEY=VALUE ...] [--output-dir build/executed]
                                [--notebooks 00 02 ...] [--kernel NAME]
     corpus-tools check STUDY [--set KEY=VALUE ...]
+    corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
+                              [--force] [--build-dir DIR]
 
 ``figures`` checks the study (:func:`corpus_tools.study.load_study`), maps its keys onto each
 notebook's parameters (:meth:`~corpus_tools.study.Study.notebook_parameters`) and runs the
 notebooks in order with :func:`corpus_tools.run.run_plans`, the runner behind
 ``python -m corpus_tools.run``: the output folder and the figures folder are checked before
 anything runs, and the figures folder is locked for the whole run. It prints one line per
-notebook. ``check`` prints the resolved settings as TOML and runs nothing.
+notebook. ``check`` prints the resolved settings as TOML and runs nothing. ``tables``
+builds every table of the study once (:func:`corpus_tools.pipeline.build_tables`: Parquet
+under ``build/tables/<key>/``, reused while the study, the corpus and the package are
+unchanged), prints one line per table, and with ``--export DIR`` writes them to DIR as CSV
+(formula cells escaped, as in the figures' CSVs) or Parquet. Loading warnings are printed as
+``warning:`` lines.
 
 ``--set section.key=VALUE`` overrides one key; VALUE is read by the key's type (an integer,
 ``true``/``false``, a JSON list such as ``'["a", "b"]'``); a relative path is relative to the
@@ -23,10 +30,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 from typing import Sequence
 
 from .paths import PROJECT_ROOT
+from .pipeline import STEP_NOTE, build_tables, check_export_folder, export_tables
 from .run import report_errors, run_plans
 from .study import NOTEBOOKS, Study, StudyError, find_notebook, load_study
 
@@ -69,6 +78,40 @@ def _figures(args: argparse.Namespace) -> None:
     print(f"figures in {study.figures_dir}, executed notebooks in {args.output_dir}", flush=True)
 
 
+class _TableError(RuntimeError):
+    """A step of ``tables`` failed; the message names the table."""
+
+
+def _tables(args: argparse.Namespace) -> None:
+    if args.format is not None and args.export is None:
+        raise StudyError("--format applies to --export; add --export DIR")
+    study = load_study(args.study, _overrides(args.set))  # notebook-only settings do not matter here: no warnings
+    if args.export is not None:
+        check_export_folder(args.export)  # before the work, not after it
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        try:
+            tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log)
+            if args.export is not None:
+                written = export_tables(tables, args.export, format=args.format or "csv")
+        except Exception as exc:
+            step = next((n[len(STEP_NOTE):].strip() for n in getattr(exc, "__notes__", ()) if n.startswith(STEP_NOTE)), None)
+            if step is None:
+                raise
+            raise _TableError(f"table {step}: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    state = "stored before, reused" if tables.cached else "built"
+    print(f"tables in {tables.folder} ({state})", flush=True)
+    if args.export is not None:
+        print(f"exported {len(written)} tables to {Path(args.export)} ({args.format or 'csv'})", flush=True)
+
+
 class _Parser(argparse.ArgumentParser):
     """A usage mistake is one ``error: ...`` line and status 1, like every other failure."""
 
@@ -81,7 +124,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="corpus-tools",
         description="Run the corpus_tools notebooks on a study file (TOML; the README's 'Study file' lists its keys).",
         epilog="examples:\n  corpus-tools check seeds/study.toml\n  corpus-tools figures study.toml\n"
-        "  corpus-tools figures study.toml --set corpus.sample=20 --notebooks 00 01",
+        "  corpus-tools figures study.toml --set corpus.sample=20 --notebooks 00 01\n"
+        "  corpus-tools tables study.toml --export out/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
@@ -106,13 +150,25 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Check a study file and print every setting, defaults filled in and paths resolved.")
     common(check)
     check.set_defaults(action=_check)
+
+    tables = commands.add_parser("tables", help="build every table of a study once (Parquet) and export them",
+                                 description="Build every table of a study (reused until the study, the corpus or the "
+                                 "package changes) and optionally export them.")
+    common(tables)
+    tables.add_argument("--export", type=Path, metavar="DIR", help="also write the tables to DIR, one file per table")
+    tables.add_argument("--format", choices=("csv", "parquet"), default=None,
+                        help="format of the exported files (default: csv; formula cells escaped)")
+    tables.add_argument("--force", action="store_true", help="recompute the tables even when they are stored")
+    tables.add_argument("--build-dir", type=Path, default=None,
+                        help="build folder; the tables go to DIR/tables/<key> (default: $CORPUS_TOOLS_BUILD, else build/)")
+    tables.set_defaults(action=_tables)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point of ``corpus-tools``; returns the exit status."""
     args = _parser().parse_args(argv)
-    return report_errors(lambda: args.action(args), known=(StudyError,))
+    return report_errors(lambda: args.action(args), known=(StudyError, _TableError))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,8 +28,10 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from .audit import cleaning_audit
 from .describe import article_groups
-from .load import cleaning_audit
+from .segment import tokens as tokenize
+from .terms import group_tfidf, term_table
 
 __all__ = [
     "similarity_matrix",
@@ -75,9 +77,7 @@ def similarity_matrix(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
     pandas.DataFrame
         ``<by>_a``, ``<by>_b``, ``cosine``; every ordered pair, the diagonal included (1.0).
     """
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    from .terms import group_tfidf
+    from sklearn.metrics.pairwise import cosine_similarity  # scikit-learn is slow to import: only when used
 
     names, matrix, _ = group_tfidf(terms, articles, by=by)
     sim = cosine_similarity(matrix)
@@ -115,10 +115,7 @@ def shared_passages(
         ``sentence_a`` (id), ``text_a``, ``<by>_b``, ``article_b``, ``sentence_b``,
         ``text_b``, ``shared_terms``, ``cosine``, ``kind``.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from .segment import tokens as tokenize
-    from .terms import term_table
+    from sklearn.feature_extraction.text import TfidfVectorizer  # scikit-learn is slow to import: only when used
 
     cols = [f"{by}_a", "article_a", "sentence_a", "text_a", f"{by}_b", "article_b", "sentence_b", "text_b", "shared_terms", "cosine", "kind"]
     s = sentences.reset_index(drop=True)

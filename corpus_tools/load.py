@@ -287,7 +287,7 @@ def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     >>> from corpus_tools.paths import SEEDS_DIR
     >>> report = load_report(load_corpus(SEEDS_DIR))
     >>> report["status"].value_counts().to_dict()
-    {'loaded': 5, 'ignored': 2}
+    {'loaded': 5, 'ignored': 3}
     """
     rows = articles.attrs.get("load_report") if isinstance(articles, pd.DataFrame) else None
     if rows is None:

@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 import numpy as np
 import pandas as pd
 
+from .constants import LABELS
 from .figures import GREY, house_style
 
 #: Scatter and strip plots draw at most this many points per outlet (a seeded sample; boxes,
@@ -290,8 +291,6 @@ def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: st
     title : str
         Figure title.
     """
-    from .validation import LABELS
-
     scorers = sorted(confusion["scorer"].unique())
     with house_style():
         fig, axes = plt.subplots(1, len(scorers), figsize=(3.4 * len(scorers) + 0.6, 3.6), squeeze=False)

@@ -38,6 +38,7 @@ import pandas as pd
 
 from .actors import OTHER_CAMP, UNATTRIBUTED, actor_pattern, camp_voice_groups, load_actors
 from .describe import article_groups
+from .language import ENGLISH
 from .paths import DATA_DIR
 from .segment import count_words
 from .uncertainty import bootstrap_means, group_seed
@@ -49,12 +50,8 @@ __all__ = [
 
 #: Quotations shorter than this many words are quoted terms, not speech.
 MIN_QUOTE_WORDS = 4
-#: Verbs that introduce speech.
-SPEECH_VERBS = (
-    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "stated", "states", "warned", "warns",
-    "insisted", "insists", "stressed", "stresses", "explained", "declared", "noted", "notes", "announced", "argued",
-    "asked", "replied", "continued", "emphasized", "emphasised", "claimed", "admitted", "urged", "quoted",
-)
+#: Verbs that introduce speech (:data:`corpus_tools.language.ENGLISH`).
+SPEECH_VERBS = ENGLISH.speech_verbs
 _VERB = "(?:" + "|".join(SPEECH_VERBS) + ")"
 _SPEAKER = r"(?P<speaker>(?:[A-Z\u00c0-\u00de][\w.'\u00c0-\u024f-]*|the|a|an|his|her|its|their|of|for|in|at|on|to|from|and|[a-z]+(?:'s)?)(?:[ ,]+(?!(?:said|says|told|wrote|stated|added|warned)\b)[\w.'\u00c0-\u024f-]+){0,9}?)"
 _AFTER = [
@@ -64,8 +61,8 @@ _AFTER = [
 ]
 _BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:has |had |also |then |again )?{_VERB}(?:\s+\w+)?(?:\s+that(?:\s+[\w']+){{0,3}})?\s*[:,]?\s*$", re.UNICODE)
 _ACCORDING = re.compile(r"according to (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:he|she|him|her)$", re.IGNORECASE)
-_ANALYST = re.compile(r"\b(analysts?|experts?|observers?|commentators?|think tank|researchers?|scholars?)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:" + "|".join(ENGLISH.pronouns) + ")$", re.IGNORECASE)
+_ANALYST = re.compile(r"\b(" + "|".join(ENGLISH.analyst_words) + r")\b", re.IGNORECASE)
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:
@@ -156,7 +153,7 @@ def _attribute(text: str, q_start: int, q_end: int, balanced: bool = True) -> tu
     return "", "none"
 
 
-_DESCRIPTION = re.compile(r"^(?:the|this|that)\s+(?:\w+\s+){0,2}?(?P<noun>official|president|minister|spokesman|spokeswoman|spokesperson|diplomat|chief|leader|head of state|secretary)$", re.IGNORECASE)
+_DESCRIPTION = re.compile(r"^(?:the|this|that)\s+(?:\w+\s+){0,2}?(?P<noun>" + "|".join(ENGLISH.speaker_titles) + ")$", re.IGNORECASE)
 
 
 def _resolve_description(text: str, pos: int, noun: str, pattern: re.Pattern, by_alias: pd.DataFrame):

@@ -31,6 +31,7 @@ from .errors import (
     UndecodableFileError,
     UnreadableFileError,
 )
+from .language import ENGLISH
 
 __all__ = ["decode_bytes", "iter_jsonl", "parse_dateline", "SUPPORTED_SUFFIXES", "ERROR_HANDLERS"]
 
@@ -317,7 +318,9 @@ def parse_dateline(dateline: str) -> pd.Timestamp:
     give the first one that parses.
 
     Numeric dates are read month first (US style) when the first number is at most 12,
-    which is how the English-language seeds print them.
+    which is how the English-language seeds print them (the formats and the prefixes such as
+    "As of:" are :data:`corpus_tools.language.ENGLISH`'s ``date_formats`` and
+    ``dateline_prefixes``).
 
     Examples
     --------
@@ -338,10 +341,10 @@ def parse_dateline(dateline: str) -> pd.Timestamp:
             if not pd.isna(stamp):
                 return stamp
         return pd.NaT
-    s = re.sub(r"^\s*(as of|updated|published|posted|stand|last updated|date)\s*:?\s*", "", dateline, flags=re.IGNORECASE)
+    s = re.sub(r"^\s*(" + "|".join(ENGLISH.dateline_prefixes) + r")\s*:?\s*", "", dateline, flags=re.IGNORECASE)
     s = re.sub(r"\b([ap])\.?m\.?", lambda m: m.group(1).upper() + "M", s, flags=re.IGNORECASE)
     s = re.sub(r"\s+[-|]\s+|\s+at\s+", " ", s).strip(" .")
-    for fmt in ("%B %d, %Y %H:%M", "%B %d, %Y", "%b %d, %Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d.%m.%Y %H:%M", "%d.%m.%Y"):
+    for fmt in ENGLISH.date_formats:
         try:
             return pd.to_datetime(s, format=fmt)
         except (ValueError, TypeError):

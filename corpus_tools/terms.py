@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from tqdm import tqdm
 
 from .describe import article_groups
+from .language import ENGLISH
 from .paths import DATA_DIR
 
 __all__ = [
@@ -58,8 +58,8 @@ __all__ = [
     "DEFAULT_NAMING_PAIRS",
 ]
 
-#: English stop words (scikit-learn's list) plus news-reporting clitics.
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "don", "won", "didn", "doesn", "isn", "aren", "wasn", "n't"})
+#: English stop words (scikit-learn's list) plus news-reporting clitics (:data:`corpus_tools.language.ENGLISH`).
+STOP_WORDS = ENGLISH.stop_words
 #: The contested naming pairs shipped with the package.
 DEFAULT_NAMING_PAIRS = DATA_DIR / "naming_pairs.csv"
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,})$")
@@ -81,7 +81,7 @@ class KeynessError(ValueError):
 def _lemma(token: str) -> str:
     import simplemma
 
-    return simplemma.lemmatize(token, lang="en").lower()
+    return simplemma.lemmatize(token, lang=ENGLISH.lemmatiser).lower()
 
 
 def normalise_term(token: str, *, lemmatize: bool = True) -> str:

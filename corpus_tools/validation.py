@@ -23,8 +23,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .read import iter_jsonl
+from .constants import LABELS
 from .paths import DATA_DIR
+from .read import iter_jsonl
 from .sentiment import CONVENTIONAL_THRESHOLDS, classify, get_scorer, score_sentiment
 
 __all__ = [
@@ -39,8 +40,6 @@ __all__ = [
     "tuned_thresholds",
 ]
 
-#: The three classes, in the order used in every table.
-LABELS = ("negative", "neutral", "positive")
 _POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 NEWSMTSC_DIR = DATA_DIR / "newsmtsc"
 

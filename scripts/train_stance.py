@@ -20,12 +20,10 @@ import time
 from importlib.metadata import version
 
 import numpy as np
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 from corpus_tools.paths import DATA_DIR
-from corpus_tools.stance import TargetSentiment, model_path
-from corpus_tools.validation import LABELS, confusion, evaluate, load_newsmtsc
+from corpus_tools.stance import TargetSentiment, cross_validate, model_path
+from corpus_tools.validation import confusion, evaluate, load_newsmtsc
 
 
 def main() -> None:
@@ -39,12 +37,10 @@ def main() -> None:
     train, test = load_newsmtsc("train"), load_newsmtsc("devtest_mt")
     cv_scores = []
     if args.folds:
-        splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
-        for fold, (tr, va) in enumerate(splitter.split(train, train["label"], train["sentence_id"])):
-            model = TargetSentiment(args.backend, C=args.C, seed=args.seed).fit(train.iloc[tr], train["label"].iloc[tr])
-            score = f1_score(train["label"].iloc[va], model.predict(train.iloc[va]), labels=list(LABELS), average="macro")
-            cv_scores.append(float(score))
-            print(f"fold {fold}: macro-F1 {score:.3f}", flush=True)
+        cv_scores = cross_validate(
+            TargetSentiment(args.backend, C=args.C, seed=args.seed), train, train["label"], train["sentence_id"],
+            folds=args.folds, seed=args.seed, report=lambda fold, score: print(f"fold {fold}: macro-F1 {score:.3f}", flush=True),
+        )
     t0 = time.perf_counter()
     model = TargetSentiment(args.backend, C=args.C, seed=args.seed).fit(train, train["label"])
     fit_seconds = time.perf_counter() - t0

@@ -1,0 +1,879 @@
+"""Build every tidy table of a study once, store it as Parquet, and read or export it.
+
+:func:`build_tables` computes the tables of a study in one fixed order, each from the tables
+before it (one-way: ``articles -> sentences -> mentions -> targets``, ...), with the same
+functions and the same settings the notebooks call, and stores them as Parquet files::
+
+    <build folder>/tables/<key>/<table>.parquet
+    <build folder>/tables/<key>/manifest.json
+
+The **build folder** is the ``build_dir`` argument, else the ``CORPUS_TOOLS_BUILD``
+environment variable, else ``build/`` in the project (git-ignored).
+
+The **key** is the first 16 hex digits of the SHA-256 of the key's inputs, which
+``manifest.json`` lists under ``"inputs"``:
+
+* ``settings``: every resolved study setting a table depends on, that is every key of
+  :data:`corpus_tools.study.KEYS` except :data:`FIGURE_ONLY_KEYS` (choices that only change
+  what a notebook shows) and :data:`PATH_KEYS` (where a file is: what is in it counts
+  instead, below). A study key added later enters the key until it is listed there.
+* ``articles``: the number of articles, a SHA-256 of every article's ``article_id`` and
+  ``sha256`` (the bytes of its file, or its record's text), and a hash of every column of
+  the articles table (so a manifest's outlet, or a JSONL record's metadata, counts too);
+  ``load_report``: a hash of the load report (a file left out or skipped counts).
+* ``files``: SHA-256 of the actor dictionary in use (the study's, or the packaged one) and,
+  for the ``finetuned`` stance backend, of its model file in the cache.
+* ``package``: ``corpus_tools.__version__``, a SHA-256 of the package's code and data
+  files (a changed scorer, lexicon or model recomputes even before a new release), and the
+  versions of the libraries that compute the numbers (:data:`DEPENDENCIES`).
+
+Computing the key loads the corpus (reading and cleaning is fast next to the rest). A
+rerun with the same key reads the Parquet files and computes nothing; any change to an
+input gives a new key and a new folder (old folders are left; delete ``build/tables`` to
+reclaim the space). A build is written to a temporary folder beside its final place and
+renamed into place when complete, so a reader never sees half a build; ``force=True``
+rebuilds and replaces the folder.
+
+Tables
+------
+In build order; ``<by>`` is the study's ``corpus.group_by`` (``outlet``). The README's
+"Tables" section says what each column means.
+
+================= =================================== ==================================================
+table             made by (from)                      columns
+================= =================================== ==================================================
+articles          ``load_corpus`` (the corpus), then  :data:`corpus_tools.load.ARTICLE_COLUMNS`, then any
+                  the first ``corpus.sample`` rows    other metadata of the input
+load_report       ``load_report`` (articles)          path, record, article_id, status, reason, error
+audit             ``cleaning_audit`` (articles)       article_id, path, rule, action, line, text, note
+paragraphs        ``paragraphs`` (articles)           article_id, paragraph_id, start, end, paragraph
+sentences         ``sentences`` (articles)            article_id, paragraph_id, sentence_id, start, end,
+                                                      sentence, n_words
+tokens            ``tokens`` (sentences)              article_id, paragraph_id, sentence_id, token_id,
+                                                      start, end, token, lower, is_alpha
+sentence_scores   ``sentiment.score_sentiment``       the sentences columns, then one float column per
+                  (sentences)                         scorer output (textblob_polarity,
+                                                      textblob_subjectivity, vader_compound); scorers:
+                                                      ``sentiment.scorers`` and ``summary_scorer``
+mentions          ``actors.find_mentions``            article_id, sentence_id, start, end,
+                  (sentences, actor dictionary)       start_in_sentence, end_in_sentence, mention,
+                                                      actor, group, camp, kind
+targets           ``stance.mention_table`` +          article_id, sentence_id, text_start, text_end,
+                  ``stance.score_targets`` with the   mention, actor, group, camp, kind, sentence,
+                  ``stance.backend`` model            start, end (in the sentence), p_negative,
+                  (sentences, mentions)               p_neutral, p_positive, stance; every group
+quotations        ``quotes.extract_quotes``           article_id, quote_id, start, end, quote, n_words,
+                  (articles, actor dictionary)        kind, balanced, speaker, rule, actor, group, camp,
+                                                      voice_group
+terms             ``terms.term_table`` (tokens)       the tokens columns, then term
+keyness           ``terms.keyness`` (terms, articles) <by>, term, count, count_rest, per_1000,
+                  with notebook 03's settings         per_1000_rest, log_odds, z, g2, log_ratio, p, q
+shared_passages   ``compare.shared_passages``         <by>_a, article_a, sentence_a, text_a, <by>_b,
+                  (sentences, articles)               article_b, sentence_b, text_b, shared_terms,
+                                                      cosine, kind
+================= =================================== ==================================================
+
+A table that cannot be built for this corpus is stored empty, with its columns, and a note
+in ``manifest.json`` (``Tables.notes``): keyness with fewer than two groups, or with fewer
+than two terms reaching ``terms.min_count``.
+
+Column types round-trip: what :func:`build_tables` returns is what a later read gives back.
+Text columns are pandas' ``str``; an empty table has the types of the table above; an
+``object`` column of other metadata is made consistent before it is stored (all booleans:
+``boolean``; all integers: ``Int64``; all numbers: ``float64``; anything else: text, lists
+and dicts as JSON). ``sentence_scores.attrs["scorers"]`` (each scorer's polarity column and
+version) is kept; the articles table's ``.attrs`` are not (its load report is a table).
+
+Examples
+--------
+>>> import corpus_tools as ct  # doctest: +SKIP
+>>> study = ct.load_study("study.toml")  # doctest: +SKIP
+>>> quotations = ct.read_table(study, "quotations")  # doctest: +SKIP
+>>> ct.export_tables(study, "out/")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .paths import PROJECT_ROOT
+from .study import KEYS, Study, load_study
+
+__all__ = [
+    "BUILD_ENV",
+    "DEPENDENCIES",
+    "FIGURE_ONLY_KEYS",
+    "PATH_KEYS",
+    "STEP_NOTE",
+    "TABLES",
+    "TableSpec",
+    "Tables",
+    "build_tables",
+    "check_export_folder",
+    "export_tables",
+    "read_table",
+    "table_key",
+    "tables_dir",
+]
+
+#: Environment variable naming the build folder (the tables go to ``<it>/tables/<key>/``).
+BUILD_ENV = "CORPUS_TOOLS_BUILD"
+
+#: Study keys no table depends on: they change what a notebook shows, not a stored table.
+FIGURE_ONLY_KEYS: tuple[str, ...] = (
+    "actors.groups",
+    "actors.summary_groups",
+    "terms.top_n",
+    "terms.nodes",
+    "terms.kwic_patterns",
+    "terms.naming",
+    "sentiment.cv_folds",
+    "uncertainty.unit",
+    "uncertainty.bootstrap",
+    "uncertainty.summary_permutations",
+    "uncertainty.ci",
+    "output.figures",
+)
+
+#: Study keys that are paths: the key holds what the file holds (the articles table, the
+#: actor dictionary's bytes), not where it is, so a moved project reuses its tables.
+PATH_KEYS: tuple[str, ...] = ("corpus.path", "corpus.manifest", "actors.dictionary")
+
+#: Libraries whose version enters the key: they compute the numbers.
+DEPENDENCIES: tuple[str, ...] = (
+    "numpy", "pandas", "pyarrow", "blingfire", "scikit-learn", "scipy", "simplemma", "textblob", "vaderSentiment",
+)
+
+#: An error raised while a table is computed carries the note ``"<STEP_NOTE> <table>"``.
+STEP_NOTE = "while building the table"
+
+_KEY_DIGITS = 16
+_TMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One stored table: what it is computed from, and its documented columns.
+
+    Attributes
+    ----------
+    name : str
+        The table's name (its file is ``<name>.parquet``).
+    inputs : tuple of str
+        The tables it is computed from (all built before it).
+    columns : dict
+        ``{column: dtype}`` of the columns it always has (``"str"``, ``"int64"``,
+        ``"Int64"``, ``"float64"``, ``"bool"``, ``"datetime64[ns]"``; ``None``: the
+        loader's type). ``"<by>"`` stands for the study's ``corpus.group_by``.
+    more : str
+        Which further columns it may have, "" when none.
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    columns: dict[str, str | None]
+    more: str = ""
+
+    def documented(self, by: str = "outlet") -> dict[str, str | None]:
+        """The documented columns with ``<by>`` replaced by the grouping column."""
+        return {c.replace("<by>", by): t for c, t in self.columns.items()}
+
+
+def _spec(name: str, inputs: tuple[str, ...], columns: str, more: str = "") -> TableSpec:
+    parsed = {}
+    for item in columns.split():
+        col, _, dtype = item.partition(":")
+        parsed[col] = None if dtype == "?" else dtype
+    return TableSpec(name, inputs, parsed, more)
+
+
+_SENTENCE_COLS = "article_id:str paragraph_id:int64 sentence_id:int64 start:int64 end:int64 sentence:str n_words:int64"
+_TOKEN_COLS = ("article_id:str paragraph_id:int64 sentence_id:int64 token_id:int64 start:int64 end:int64 "
+               "token:str lower:str is_alpha:bool")
+_MENTION_COLS = "actor:str group:str camp:str kind:str"
+
+#: Every stored table, in build order.
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("articles", (),
+              "article_id:str path:str record:Int64 sha256:str outlet:str country:str language_original:str "
+              "machine_translated:? published:datetime64[ns] confidence:? evidence:? title:str title_from:str "
+              "dateline:str text:str raw_text:str n_words:int64 n_chars:int64",
+              "any other metadata field of the input"),
+        _spec("load_report", ("articles",), "path:str record:Int64 article_id:str status:str reason:str error:str"),
+        _spec("audit", ("articles",), "article_id:str path:str rule:str action:str line:int64 text:str note:str"),
+        _spec("paragraphs", ("articles",), "article_id:str paragraph_id:int64 start:int64 end:int64 paragraph:str"),
+        _spec("sentences", ("articles",), _SENTENCE_COLS),
+        _spec("tokens", ("sentences",), _TOKEN_COLS),
+        _spec("sentence_scores", ("sentences",), _SENTENCE_COLS, "one float64 column per scorer output"),
+        _spec("mentions", ("sentences",),
+              "article_id:str sentence_id:int64 start:int64 end:int64 start_in_sentence:int64 end_in_sentence:int64 "
+              f"mention:str {_MENTION_COLS}"),
+        _spec("targets", ("sentences", "mentions"),
+              f"article_id:str sentence_id:int64 text_start:int64 text_end:int64 mention:str {_MENTION_COLS} "
+              "sentence:str start:int64 end:int64 p_negative:float64 p_neutral:float64 p_positive:float64 stance:str"),
+        _spec("quotations", ("articles",),
+              "article_id:str quote_id:int64 start:int64 end:int64 quote:str n_words:int64 kind:str balanced:bool "
+              "speaker:str rule:str actor:str group:str camp:str voice_group:str"),
+        _spec("terms", ("tokens",), f"{_TOKEN_COLS} term:str"),
+        _spec("keyness", ("terms", "articles"),
+              "<by>:str term:str count:int64 count_rest:int64 per_1000:float64 per_1000_rest:float64 log_odds:float64 "
+              "z:float64 g2:float64 log_ratio:float64 p:float64 q:float64"),
+        _spec("shared_passages", ("sentences", "articles"),
+              "<by>_a:str article_a:str sentence_a:int64 text_a:str <by>_b:str article_b:str sentence_b:int64 "
+              "text_b:str shared_terms:int64 cosine:float64 kind:str"),
+    )
+}
+
+
+# --------------------------------------------------------------------------------------
+# Where the tables live
+# --------------------------------------------------------------------------------------
+
+
+def tables_dir(build_dir: str | os.PathLike | None = None) -> Path:
+    """Return the folder holding one subfolder of tables per key.
+
+    Parameters
+    ----------
+    build_dir : str or path-like, optional
+        The build folder; else ``$CORPUS_TOOLS_BUILD``; else ``build/`` in the project.
+
+    Returns
+    -------
+    Path
+        ``<build folder>/tables``, absolute (it may not exist yet).
+
+    Examples
+    --------
+    >>> tables_dir("/tmp/b").as_posix()
+    '/tmp/b/tables'
+    """
+    if build_dir is None:
+        build_dir = os.environ.get(BUILD_ENV) or PROJECT_ROOT / "build"
+    return Path(build_dir).expanduser().resolve() / "tables"
+
+
+# --------------------------------------------------------------------------------------
+# Making columns consistent before Parquet
+# --------------------------------------------------------------------------------------
+
+
+def _cast(series: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "str":
+        return series.astype("str")
+    return series.astype(dtype)
+
+
+def _jsonish(value: Any) -> str:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str, sort_keys=isinstance(value, dict))
+    return str(value)
+
+
+def _consistent(series: pd.Series) -> pd.Series:
+    """An ``object`` column of one type (see the module docstring): Parquet stores one type per column."""
+    present = series[series.notna()]
+    values = present.tolist()
+    if values and all(isinstance(v, (bool, np.bool_)) for v in values):
+        return series.astype("boolean")
+    if values and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in values):
+        return series.astype("Int64")
+    if values and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                      for v in values):
+        return series.astype("float64")
+    if values and all(isinstance(v, (pd.Timestamp, datetime, np.datetime64)) for v in values):
+        return pd.to_datetime(series).astype("datetime64[ns]")
+    out = pd.Series(pd.NA, index=series.index, dtype=object)
+    out[present.index] = [v if isinstance(v, str) else _jsonish(v) for v in values]
+    return out.astype("str")
+
+
+def _storable(frame: pd.DataFrame, name: str, by: str) -> pd.DataFrame:
+    """``frame`` with the documented types, consistent ``object`` columns and no index."""
+    out = frame.reset_index(drop=True).copy()
+    keep = {"scorers": frame.attrs["scorers"]} if name == "sentence_scores" and "scorers" in frame.attrs else {}
+    out.attrs = keep
+    documented = TABLES[name].documented(by)
+    for col in out.columns:
+        series = out[col]
+        want = documented.get(col)
+        if series.dtype != object and not (want and len(series) == 0):
+            continue
+        if want is not None and str(series.dtype) != want:
+            out[col] = _cast(series, want)
+        elif series.dtype == object:
+            out[col] = _consistent(series)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The key
+# --------------------------------------------------------------------------------------
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+    if len(frame):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _package_digest() -> str:
+    """SHA-256 of the package's code and data files (names and bytes), in a fixed order."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(_sha256_file(path).encode())
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str | None]:
+    out = {}
+    for name in DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _key_inputs(study: Study, articles: pd.DataFrame, report: pd.DataFrame) -> dict[str, Any]:
+    from . import __version__
+    from .actors import DEFAULT_ACTORS
+
+    skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS)
+    settings = {key.name: study.settings[key.name] for key in KEYS if key.name not in skipped}
+    ids = "".join(f"{a}\t{s}\n" for a, s in zip(articles["article_id"], articles["sha256"]))
+    files = {"actors.dictionary": _sha256_file(Path(study["actors.dictionary"] or DEFAULT_ACTORS))}
+    if study["stance.backend"] == "finetuned":  # the only model outside the package's data
+        from .stance import model_path
+
+        path = model_path("finetuned")
+        files["stance model"] = _sha256_file(path) if path.is_file() else None
+    return {
+        "settings": settings,
+        "articles": {
+            "n": int(len(articles)),
+            "article_sha256": hashlib.sha256(ids.encode()).hexdigest(),
+            "table": _frame_digest(articles),
+        },
+        "load_report": _frame_digest(report),
+        "files": files,
+        "package": {"corpus_tools": __version__, "files": _package_digest(), "dependencies": _versions()},
+    }
+
+
+def _key(inputs: Mapping[str, Any]) -> str:
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:_KEY_DIGITS]
+
+
+# --------------------------------------------------------------------------------------
+# The stages
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    study: Study
+    progress: bool | None
+    notes: dict[str, str]
+
+    @property
+    def by(self) -> str:
+        return self.study["corpus.group_by"]
+
+    def actors(self) -> pd.DataFrame:
+        from .actors import load_actors
+
+        return load_actors(self.study["actors.dictionary"] or None)
+
+
+def _load_articles(study: Study, progress: bool | None) -> pd.DataFrame:
+    """The articles as notebook 00 loads them: the study's manifest, encoding, error handler, sample."""
+    from . import load
+
+    articles = load.load_corpus(study.corpus, manifest=study["corpus.manifest"] or None,
+                                encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress)
+    if study["corpus.sample"]:
+        articles = articles.head(study["corpus.sample"])
+    return articles
+
+
+def _paragraphs(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import segment
+
+    return segment.paragraphs(articles, progress=ctx.progress)
+
+
+def _audit(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import audit
+
+    return audit.cleaning_audit(articles)
+
+
+def _sentences(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import segment
+
+    return segment.sentences(articles, progress=ctx.progress)
+
+
+def _tokens(ctx: _Context, sentences: pd.DataFrame) -> pd.DataFrame:
+    from . import segment
+
+    return segment.tokens(sentences, progress=ctx.progress)
+
+
+def _sentence_scores(ctx: _Context, sentences: pd.DataFrame) -> pd.DataFrame:
+    from . import sentiment
+
+    scorers = list(dict.fromkeys([*ctx.study["sentiment.scorers"], ctx.study["sentiment.summary_scorer"]]))
+    return sentiment.score_sentiment(sentences, scorers=scorers, progress=ctx.progress)
+
+
+def _mentions(ctx: _Context, sentences: pd.DataFrame) -> pd.DataFrame:
+    from . import actors
+
+    return actors.find_mentions(sentences, ctx.actors())
+
+
+def _targets(ctx: _Context, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    from . import stance
+
+    model = stance.TargetSentiment.pretrained(ctx.study["stance.backend"])
+    return stance.score_targets(stance.mention_table(sentences, mentions), model)
+
+
+def _quotations(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import quotes
+
+    return quotes.extract_quotes(articles, actors=ctx.actors())
+
+
+def _terms(ctx: _Context, tokens: pd.DataFrame) -> pd.DataFrame:
+    from . import terms
+
+    return terms.term_table(tokens, lemmatize=ctx.study["terms.lemmatize"])
+
+
+def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import terms
+
+    study = ctx.study
+    try:
+        return terms.keyness(content, articles, by=ctx.by, unit=study["terms.keyness_unit"], min_count=study["terms.min_count"],
+                             n_perm=study["uncertainty.permutations"], seed=study["uncertainty.seed"], progress=ctx.progress)
+    except terms.KeynessError as exc:
+        fix = (f"lower terms.min_count (now {study['terms.min_count']})" if exc.reason == "min_count"
+               else f"keyness compares groups of {ctx.by}: give the articles a {ctx.by} (manifest or record field)")
+        ctx.notes["keyness"] = f"skipped: {exc}; {fix}"
+        return terms.empty_keyness(ctx.by)
+
+
+def _shared_passages(ctx: _Context, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    from . import compare
+
+    return compare.shared_passages(sentences, articles, by=ctx.by)
+
+
+_STAGES: dict[str, Callable[..., pd.DataFrame]] = {
+    "audit": _audit,
+    "paragraphs": _paragraphs,
+    "sentences": _sentences,
+    "tokens": _tokens,
+    "sentence_scores": _sentence_scores,
+    "mentions": _mentions,
+    "targets": _targets,
+    "quotations": _quotations,
+    "terms": _terms,
+    "keyness": _keyness,
+    "shared_passages": _shared_passages,
+}
+
+
+# --------------------------------------------------------------------------------------
+# The tables of one build
+# --------------------------------------------------------------------------------------
+
+
+class Tables(Mapping[str, pd.DataFrame]):
+    """The stored tables of one study, by name, in build order; each read from Parquet when first asked for.
+
+    Attributes
+    ----------
+    folder : Path
+        ``<build folder>/tables/<key>``.
+    key : str
+        The key (see :mod:`corpus_tools.pipeline`).
+    manifest : dict
+        ``manifest.json``: the key's inputs, and each table's rows, columns and note.
+    cached : bool
+        True when the tables were read from an earlier build, False when just computed.
+    """
+
+    def __init__(self, folder: Path, manifest: dict, *, frames: Mapping[str, pd.DataFrame] | None = None, cached: bool) -> None:
+        self.folder = Path(folder)
+        self.manifest = manifest
+        self.key = manifest["key"]
+        self.cached = cached
+        self._frames: dict[str, pd.DataFrame] = dict(frames or {})
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
+        if name not in self._frames:
+            frame = pd.read_parquet(self.path(name))
+            if name == "sentence_scores" and "scorers" not in frame.attrs:
+                frame.attrs["scorers"] = self.manifest.get("scorers", {})
+            self._frames[name] = frame
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    def path(self, name: str) -> Path:
+        """The Parquet file of one table."""
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
+        return self.folder / self.manifest["tables"][name]["file"]
+
+    def rows(self, name: str) -> int:
+        """A table's row count, from the manifest (without reading the table)."""
+        return int(self.manifest["tables"][name]["rows"])
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """``{table: note}`` for the tables stored empty because they could not be built."""
+        return {name: info["note"] for name, info in self.manifest["tables"].items() if info.get("note")}
+
+    def __repr__(self) -> str:
+        state = "read from disk" if self.cached else "built"
+        return f"<Tables {self.key} ({state}): {', '.join(f'{n} {self.rows(n)}' for n in TABLES)}>"
+
+
+def _as_study(study: Study | str | os.PathLike) -> Study:
+    return study if isinstance(study, Study) else load_study(study)
+
+
+def _read_manifest(folder: Path, key: str) -> dict | None:
+    """The manifest of a complete build under ``key``, or None."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("key") != key:
+        return None
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or set(tables) != set(TABLES):
+        return None
+    if not all((folder / info.get("file", "")).is_file() for info in tables.values()):
+        return None
+    return manifest
+
+
+def _folder_mode() -> int:
+    from .figures import _UMASK
+
+    return 0o777 & ~_UMASK
+
+
+def _publish(tmp: Path, folder: Path) -> None:
+    """Rename a complete build into place, replacing an older (forced, or unreadable) build of the key."""
+    os.chmod(tmp, _folder_mode())  # mkdtemp makes 0700
+    try:
+        os.rename(tmp, folder)
+        return
+    except OSError:
+        if not folder.exists():
+            raise
+    old = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}old-{folder.name}-", dir=folder.parent))
+    os.rename(folder, old / folder.name)
+    os.rename(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_stale_temporaries(root: Path, older_than: float = 86400.0) -> None:
+    """Remove temporary folders of builds that were killed (a day old or more); a running build's are younger."""
+    now = time.time()
+    for path in root.glob(f"{_TMP_PREFIX}*"):
+        try:
+            if now - path.stat().st_mtime >= older_than:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def table_key(study: Study | str | os.PathLike, *, progress: bool | None = None) -> str:
+    """Return the key a study's tables are stored under (this loads the corpus; nothing else runs).
+
+    Parameters
+    ----------
+    study : Study, or the path of a study file
+    progress : bool, optional
+        Progress bars while loading; by default only for large corpora.
+
+    Returns
+    -------
+    str
+        16 hex digits.
+    """
+    study = _as_study(study)
+    raw = _load_articles(study, progress)
+    from .load import load_report
+
+    report = _storable(load_report(raw), "load_report", study["corpus.group_by"])
+    return _key(_key_inputs(study, _storable(raw, "articles", study["corpus.group_by"]), report))
+
+
+def build_tables(
+    study: Study | str | os.PathLike,
+    *,
+    force: bool = False,
+    progress: bool | None = None,
+    build_dir: str | os.PathLike | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Tables:
+    """Compute every table of a study once and store it; reuse the stored tables while nothing changed.
+
+    Parameters
+    ----------
+    study : Study, or the path of a study file
+        From :func:`corpus_tools.load_study`.
+    force : bool, default False
+        Recompute even when tables with this key are stored, and replace them.
+    progress : bool, optional
+        Progress bars (``tqdm``) for the long steps; by default only for a large corpus
+        (200 articles or more, or as each step decides), never when ``False``.
+    build_dir : str or path-like, optional
+        The build folder (see :func:`tables_dir`).
+    log : callable, optional
+        Called with one line per table (``"[5/13] sentences: 1,204 rows (0.4 s)"``); with
+        it, no bar counts the tables themselves.
+
+    Returns
+    -------
+    Tables
+        A mapping ``{name: DataFrame}`` of every table of :data:`TABLES`, in build order.
+
+    Raises
+    ------
+    corpus_tools.StudyError, CorpusError, FileNotFoundError
+        From loading the study or the corpus. An error while a table is computed is raised
+        as it is, with the note ``"while building the table <name>"`` (:data:`STEP_NOTE`).
+
+    See Also
+    --------
+    read_table : one table.
+    export_tables : write the tables as CSV or Parquet files.
+    """
+    from tqdm.auto import tqdm
+
+    from .load import load_report
+
+    study = _as_study(study)
+    by = study["corpus.group_by"]
+    started = time.perf_counter()
+    raw = _load_articles(study, progress)
+    articles = _storable(raw, "articles", by)
+    report = _storable(load_report(raw), "load_report", by)
+    del raw
+    seconds_of = {"articles": time.perf_counter() - started, "load_report": 0.0}
+    inputs = _key_inputs(study, articles, report)
+    key = _key(inputs)
+    root = tables_dir(build_dir)
+    folder = root / key
+    total = len(TABLES)
+
+    manifest = None if force else _read_manifest(folder, key)
+    if manifest is not None:
+        if log is not None:
+            for i, name in enumerate(TABLES):
+                note = manifest["tables"][name].get("note")
+                log(f"[{i + 1}/{total}] {name}: {manifest['tables'][name]['rows']:,} rows (stored{'; ' + note if note else ''})")
+        return Tables(folder, manifest, cached=True)
+
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(root)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key}-", dir=root))
+    ctx = _Context(study, progress, {})
+    frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": report}
+    info: dict[str, dict] = {}
+    show_bar = log is None and (progress if progress is not None else len(articles) >= 200)
+    try:
+        with tqdm(total=total, desc="tables", disable=not show_bar, leave=False) as bar:
+            for i, (name, spec) in enumerate(TABLES.items()):
+                if name not in frames:
+                    bar.set_postfix_str(name)
+                    begun = time.perf_counter()
+                    try:
+                        result = _STAGES[name](ctx, *(frames[n] for n in spec.inputs))
+                    except Exception as exc:
+                        exc.add_note(f"{STEP_NOTE} {name}")
+                        raise
+                    frames[name] = _storable(result, name, by)
+                    seconds_of[name] = time.perf_counter() - begun
+                seconds = seconds_of[name]
+                frame = frames[name]
+                frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+                note = ctx.notes.get(name, "")
+                info[name] = {"file": f"{name}.parquet", "rows": int(len(frame)),
+                              "columns": {str(c): str(t) for c, t in frame.dtypes.items()}, "inputs": list(spec.inputs),
+                              "note": note}
+                bar.update()
+                if log is not None:
+                    log(f"[{i + 1}/{total}] {name}: {len(frame):,} rows ({seconds:.1f} s{'; ' + note if note else ''})")
+        manifest = {
+            "key": key,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "study": str(study.source) if study.source else None,
+            "inputs": inputs,
+            "scorers": frames["sentence_scores"].attrs.get("scorers", {}),
+            "tables": info,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        _publish(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Tables(folder, manifest, frames=frames, cached=False)
+
+
+def read_table(study: Study | str | os.PathLike, name: str, **kw) -> pd.DataFrame:
+    """Return one table of a study, building the tables first if they are not stored yet.
+
+    Parameters
+    ----------
+    study : Study, or the path of a study file
+    name : str
+        One of :data:`TABLES` (``"quotations"``, ``"targets"``, ...).
+    **kw
+        Passed to :func:`build_tables` (``build_dir``, ``force``, ``progress``, ``log``).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ValueError
+        No such table (checked before anything is loaded).
+
+    Examples
+    --------
+    >>> read_table("study.toml", "quotes")
+    Traceback (most recent call last):
+    ...
+    ValueError: no table 'quotes' (did you mean quotations?); the tables are articles, load_report, ...
+    """
+    _check_names([name])
+    return build_tables(study, **kw)[name]
+
+
+def _check_names(names: Iterable[str]) -> list[str]:
+    import difflib
+
+    names = list(names)
+    for name in names:
+        if name not in TABLES:
+            close = difflib.get_close_matches(str(name), list(TABLES), n=1)
+            maybe = f" (did you mean {close[0]}?)" if close else ""
+            raise ValueError(f"no table {name!r}{maybe}; the tables are {', '.join(TABLES)}")
+    return names
+
+
+def check_export_folder(folder: str | os.PathLike) -> Path:
+    """Return ``folder`` as a Path; raise ``NotADirectoryError`` when it, or a folder above it, is a file."""
+    out = Path(folder).expanduser()
+    for part in (out, *out.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise NotADirectoryError(f"{part}: not a folder; give a folder to export the tables to")
+            break
+    return out
+
+
+def export_tables(
+    study: Study | Tables | str | os.PathLike,
+    folder: str | os.PathLike,
+    *,
+    format: str = "csv",
+    tables: Iterable[str] | None = None,
+    **kw,
+) -> list[Path]:
+    """Write a study's tables to a folder, as CSV (for spreadsheets) or Parquet (exact types).
+
+    Parameters
+    ----------
+    study : Study, the path of a study file, or Tables
+        The study (its tables are built if needed), or tables :func:`build_tables` returned.
+    folder : str or path-like
+        Created if missing; ``<folder>/<table>.csv`` (or ``.parquet``) is replaced.
+    format : {"csv", "parquet"}, default "csv"
+        CSV: UTF-8, no index, ``\\n`` line ends, floats in full precision; a text cell that
+        a spreadsheet would run as a formula gets a leading ``'``
+        (:func:`corpus_tools.figures.escape_csv_cell`, as in the figures' CSVs), so such a
+        cell no longer equals ``text[start:end]``. Parquet: a copy of the stored file.
+    tables : iterable of str, optional
+        Which tables (default: all, in build order).
+    **kw
+        Passed to :func:`build_tables` (``build_dir``, ``force``, ``progress``, ``log``).
+
+    Returns
+    -------
+    list of Path
+        The files written, in build order.
+
+    Raises
+    ------
+    ValueError
+        An unknown format or table name (checked before anything is loaded).
+    NotADirectoryError
+        ``folder`` (or a folder above it) is a file (checked before anything is loaded).
+    """
+    from .figures import _atomic_path, _escape_formulas
+
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
+    names = _check_names(TABLES if tables is None else tables)
+    out = check_export_folder(folder)
+    built = study if isinstance(study, Tables) else build_tables(study, **kw)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names:
+        path = out / f"{name}.{format}"
+        with _atomic_path(path) as tmp:
+            if format == "csv":
+                _escape_formulas(built[name]).to_csv(tmp, index=False, lineterminator="\n")
+            else:
+                shutil.copyfile(built.path(name), tmp)
+        written.append(path)
+    return written

