@@ -8,9 +8,9 @@ Usage::
     corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
                               [--force] [--build-dir DIR]
 
-``figures`` checks the study (:func:`corpus_tools.study.load_study`), maps its keys onto each
-notebook's parameters (:meth:`~corpus_tools.study.Study.notebook_parameters`) and runs the
-notebooks in order with :func:`corpus_tools.run.run_plans`, the runner behind
+``figures`` checks the study (:func:`corpus_tools.study.load_study`) and runs the notebooks in
+order, passing each the same two parameters: ``STUDY`` (the study file, absolute) and
+``SETTINGS`` (the ``--set`` overrides, typed; :meth:`~corpus_tools.study.Study.notebook_parameters`) with :func:`corpus_tools.run.run_plans`, the runner behind
 ``python -m corpus_tools.run``: the output folder and the figures folder are checked before
 anything runs, and the figures folder is locked for the whole run. It prints one line per
 notebook. ``check`` prints the resolved settings as TOML and runs nothing. ``tables``
@@ -22,8 +22,7 @@ unchanged), prints one line per table, and with ``--export DIR`` writes them to 
 
 ``--set section.key=VALUE`` overrides one key; VALUE is read by the key's type (an integer,
 ``true``/``false``, a JSON list such as ``'["a", "b"]'``); a relative path is relative to the
-current directory. A setting that a notebook cannot take yet is reported as a ``warning:``
-line. Every failure ends with one line ``error: ...`` on stderr and exit status 1.
+current directory (it reaches the notebooks as an absolute path). Every failure ends with one line ``error: ...`` on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -53,10 +52,7 @@ def _overrides(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _load(args: argparse.Namespace) -> Study:
-    study = load_study(args.study, _overrides(args.set))
-    for note in study.unreached():
-        print(f"warning: {note}", file=sys.stderr)
-    return study
+    return load_study(args.study, _overrides(args.set))
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -69,7 +65,8 @@ def _figures(args: argparse.Namespace) -> None:
     study = _load(args)
     chosen = {find_notebook(n) for n in (args.notebooks or NOTEBOOKS)}
     notebooks = sorted(chosen, key=lambda nb: nb.name)  # always in run order
-    plans = [(nb, study.notebook_parameters(nb), study.figures_dir) for nb in notebooks]
+    parameters = study.notebook_parameters()
+    plans = [(nb, parameters, study.figures_dir) for nb in notebooks]
 
     def start(index: int, total: int, notebook: Path) -> None:
         print(f"[{index + 1}/{total}] {notebook.name}", flush=True)
@@ -85,7 +82,7 @@ class _TableError(RuntimeError):
 def _tables(args: argparse.Namespace) -> None:
     if args.format is not None and args.export is None:
         raise StudyError("--format applies to --export; add --export DIR")
-    study = load_study(args.study, _overrides(args.set))  # notebook-only settings do not matter here: no warnings
+    study = _load(args)
     if args.export is not None:
         check_export_folder(args.export)  # before the work, not after it
 

@@ -143,7 +143,6 @@ FIGURE_ONLY_KEYS: tuple[str, ...] = (
     "sentiment.cv_folds",
     "uncertainty.unit",
     "uncertainty.bootstrap",
-    "uncertainty.summary_permutations",
     "uncertainty.ci",
     "output.figures",
 )

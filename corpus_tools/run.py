@@ -3,9 +3,12 @@
 Usage::
 
     python -m corpus_tools.run notebooks/00-load-and-clean.ipynb [...] \\
-        [--output-dir build/executed] [-p CORPUS /path/to/corpus] [-k KERNEL]
+        [--output-dir build/executed] [-p STUDY /path/to/study.toml] \\
+        [-p SETTINGS '{"corpus.sample": 2}'] [-k KERNEL]
 
 Each notebook runs in the order given, from the project root, with the parameters passed.
+The numbered notebooks take two: ``STUDY``, the study file (default ``seeds/study.toml``),
+and ``SETTINGS``, a dict of study keys that override it (JSON on the command line).
 A parameter that a notebook does not declare in its ``parameters`` cell is an error (papermill
 itself would only warn and go on with the default, silently ignoring a typo).
 
@@ -24,7 +27,7 @@ declared   VALUE is read as
 ``float``  ``float(VALUE)``: ``-p CI 0.9``
 ``bool``   ``true``/``false``, ``yes``/``no`` or ``1``/``0`` (any case)
 ``list``   JSON: ``-p GROUPS '["Russia", "NATO"]'``
-``dict``   JSON: ``-p OPTIONS '{"a": 1}'``
+``dict``   JSON: ``-p SETTINGS '{"corpus.sample": 2}'``
 other      the text as given
 ========== =============================================================================
 
@@ -37,8 +40,9 @@ not fit:
   does: ``yes`` becomes True, ``2022`` an int, and the text after `` #`` is a comment).
 
 Before the first notebook runs, the runner checks every notebook, parameter and value, that
-``--output-dir`` can be written, and that every figures folder (the ``FIGURES_DIR`` value, or
-the notebook's default, ``figures/``) can be created and written. It then holds a lock on
+``--output-dir`` can be written, that the study each notebook will read (``STUDY`` with
+``SETTINGS``) is valid, and that every figures folder (the study's ``output.figures``) can be
+created and written. It then holds a lock on
 each figures folder for the whole run (:func:`corpus_tools.figures.figure_run`): a second run
 into the same folder stops at once instead of mixing its figures with this one's.
 
@@ -64,7 +68,11 @@ from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
 
 __all__ = ["run_notebook", "run_plans", "report_errors", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
 
-#: The parameter naming the folder a notebook writes figures to; the runner locks it.
+#: The parameters of every numbered notebook: the study file and the study keys it overrides.
+STUDY_PARAMETER = "STUDY"
+SETTINGS_PARAMETER = "SETTINGS"
+
+#: The parameter naming the folder a notebook without ``STUDY`` writes figures to; the runner locks it.
 FIGURES_PARAMETER = "FIGURES_DIR"
 
 _TRUE = {"true", "yes", "1"}
@@ -238,17 +246,40 @@ def run_notebook(
     return output
 
 
-def _figures_folder(declared: Mapping[str, dict], values: Mapping[str, Any]) -> Path | None:
-    """The folder a notebook writes its figures to, from its FIGURES_DIR value or default."""
+def _default(declared: Mapping[str, dict], name: str) -> Any:
+    try:
+        return ast.literal_eval(str(declared[name].get("default")))
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _figures_folder(declared: Mapping[str, dict], values: dict[str, Any]) -> Path | None:
+    """The folder a notebook writes its figures to: the ``output.figures`` of its study.
+
+    The study is read as the notebook will read it, from its ``STUDY`` and ``SETTINGS``
+    values (or defaults), so a wrong study fails here, before any notebook runs; a relative
+    path among the ``SETTINGS`` is made absolute here (relative to the current folder, as
+    ``corpus-tools --set`` reads it), since the notebook runs in the project root. A notebook
+    without a ``STUDY`` parameter writes where its ``FIGURES_DIR`` value or default says.
+    """
+    from .study import load_study
+
+    if STUDY_PARAMETER in declared:
+        study_file = values.get(STUDY_PARAMETER, _default(declared, STUDY_PARAMETER))
+        settings = values.get(SETTINGS_PARAMETER, _default(declared, SETTINGS_PARAMETER) or {})
+        if not isinstance(study_file, (str, os.PathLike)) or not str(study_file):
+            raise ParameterError(f"parameter {STUDY_PARAMETER} must be the path of a study file, got {study_file!r}")
+        if not isinstance(settings, Mapping):
+            raise ParameterError(f"parameter {SETTINGS_PARAMETER} must be a dict of study keys, got {settings!r}")
+        from .figures import check_writable
+
+        study = load_study(project_path(study_file), overrides=settings)
+        if SETTINGS_PARAMETER in values:  # typed, relative paths made absolute: the kernel runs in the project root
+            values[SETTINGS_PARAMETER] = study.notebook_parameters()[SETTINGS_PARAMETER]
+        return check_writable(study.figures_dir, parameter="output.figures")
     if FIGURES_PARAMETER not in declared:
         return None
-    if FIGURES_PARAMETER in values:
-        value = values[FIGURES_PARAMETER]
-    else:
-        try:
-            value = ast.literal_eval(str(declared[FIGURES_PARAMETER].get("default")))
-        except (ValueError, SyntaxError):
-            value = None
+    value = values[FIGURES_PARAMETER] if FIGURES_PARAMETER in values else _default(declared, FIGURES_PARAMETER)
     if not isinstance(value, (str, os.PathLike)) or not str(value):
         return FIGURES_DIR
     return project_path(value)
@@ -414,7 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             on_done=lambda i, n, nb, out, seconds: print(f"  wrote {out}", flush=True),
         )
 
-    return report_errors(run)
+    from .study import StudyError
+
+    return report_errors(run, known=(StudyError,))
 
 
 if __name__ == "__main__":  # pragma: no cover

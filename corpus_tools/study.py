@@ -2,8 +2,9 @@
 
 A study names its corpus, its actor dictionary, its terms, scorers and resampling settings
 and its output folder. ``corpus-tools figures STUDY`` (:mod:`corpus_tools.cli`) runs every
-notebook on it; :meth:`Study.notebook_parameters` maps the study's keys onto each notebook's
-``parameters`` cell. A minimal study::
+notebook on it: every notebook takes the same two parameters, ``STUDY`` (the file) and
+``SETTINGS`` (overrides, study keys), and reads the study itself
+(:meth:`Study.notebook_parameters`). A minimal study::
 
     [corpus]
     path = "articles"          # folder of .txt files (or a .jsonl/.csv file), next to study.toml
@@ -31,7 +32,7 @@ import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -85,12 +86,6 @@ class Key:
         The value when the file leaves the key out (``None``: required).
     meaning : str
         One line for the README and ``corpus-tools check``.
-    parameters : dict
-        ``{notebook number: parameter}``: where the value goes. A notebook that does not
-        declare its parameter (yet) does not get the value: it computes with its default,
-        and :meth:`Study.unreached` says so when the study changes the setting.
-    unreached : tuple of str
-        Notebooks that compute with this setting but have no parameter name for it yet.
     check : (callable, str) or None
         A test of the value and what it must be, for the error message.
     """
@@ -99,8 +94,6 @@ class Key:
     type: str
     default: Any
     meaning: str
-    parameters: dict[str, str] = field(default_factory=dict)
-    unreached: tuple[str, ...] = ()
     check: tuple[Callable[[Any], bool], str] | None = None
 
     @property
@@ -112,71 +105,57 @@ class Key:
         return self.name.split(".", 1)[1]
 
 
-def _every(param: str) -> dict[str, str]:
-    return {nb: param for nb in _ALL}
-
-
 def _nonempty(v: list) -> bool:
     return len(v) >= 1
 
 
 #: Every key a study file may hold, in the order ``corpus-tools check`` prints them.
 KEYS: tuple[Key, ...] = (
-    Key("corpus.path", "path", None, "folder of .txt files, or a .jsonl/.csv file, of the articles (required)",
-        _every("CORPUS")),
-    Key("corpus.manifest", "path", "", 'manifest CSV; "" uses the folder\'s manifest.csv when there is one',
-        _every("MANIFEST")),
+    Key("corpus.path", "path", None, "folder of .txt files, or a .jsonl/.csv file, of the articles (required)"),
+    Key("corpus.manifest", "path", "", 'manifest CSV; "" uses the folder\'s manifest.csv when there is one'),
     Key("corpus.group_by", "str", "outlet", 'the column whose groups are compared; only "outlet" for now',
-        {}, (), (lambda v: v == "outlet", '"outlet" (the only grouping the notebooks support yet)')),
-    Key("corpus.encoding", "str", "utf-8", "text encoding of the files", _every("ENCODING"), (),
+        (lambda v: v == "outlet", '"outlet" (the only grouping the notebooks support yet)')),
+    Key("corpus.encoding", "str", "utf-8", "text encoding of the files",
         (lambda v: _known_encoding(v), "an encoding Python knows, such as \"utf-8\"")),
     Key("corpus.errors", "str", "strict", '"strict" stops at an undecodable byte, "replace" loads it as U+FFFD',
-        _every("ERRORS"), (),
         (lambda v: v in ("strict", "replace", "ignore", "backslashreplace"), "strict, replace, ignore or backslashreplace")),
     Key("corpus.sample", "int", 0, "keep only the first N articles (0 keeps all), for fast smoke runs",
-        _every("SAMPLE"), (), (lambda v: v >= 0, "0 or more")),
-    Key("actors.dictionary", "path", "", 'actor dictionary CSV (group, camp, actor, kind, alias); "" uses the packaged one',
-        {"02": "ACTORS", "04": "ACTORS"}),
+        (lambda v: v >= 0, "0 or more")),
+    Key("actors.dictionary", "path", "", 'actor dictionary CSV (group, camp, actor, kind, alias); "" uses the packaged one'),
     Key("actors.groups", "list", ["Russia", "United States", "NATO", "the West", "Ukraine", "EU", "France"],
-        "actor groups whose stance notebook 02 shows", {"02": "GROUPS"}, (), (_nonempty, "a non-empty list")),
+        "actor groups whose stance notebook 02 shows", (_nonempty, "a non-empty list")),
     Key("actors.summary_groups", "list", ["Russia", "NATO", "United States", "Ukraine"],
-        "actor groups whose stance and prominence notebook 04 shows", {"04": "GROUPS"}, (), (_nonempty, "a non-empty list")),
-    Key("terms.lemmatize", "bool", True, 'count lemmas ("guarantees" -> "guarantee") instead of lower-cased words',
-        {"03": "LEMMATIZE", "04": "LEMMATIZE"}),
-    Key("terms.top_n", "int", 10, "terms shown per outlet", {"03": "TOP_N"}, (), (lambda v: 1 <= v <= 100, "between 1 and 100")),
+        "actor groups whose stance and prominence notebook 04 shows", (_nonempty, "a non-empty list")),
+    Key("terms.lemmatize", "bool", True, 'count lemmas ("guarantees" -> "guarantee") instead of lower-cased words'),
+    Key("terms.top_n", "int", 10, "terms shown per outlet", (lambda v: 1 <= v <= 100, "between 1 and 100")),
     Key("terms.min_count", "int", 3, "a term must occur this often in the corpus to be tested for keyness",
-        {"03": "MIN_COUNT", "04": "MIN_COUNT"}, (), (lambda v: v >= 1, "at least 1")),
+        (lambda v: v >= 1, "at least 1")),
     Key("terms.keyness_unit", "str", "sentence", "what the keyness permutation test moves between outlets",
-        {"03": "UNIT"}, ("04",), (lambda v: v in ("sentence", "paragraph", "article"), "sentence, paragraph or article")),
+        (lambda v: v in ("sentence", "paragraph", "article"), "sentence, paragraph or article")),
     Key("terms.nodes", "list", ["security", "NATO", "guarantee"],
-        "node terms for collocates (as counted: lemmas, acronyms in capitals)", {"03": "NODES"}),
+        "node terms for collocates (as counted: lemmas, acronyms in capitals)"),
     Key("terms.kwic_patterns", "list", ["security guarantees?", "ultimatum", "aggression"],
-        "regular expressions for concordances (case-insensitive, on word boundaries)", {"03": "KWIC_PATTERNS"}),
-    Key("terms.naming", "path", "", 'naming-pairs CSV; "" uses the packaged one', {"03": "NAMING"}),
+        "regular expressions for concordances (case-insensitive, on word boundaries)"),
+    Key("terms.naming", "path", "", 'naming-pairs CSV; "" uses the packaged one'),
     Key("sentiment.scorers", "list", ["textblob", "vader"], f"sentiment scorers notebook 01 runs ({', '.join(sorted(SCORERS))})",
-        {"01": "SCORERS"}, (),
         (lambda v: len(v) >= 1 and all(s in SCORERS for s in v), f"a non-empty list of {sorted(SCORERS)}")),
     Key("sentiment.summary_scorer", "str", "vader", "the sentiment scorer notebook 04 summarises",
-        {"04": "SCORER"}, (), (lambda v: v in SCORERS, f"one of {sorted(SCORERS)}")),
+        (lambda v: v in SCORERS, f"one of {sorted(SCORERS)}")),
     Key("sentiment.cv_folds", "int", 5, "cross-validation folds for choosing the cut-offs on NewsMTSC train",
-        {"01": "CV_FOLDS"}, (), (lambda v: 2 <= v <= 20, "between 2 and 20")),
+        (lambda v: 2 <= v <= 20, "between 2 and 20")),
     Key("stance.backend", "str", "lexical", 'stance model: "lexical" (shipped), "embeddings" or "finetuned" (optional extra)',
-        {"02": "BACKEND", "04": "BACKEND"}, (), (lambda v: v in BACKENDS, f"one of {list(BACKENDS)}")),
+        (lambda v: v in BACKENDS, f"one of {list(BACKENDS)}")),
     Key("uncertainty.unit", "str", "sentence",
         'what the sentiment bootstrap resamples: "sentence" or "article" (cluster bootstrap)',
-        {"01": "UNIT"}, ("04",), (lambda v: v in ("sentence", "article"), "sentence or article")),
+        (lambda v: v in ("sentence", "article"), "sentence or article")),
     Key("uncertainty.bootstrap", "int", 2000, "bootstrap resamples for the confidence intervals",
-        {"01": "BOOTSTRAP", "02": "BOOTSTRAP", "04": "BOOTSTRAP"}, (), (lambda v: v >= 100, "at least 100")),
-    Key("uncertainty.permutations", "int", 2000, "permutations for the keyness p-values in notebook 03 (0 skips them)",
-        {"03": "PERMUTATIONS"}, (), (lambda v: v == 0 or v >= 99, "0 or at least 99")),
-    Key("uncertainty.summary_permutations", "int", 1000, "permutations for the keyness p-values in notebook 04",
-        {"04": "PERMUTATIONS"}, (), (lambda v: v == 0 or v >= 99, "0 or at least 99")),
+        (lambda v: v >= 100, "at least 100")),
+    Key("uncertainty.permutations", "int", 2000, "permutations for the keyness p-values (0 skips them)",
+        (lambda v: v == 0 or v >= 99, "0 or at least 99")),
     Key("uncertainty.ci", "float", 0.95, "coverage of the confidence intervals",
-        {"01": "CI", "02": "CI", "04": "CI"}, (), (lambda v: 0.5 <= v < 1, "at least 0.5 and below 1")),
-    Key("uncertainty.seed", "int", 0, "seed of the bootstrap, the permutations and the cross-validation folds",
-        {"01": "SEED", "02": "SEED", "03": "SEED", "04": "SEED"}),
-    Key("output.figures", "path", "figures", "folder the figures are written to (PNG, SVG and CSV per figure)",
-        _every("FIGURES_DIR")),
+        (lambda v: 0.5 <= v < 1, "at least 0.5 and below 1")),
+    Key("uncertainty.seed", "int", 0, "seed of the bootstrap, the permutations and the cross-validation folds"),
+    Key("output.figures", "path", "figures", "folder the figures are written to (PNG, SVG and CSV per figure)"),
 )
 
 _BY_NAME: dict[str, Key] = {k.name: k for k in KEYS}
@@ -273,10 +252,13 @@ class Study:
         The study file (None for a study built from overrides alone).
     settings : dict
         ``{"section.key": value}`` for every key of :data:`KEYS`, defaults filled in.
+    overrides : tuple of str
+        The keys set by ``overrides`` (they win over the file), in the order given.
     """
 
     source: Path | None
     settings: dict[str, Any]
+    overrides: tuple[str, ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.settings:
@@ -293,82 +275,34 @@ class Study:
         """The folder the figures are written to."""
         return Path(self.settings["output.figures"])
 
-    def notebook_parameters(self, notebook: str | int | os.PathLike) -> dict[str, Any]:
-        """Return the papermill parameters of one notebook for this study.
-
-        Parameters
-        ----------
-        notebook : str, int or path
-            The notebook's number (``"02"`` or ``2``), its file name, or its path.
+    def notebook_parameters(self) -> dict[str, Any]:
+        """Return the papermill parameters every notebook takes for this study.
 
         Returns
         -------
         dict
-            ``{PARAMETER: value}`` for the parameters the notebook declares (read with
-            :func:`corpus_tools.run.notebook_parameters`), paths absolute. A path left
-            empty (``actors.dictionary = ""``) stays ``""``: the packaged file.
+            ``{"STUDY": the study file (absolute), "SETTINGS": the overrides}``: each
+            notebook reads the study with ``ct.load_study(STUDY, overrides=SETTINGS)``.
+            ``SETTINGS`` holds the overridden keys with their checked values (paths
+            absolute, so they do not depend on the kernel's working folder).
 
         Raises
         ------
         StudyError
-            No such notebook.
+            The study was built from overrides alone: a notebook needs a study file.
 
         Examples
         --------
         >>> from corpus_tools.paths import SEEDS_DIR
-        >>> study = load_study(overrides={"corpus.path": str(SEEDS_DIR), "uncertainty.seed": "7"})
-        >>> params = study.notebook_parameters("03")
-        >>> params["SEED"], params["MIN_COUNT"], params["UNIT"], Path(params["CORPUS"]).name
-        (7, 3, 'sentence', 'seeds')
-        >>> "BOOTSTRAP" in params  # notebook 03 declares no BOOTSTRAP
-        False
+        >>> study = load_study(SEEDS_DIR / "study.toml", overrides={"uncertainty.seed": "7"})
+        >>> params = study.notebook_parameters()
+        >>> Path(params["STUDY"]).name, params["SETTINGS"]
+        ('study.toml', {'uncertainty.seed': 7})
         """
-        from .run import notebook_parameters as declared_parameters
-
-        path = find_notebook(notebook)
-        declared = declared_parameters(path)
-        number = path.name[:2]
-        source = {key.parameters[number]: key.name for key in KEYS if number in key.parameters}
-        return {param: self.settings[source[param]] for param in declared if param in source}
-
-    def unreached(self) -> list[str]:
-        """Say which changed settings some notebook cannot take yet (it uses its default).
-
-        Returns
-        -------
-        list of str
-            One sentence per key, e.g. ``'corpus.encoding = "latin-1" reaches notebooks 00; ...'``.
-
-        Examples
-        --------
-        >>> from corpus_tools.paths import SEEDS_DIR
-        >>> load_study(overrides={"corpus.path": str(SEEDS_DIR)}).unreached()  # every notebook's defaults
-        []
-        """
-        from .run import notebook_parameters as declared_parameters
-
-        declared = {name[:2]: set(declared_parameters(NOTEBOOKS_DIR / name)) for name in NOTEBOOKS}
-        notes = []
-        for key in KEYS:
-            value, default = self.settings[key.name], key.default
-            if key.name == "corpus.manifest" and value == str(self.corpus / "manifest.csv"):
-                value = ""  # the folder's own manifest: what "" means
-            if value == default:
-                continue
-            reached = sorted(nb for nb, param in key.parameters.items() if param in declared.get(nb, ()))
-            missed = {nb for nb, param in key.parameters.items() if param not in declared.get(nb, ())}
-            missed = sorted(missed | set(key.unreached))
-            if missed:
-                default_text = '""' if default == "" else _toml_value(default)
-                notes.append(f"{key.name} = {_toml_value(value)} reaches notebooks {', '.join(reached) or 'none'}; "
-                             f"{', '.join(missed)} still use(s) {default_text}")
-        if "ACTORS" not in declared.get("04", ()):
-            packaged = set(load_actors(None)["group"])
-            missing = [g for g in self.settings["actors.summary_groups"] if g not in packaged]
-            if missing:
-                notes.append(f"actors.summary_groups: notebook 04 still reads the packaged actor dictionary, which has no "
-                             f"group(s) {missing}; its summary leaves them out")
-        return notes
+        if self.source is None:
+            raise StudyError("overrides: the notebooks read a study file; write one (a [corpus] path is enough) "
+                             "and give its path")
+        return {"STUDY": str(self.source), "SETTINGS": {name: self.settings[name] for name in self.overrides}}
 
     def to_toml(self) -> str:
         """Return the resolved settings as TOML lines, one section after another.
@@ -517,7 +451,7 @@ def load_study(path: str | os.PathLike | None = None, overrides: Mapping[str, An
             value = _resolve(value, base)
         settings[key.name] = value
     _check_files(settings, raw, str(path) if path is not None else "overrides")
-    return Study(source=source, settings=settings)
+    return Study(source=source, settings=settings, overrides=tuple(overrides or ()))
 
 
 def _check_files(settings: dict[str, Any], raw: Mapping[str, tuple], default_where: str) -> None:

@@ -47,10 +47,11 @@ def test_check_prints_the_resolved_settings(capsys):
     assert settings["output"]["figures"] == str(PROJECT_ROOT / "figures")
 
 
-def test_check_warns_about_a_setting_a_notebook_cannot_take(capsys, fixture_study):
+def test_check_takes_any_setting_without_warnings(capsys, fixture_study):
+    """Every notebook reads the whole study: no setting is left unreached, so nothing to warn about."""
     rc, out, err = run_cli(capsys, "check", fixture_study, "--set", "terms.keyness_unit=article")
-    assert rc == 0 and "[terms]" in out
-    assert err == 'warning: terms.keyness_unit = "article" reaches notebooks 03; 04 still use(s) "sentence"\n'
+    assert rc == 0 and err == ""
+    assert tomllib.loads(out)["terms"]["keyness_unit"] == "article"
 
 
 def test_figures_runs_the_chosen_notebook_on_the_study(capsys, fixture_study, tmp_path):
@@ -61,9 +62,24 @@ def test_figures_runs_the_chosen_notebook_on_the_study(capsys, fixture_study, tm
     made = sorted(p.name for p in (tmp_path / "figs").iterdir())
     assert made and all(name.startswith("00-") for name in made) and LOCK_NAME not in made
     assert (executed / "00-load-and-clean.ipynb").is_file()
-    # the study's values reached the notebook: the sample of 2 articles, the corpus next to the study
+    # the study reached the notebook: its file (absolute), no overrides, and the sample of 2 articles
     text = (executed / "00-load-and-clean.ipynb").read_text()
-    assert "SAMPLE = 2" in text and str(tmp_path / "articles") in text
+    assert f'STUDY = \\"{fixture_study}\\"' in text and "SETTINGS = {}" in text
+    assert "2 articles from" in text
+
+
+def test_figures_passes_the_overrides_typed_with_paths_absolute(capsys, fixture_study, tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr("corpus_tools.run.run_notebook", lambda nb, **kw: seen.append((nb.name, kw["parameters"])) or tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = run_cli(capsys, "figures", fixture_study, "--set", "corpus.sample=1", "--set", "terms.lemmatize=no",
+                           "--set", "output.figures=elsewhere", "--output-dir", tmp_path / "x")
+    assert rc == 0, err
+    expected = {"STUDY": str(fixture_study),
+                "SETTINGS": {"corpus.sample": 1, "terms.lemmatize": False, "output.figures": str(tmp_path / "elsewhere")}}
+    assert [name for name, _ in seen] == ["00-load-and-clean.ipynb", "01-score-sentiment.ipynb", "02-score-stance.ipynb",
+                                          "03-count-terms.ipynb", "04-compare-outlets.ipynb"]
+    assert all(values == expected for _, values in seen)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ the committed figures are exactly what the notebooks make from the seeds."""
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from corpus_tools.errors import ParameterError
@@ -11,6 +12,14 @@ from corpus_tools.paths import FIGURES_DIR, PROJECT_ROOT
 from corpus_tools.run import NotebookError, notebook_parameters, run_notebook
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def fixture_study(folder: Path) -> Path:
+    """A study of the fixture corpus whose figures go to ``folder/figures``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    study = folder / "study.toml"
+    study.write_text(f'[corpus]\npath = "{FIXTURE_CORPUS.as_posix()}"\n\n[output]\nfigures = "figures"\n', encoding="utf-8")
+    return study
 
 
 def makefile_notebooks() -> list[Path]:
@@ -30,16 +39,31 @@ def test_makefile_runs_every_numbered_notebook_in_order():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_declares_typed_parameters(notebook):
+def test_notebook_takes_the_study_and_its_overrides(notebook):
     params = notebook_parameters(notebook)
-    assert {"CORPUS", "FIGURES_DIR"} <= set(params)
-    assert all(info["help"] and info["inferred_type_name"] != "None" for info in params.values())
+    assert sorted(params) == ["SETTINGS", "STUDY"]
+    assert params["STUDY"]["inferred_type_name"] == "str" and params["STUDY"]["default"] == '"seeds/study.toml"'
+    assert params["SETTINGS"]["inferred_type_name"] == "dict" and params["SETTINGS"]["default"] == "{}"
+    assert all(info["help"] for info in params.values())
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_reads_the_study_and_its_tables_right_after_the_parameters(notebook):
+    cells = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+    params = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    setup = cells[params[0] + 1].source.splitlines()
+    assert setup[:3] == ["study = ct.load_study(ct.project_path(STUDY), overrides=SETTINGS)",
+                         'figures_dir = ct.figures.check_writable(study.figures_dir, parameter="output.figures")',
+                         "tables = ct.build_tables(study)"]
+    code = "\n".join(c.source for c in cells)
+    assert "def " not in code and "ct.load_corpus(" not in code  # analysis reads the stored tables
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_fixture_corpus(notebook, tmp_path):
     figures = tmp_path / "figures"
-    run_notebook(notebook, output_dir=tmp_path, parameters={"CORPUS": str(FIXTURE_CORPUS), "FIGURES_DIR": str(figures)}, kernel_name="python3")
+    run_notebook(notebook, output_dir=tmp_path, parameters={"STUDY": str(fixture_study(tmp_path))}, kernel_name="python3")
     made = sorted(p.name for p in figures.iterdir())
     stems = {p.rsplit(".", 1)[0] for p in made}
     assert stems and all(s.startswith(notebook.name[:3]) for s in stems)
@@ -55,14 +79,18 @@ def test_unknown_parameter_is_refused_before_running(tmp_path):
 @pytest.mark.parametrize(
     "parameters, message",
     [
-        ({"SAMPLE": "ten"}, r"ParameterError: parameter SAMPLE must be int, got str 'ten'"),
-        ({"SAMPLE": -1}, r"ParameterError: parameter SAMPLE must be 0 or more, got -1"),
-        ({"CORPUS": "/no/such/folder"}, r"FileNotFoundError: /no/such/folder: corpus folder not found"),
+        ({"SETTINGS": {"corpus.sample": "ten"}}, r"StudyError: overrides: corpus\.sample must be an integer, got 'ten'"),
+        ({"SETTINGS": {"corpus.sample": -1}}, r"StudyError: overrides: corpus\.sample must be 0 or more, got -1"),
+        ({"SETTINGS": {"corpus.sampel": 2}}, r"StudyError: overrides: unknown key corpus\.sampel \(did you mean corpus\.sample\?\)"),
+        ({"SETTINGS": {"corpus.path": "/no/such/folder"}}, r"StudyError: overrides: corpus\.path: /no/such/folder not found"),
+        ({"STUDY": "/no/such/study.toml"}, r"StudyError: /no/such/study\.toml: study file not found"),
     ],
 )
 def test_bad_parameter_value_fails_with_a_clear_message(tmp_path, parameters, message):
-    with pytest.raises(NotebookError, match=message):
-        run_notebook(NOTEBOOKS[0], output_dir=tmp_path, parameters={"FIGURES_DIR": str(tmp_path / "f"), **parameters}, kernel_name="python3")
+    settings = {"output.figures": str(tmp_path / "f"), **parameters.get("SETTINGS", {})}
+    with pytest.raises(NotebookError, match=message) as info:
+        run_notebook(NOTEBOOKS[0], output_dir=tmp_path, parameters={**parameters, "SETTINGS": settings}, kernel_name="python3")
+    assert "failed in cell 4:" in str(info.value)  # the study cell, right after the parameters (cell 3 is papermill's)
 
 
 def test_committed_figures_are_what_the_notebooks_make(tmp_path):
@@ -71,7 +99,7 @@ def test_committed_figures_are_what_the_notebooks_make(tmp_path):
     stale or was edited by hand; `make figures` fixes it."""
     fresh = tmp_path / "figures"
     for notebook in NOTEBOOKS:
-        run_notebook(notebook, output_dir=tmp_path, parameters={"FIGURES_DIR": str(fresh)}, kernel_name="python3")
+        run_notebook(notebook, output_dir=tmp_path, parameters={"SETTINGS": {"output.figures": str(fresh)}}, kernel_name="python3")
     committed = {p.name: p.read_bytes() for p in FIGURES_DIR.iterdir() if p.suffix in (".png", ".svg", ".csv")}
     made = {p.name: p.read_bytes() for p in fresh.iterdir()}
     assert sorted(made) == sorted(committed)

@@ -197,7 +197,7 @@ def test_C2_notebook_00_explains_an_audit_discrepancy():
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "assert problems.empty, problems" not in source
     assert "raise AssertionError" in source and "bug" in source
-    assert "load_report(articles)" in source
+    assert 'report = tables["load_report"]' in source  # the stored load report of the study
 
 
 # --- D: data loss ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 One test (or a few) per finding, named with the finding's id: W2 and C8 (runner parameters and
 errors), F1 and F2 (concurrent and killed runs), S1 (formulas in CSVs), X3 (unwritable
-FIGURES_DIR), C10 (empty tables), C11 (bad KWIC pattern), X4 (one-outlet and tiny corpora).
+figures folder), C10 (empty tables), C11 (bad KWIC pattern), X4 (one-outlet and tiny corpora).
 """
 
 import json
@@ -29,7 +29,24 @@ from corpus_tools.paths import NOTEBOOKS_DIR  # noqa: E402
 from corpus_tools.run import NotebookError, convert_parameter, main, run_notebook  # noqa: E402
 
 NB03 = NOTEBOOKS_DIR / "03-count-terms.ipynb"
-NB = {p.name[:2]: p for p in NOTEBOOKS_DIR.glob("0[1-4]-*.ipynb")}
+NB = {p.name[:2]: p for p in NOTEBOOKS_DIR.glob("0[0-4]-*.ipynb")}
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def write_study(path: Path, corpus: Path, **keys) -> Path:
+    """A study file at ``path`` for ``corpus``; ``keys`` are ``section__key=value`` (TOML values)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sections: dict[str, list[str]] = {"corpus": [f"path = {json.dumps(str(corpus))}"]}
+    for name, value in keys.items():
+        section, key = name.split("__")
+        sections.setdefault(section, []).append(f"{key} = {json.dumps(value)}")
+    path.write_text("".join(f"[{s}]\n" + "\n".join(lines) + "\n\n" for s, lines in sections.items()), encoding="utf-8")
+    return path
+
+
+def figures_to(folder: Path) -> str:
+    """``-p SETTINGS`` that sends the seeds' figures to ``folder``."""
+    return json.dumps({"output.figures": str(folder)})
 
 
 def write_corpus(folder: Path, articles: dict[str, tuple[str, str]]) -> Path:
@@ -101,6 +118,18 @@ def test_W2_path_with_hash_reaches_the_notebook_verbatim(tmp_path, capsys):
     assert not (figs / LOCK_NAME).exists()
 
 
+def test_W2_study_path_with_hash_and_spaces_reaches_the_notebook_verbatim(tmp_path, capsys):
+    study = write_study(tmp_path / "run #2 my study: a - b" / "study.toml", FIXTURE_CORPUS, output__figures="figs")
+    rc, out, err = run_main(capsys, NB["00"], "-p", "STUDY", study, "-p", "SETTINGS", '{"corpus.sample": 2}',
+                            "--output-dir", tmp_path / "executed", "-k", "python3")
+    assert rc == 0, err
+    executed = nbformat.read(tmp_path / "executed" / NB["00"].name, as_version=4)
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f"STUDY = {str(study)!r}" in injected.source or f'STUDY = "{study}"' in injected.source
+    assert "2 articles from" in "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert sorted({p.suffix for p in (study.parent / "figs").iterdir()}) == [".csv", ".png", ".svg"]
+
+
 @pytest.mark.parametrize("text", ["/data/run #2", "/data/a\nb", "yes", "no", "on", "~", "null", "2022", "0x10", "a: b", "- x",
                                   "@archive/2022", "`x`", "%x", "|x", ">x", "*x", "!x", "'x", '"x"', ""])
 def test_W2_a_str_parameter_is_never_parsed(text):
@@ -121,10 +150,23 @@ def test_W2_values_follow_the_declared_type(text, type_name, value):
 def test_W2_yaml_and_raw_flags(tmp_path, capsys, monkeypatch):
     seen = {}
     monkeypatch.setattr("corpus_tools.run.run_notebook", lambda nb, **kw: seen.setdefault(nb.name, kw["parameters"]) and tmp_path)
-    rc, _, err = run_main(capsys, NB03, "-y", "SEED", "0x10", "-r", "CORPUS", "2022", "-y", "NODES", "[a, b]",
-                          "-p", "FIGURES_DIR", tmp_path / "f", "--output-dir", tmp_path / "x")
+    study = str(NB03.parents[1] / "seeds" / "study.toml")
+    rc, _, err = run_main(capsys, NB03, "-r", "STUDY", study,
+                          "-y", "SETTINGS", f"{{uncertainty.seed: 0x10, terms.nodes: [a, b], output.figures: '{tmp_path / 'f'}'}}",
+                          "--output-dir", tmp_path / "x")
     assert rc == 0, err
-    assert seen[NB03.name] == {"SEED": 16, "CORPUS": "2022", "NODES": ["a", "b"], "FIGURES_DIR": str(tmp_path / "f")}
+    assert seen[NB03.name] == {"STUDY": study,
+                               "SETTINGS": {"uncertainty.seed": 16, "terms.nodes": ["a", "b"], "output.figures": str(tmp_path / "f")}}
+
+
+def test_W2_settings_paths_are_made_absolute_before_the_kernel_starts(tmp_path, capsys, monkeypatch):
+    """The kernel runs in the project root: a relative path among the SETTINGS is read from here, as --set reads it."""
+    seen = {}
+    monkeypatch.setattr("corpus_tools.run.run_notebook", lambda nb, **kw: seen.setdefault(nb.name, kw["parameters"]) and tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = run_main(capsys, NB03, "-p", "SETTINGS", '{"output.figures": "rel figs", "corpus.sample": "2"}', "--output-dir", "x")
+    assert rc == 0, err
+    assert seen[NB03.name] == {"SETTINGS": {"output.figures": str(tmp_path / "rel figs"), "corpus.sample": 2}}
 
 
 # ---------------------------------------------------------------- C8: one error line, exit status 1
@@ -133,19 +175,21 @@ def test_W2_yaml_and_raw_flags(tmp_path, capsys, monkeypatch):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-p", "SAMPLE", "0x10"], "parameter SAMPLE must be an int, got '0x10'"),
-        (["-p", "SAMPLE", "ten"], "parameter SAMPLE must be an int"),
-        (["-p", "LEMMATIZE", "maybe"], "parameter LEMMATIZE must be true or false"),
-        (["-p", "NODES", "security"], "parameter NODES must be a JSON list"),
-        (["-p", "NODES", '{"a": 1}'], "parameter NODES must be a JSON list"),
-        (["-y", "CORPUS", "@archive/2022"], "parameter CORPUS: '@archive/2022' is not valid YAML"),
-        (["-y", "CORPUS", "`x"], "parameter CORPUS: '`x' is not valid YAML"),
-        (["-y", "CORPUS", "'x"], "parameter CORPUS: \"'x\" is not valid YAML"),
+        (["-p", "SETTINGS", "corpus.sample=2"], "parameter SETTINGS must be a JSON dict"),
+        (["-p", "SETTINGS", '["corpus.sample", 2]'], "parameter SETTINGS must be a JSON dict"),
+        (["-p", "SETTINGS", '{"corpus.sample": "0x10"}'], "overrides: corpus.sample must be an integer, got '0x10'"),
+        (["-p", "SETTINGS", '{"terms.lemmatize": "maybe"}'], "overrides: terms.lemmatize must be true or false"),
+        (["-p", "SETTINGS", '{"terms.nodes": "security"}'], "overrides: terms.nodes must be a JSON list of strings"),
+        (["-p", "SETTINGS", '{"terms.min_cont": 5}'], "overrides: unknown key terms.min_cont (did you mean terms.min_count?)"),
+        (["-p", "STUDY", "/no/such/study.toml"], "/no/such/study.toml: study file not found"),
+        (["-y", "STUDY", "@archive/2022"], "parameter STUDY: '@archive/2022' is not valid YAML"),
+        (["-y", "STUDY", "`x"], "parameter STUDY: '`x' is not valid YAML"),
+        (["-y", "STUDY", "'x"], "parameter STUDY: \"'x\" is not valid YAML"),
         (["-p", "CORPSE", "seeds"], "unknown parameter(s) ['CORPSE']"),
     ],
 )
 def test_C8_bad_value_gives_one_error_line_and_status_1(tmp_path, capsys, args, message):
-    rc, out, err = run_main(capsys, NB03, *args, "-p", "FIGURES_DIR", tmp_path / "f", "--output-dir", tmp_path / "x")
+    rc, out, err = run_main(capsys, NB03, *args, "--output-dir", tmp_path / "x")
     assert rc == 1
     assert message in one_error_line(err)
     assert "running" not in out  # nothing ran
@@ -154,7 +198,7 @@ def test_C8_bad_value_gives_one_error_line_and_status_1(tmp_path, capsys, args, 
 def test_C8_unwritable_output_dir_gives_one_error_line(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    rc, out, err = run_main(capsys, NB03, "-p", "FIGURES_DIR", tmp_path / "f", "--output-dir", blocker / "executed")
+    rc, out, err = run_main(capsys, NB03, "-p", "SETTINGS", figures_to(tmp_path / "f"), "--output-dir", blocker / "executed")
     assert rc == 1
     line = one_error_line(err)
     assert "--output-dir" in line and str(blocker / "executed") in line
@@ -165,16 +209,27 @@ def test_C8_missing_notebook_gives_one_error_line(tmp_path, capsys):
     assert rc == 1 and "notebook not found" in one_error_line(err)
 
 
-# ---------------------------------------------------------------- X3: FIGURES_DIR checked before any analysis
+# ---------------------------------------------------------------- X3: the figures folder checked before any analysis
 
 
 def test_X3_unwritable_figures_dir_fails_before_any_notebook_runs(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    rc, out, err = run_main(capsys, NB03, "-p", "FIGURES_DIR", blocker / "figs", "--output-dir", tmp_path / "x")
+    rc, out, err = run_main(capsys, NB03, "-p", "SETTINGS", figures_to(blocker / "figs"), "--output-dir", tmp_path / "x")
     assert rc == 1 and "running" not in out
     line = one_error_line(err)
-    assert "FIGURES_DIR" in line and str(blocker / "figs") in line
+    assert "output.figures" in line and str(blocker / "figs") in line
+
+
+def test_X3_notebook_alone_fails_in_the_study_cell_on_an_unwritable_figures_folder(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(NotebookError) as info:
+        run_notebook(NB03, output_dir=tmp_path / "x", kernel_name="python3",
+                     parameters={"SETTINGS": {"output.figures": str(blocker / "figs")}})
+    message = str(info.value)
+    assert "failed in cell 4:" in message  # right after the parameters, before the tables are built
+    assert "parameter output.figures: cannot write figures to" in message and str(blocker / "figs") in message
 
 
 def test_X3_check_writable_names_the_folder(tmp_path):
@@ -185,12 +240,13 @@ def test_X3_check_writable_names_the_folder(tmp_path):
         figures.check_writable(tmp_path / "file" / "figs")
 
 
-@pytest.mark.parametrize("key", ["01", "02", "03", "04"])
+@pytest.mark.parametrize("key", ["00", "01", "02", "03", "04"])
 def test_X3_notebooks_check_the_figures_folder_right_after_the_parameters(key):
     cells = [c for c in nbformat.read(NB[key], as_version=4).cells if c.cell_type == "code"]
     where = [i for i, c in enumerate(cells) if "check_writable" in c.source]
     params = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
-    assert where == [params[0] + 1] and "ct.check_parameters(" in cells[where[0]].source
+    assert where == [params[0] + 1] and "ct.load_study(" in cells[where[0]].source
+    assert cells[where[0]].source.index("check_writable") < cells[where[0]].source.index("ct.build_tables(")
 
 
 # ---------------------------------------------------------------- F1: one run at a time per figures folder
@@ -205,7 +261,7 @@ def test_F1_second_run_into_the_same_folder_fails_at_once(tmp_path, capsys):
         with pytest.raises(FiguresLockedError, match=rf"pid {os.getpid()} .*{LOCK_NAME}"):
             with figure_run(figs):
                 pass
-        rc, out, err = run_main(capsys, NB03, "-p", "FIGURES_DIR", figs, "--output-dir", tmp_path / "x")
+        rc, out, err = run_main(capsys, NB03, "-p", "SETTINGS", figures_to(figs), "--output-dir", tmp_path / "x")
         assert rc == 1 and "running" not in out
         line = one_error_line(err)
         assert str(lock) in line and f"pid {os.getpid()}" in line
@@ -319,10 +375,11 @@ def test_C10_empty_tables_draw_no_data_instead_of_crashing(tmp_path):
 
 def test_C10_notebooks_02_and_04_run_without_quotations_or_actor_mentions(tmp_path):
     corpus = write_corpus(tmp_path / "quiet", QUIET)
+    study = write_study(tmp_path / "study.toml", corpus, uncertainty__bootstrap=100, uncertainty__permutations=99)
     for key in ("02", "04"):
         figs = tmp_path / f"figs{key}"
         out = run_notebook(NB[key], output_dir=tmp_path / "x", kernel_name="python3",
-                           parameters={"CORPUS": str(corpus), "FIGURES_DIR": str(figs), "BOOTSTRAP": 100})
+                           parameters={"STUDY": str(study), "SETTINGS": {"output.figures": str(figs)}})
         text = out.read_text()
         if key == "02":
             assert "no quotation of 4 words or more" in text and "no actor of the dictionary is mentioned" in text
@@ -336,10 +393,12 @@ def test_C10_notebooks_02_and_04_run_without_quotations_or_actor_mentions(tmp_pa
 def test_C11_bad_kwic_pattern_is_refused_in_the_parameter_cell(tmp_path):
     with pytest.raises(NotebookError) as info:
         run_notebook(NB03, output_dir=tmp_path, kernel_name="python3",
-                     parameters={"KWIC_PATTERNS": ["security guarantees?", "security [guarantee"], "FIGURES_DIR": str(tmp_path / "f")})
+                     parameters={"SETTINGS": {"terms.kwic_patterns": ["security guarantees?", "security [guarantee"],
+                                              "output.figures": str(tmp_path / "f")}})
     message = str(info.value)
-    assert "ParameterError: parameter KWIC_PATTERNS: pattern 'security [guarantee' is not a valid regular expression" in message
-    assert "failed in cell 4:" in message  # the parameter check, before any analysis (cell 3 is papermill's)
+    assert ("StudyError: overrides: terms.kwic_patterns: pattern 'security [guarantee' is not a valid regular expression"
+            in message)
+    assert "failed in cell 4:" in message  # the study cell, before any analysis (cell 3 is papermill's)
 
 
 # ---------------------------------------------------------------- X4: one outlet, tiny corpus
@@ -359,8 +418,8 @@ def test_X4_notebook_03_on_a_one_outlet_corpus_skips_keyness_and_runs_to_the_end
     one = {name: ("Only Outlet", text) for name, (_, text) in QUIET.items()}
     corpus = write_corpus(tmp_path / "one", one)
     figs = tmp_path / "figs"
-    out = run_notebook(NB03, output_dir=tmp_path / "x", kernel_name="python3",
-                       parameters={"CORPUS": str(corpus), "FIGURES_DIR": str(figs), "PERMUTATIONS": 99})
+    study = write_study(tmp_path / "study.toml", corpus, uncertainty__permutations=99, output__figures=str(figs))
+    out = run_notebook(NB03, output_dir=tmp_path / "x", kernel_name="python3", parameters={"STUDY": str(study)})
     assert "keyness skipped: keyness needs at least two groups" in out.read_text()
     assert (figs / "03-keyness-by-outlet.csv").read_text().startswith("outlet,term,")
     assert (figs / "03-naming-choices.csv").exists()  # the cells after keyness ran

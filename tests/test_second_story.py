@@ -75,10 +75,12 @@ def test_summary_shows_the_second_storys_groups_and_most_quoted_camps(figures):
 @pytest.mark.parametrize("notebook", ["02-score-stance", "04-compare-outlets"])
 def test_unknown_groups_fail_in_the_parameter_cell(notebook, tmp_path):
     nb = PROJECT_ROOT / "notebooks" / f"{notebook}.ipynb"
+    key = "actors.groups" if notebook.startswith("02") else "actors.summary_groups"
     study = load_study(STUDY, overrides={"output.figures": str(tmp_path / "figures")})
-    values = {**study.notebook_parameters(nb), "GROUPS": ["Democrats", "Russia"]}
-    expected = (r"ParameterError: parameter GROUPS names group\(s\) the actor dictionary does not have: \['Russia'\]; "
-                r"its groups are \['Congress', 'Democrats', 'Republicans', 'White House'\]")
+    values = study.notebook_parameters()
+    values["SETTINGS"][key] = ["Democrats", "Russia"]
+    expected = (rf"failed in cell 4: StudyError: overrides: {re.escape(key)} names groups the actor dictionary does not have: "
+                r"\['Russia'\]; it has \['Congress', 'Democrats', 'Republicans', 'White House'\]")
     with pytest.raises(NotebookError, match=expected):
         run_notebook(nb, output_dir=tmp_path, parameters=values, kernel_name="python3")
     assert not (tmp_path / "figures").exists() or not list((tmp_path / "figures").glob("*.csv"))

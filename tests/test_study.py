@@ -14,7 +14,6 @@ from corpus_tools.study import KEYS, NOTEBOOKS, Study, StudyError, find_notebook
 
 SEEDS_STUDY = SEEDS_DIR / "study.toml"
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-PATH_PARAMETERS = {"CORPUS", "FIGURES_DIR", "MANIFEST"}
 
 
 def write_study(folder: Path, text: str, name: str = "study.toml") -> Path:
@@ -61,23 +60,14 @@ def test_seeds_study_paths_are_relative_to_the_file(seeds_study):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_seeds_study_gives_each_notebook_its_defaults(seeds_study, notebook):
-    """Apart from paths (absolute, to the same places), the seeds' study is every notebook's defaults:
-    so `make figures` makes the same figures as the notebooks run bare."""
+def test_each_notebook_defaults_to_the_seeds_study(seeds_study, notebook):
+    """Every notebook takes STUDY (default: the seeds' study) and SETTINGS (default: none), so
+    `make figures` makes the same figures as the notebooks run bare."""
     declared = declared_parameters(PROJECT_ROOT / "notebooks" / notebook)
-    params = seeds_study.notebook_parameters(notebook[:2])
-    assert set(params) == set(declared), "every parameter a notebook declares comes from the study"
-    for name, info in declared.items():
-        default = ast.literal_eval(info["default"])
-        if name in PATH_PARAMETERS:
-            expected = {"CORPUS": SEEDS_DIR, "FIGURES_DIR": FIGURES_DIR, "MANIFEST": SEEDS_DIR / "manifest.csv"}[name]
-            assert Path(params[name]) == expected and Path(params[name]).is_absolute()
-        else:
-            assert params[name] == default and type(params[name]) is type(default), name
-
-
-def test_seeds_study_has_nothing_unreached(seeds_study):
-    assert seeds_study.unreached() == []
+    assert sorted(declared) == ["SETTINGS", "STUDY"]
+    assert PROJECT_ROOT / ast.literal_eval(declared["STUDY"]["default"]) == SEEDS_STUDY
+    assert ast.literal_eval(declared["SETTINGS"]["default"]) == {}
+    assert seeds_study.notebook_parameters() == {"STUDY": str(SEEDS_STUDY), "SETTINGS": {}}
 
 
 def test_notebooks_are_the_makefiles():
@@ -118,12 +108,7 @@ def test_minimal_study_takes_defaults_and_resolves_paths_next_to_the_file(tmp_pa
     assert study["actors.dictionary"] == str(tmp_path / "project" / "my-actors.csv")
     assert study["corpus.manifest"] == "" and study["terms.naming"] == ""  # "" = the folder's / packaged file
     assert study["uncertainty.bootstrap"] == 2000 and study["terms.lemmatize"] is True
-    assert study.notebook_parameters("02")["ACTORS"] == str(tmp_path / "project" / "my-actors.csv")
-    notes = [n for n in study.unreached() if n.startswith("actors.dictionary")]
-    if "ACTORS" in declared_parameters(find_notebook("04")):
-        assert study.notebook_parameters("04")["ACTORS"] == study["actors.dictionary"] and not notes
-    else:
-        assert notes == [f'actors.dictionary = "{study["actors.dictionary"]}" reaches notebooks 02; 04 still use(s) ""']
+    assert study.notebook_parameters() == {"STUDY": str(path), "SETTINGS": {}}
 
 
 def test_study_runs_from_any_working_directory(tmp_path, monkeypatch):
@@ -166,7 +151,7 @@ def test_float_key_accepts_a_toml_integer(tmp_path):
         ("corpus", "sample = -1", r"corpus\.sample must be 0 or more, got -1"),
         ("uncertainty", "bootstrap = 10", r"uncertainty\.bootstrap must be at least 100, got 10"),
         ("uncertainty", "permutations = 50", r"uncertainty\.permutations must be 0 or at least 99, got 50"),
-        ("uncertainty", "summary_permutations = 50", r"uncertainty\.summary_permutations must be 0 or at least 99"),
+        ("uncertainty", "summary_permutations = 1000", r"unknown key uncertainty\.summary_permutations \(did you mean uncertainty\.permutations\?\)"),
         ("uncertainty", 'unit = "paragraph"', r"uncertainty\.unit must be sentence or article"),
         ("terms", 'keyness_unit = "word"', r"terms\.keyness_unit must be sentence, paragraph or article"),
         ("terms", "top_n = 0", r"terms\.top_n must be between 1 and 100"),
@@ -289,32 +274,25 @@ def test_study_from_overrides_alone():
 # ------------------------------------------------------------------ mapping onto notebooks
 
 
-def test_each_key_reaches_its_notebooks(tmp_path):
-    path = write_study(tmp_path, "\n".join([
-        "[terms]", "keyness_unit = 'article'", "min_count = 2",
-        "[uncertainty]", "unit = 'article'", "permutations = 500", "summary_permutations = 200", "seed = 9",
-        "[actors]", "groups = ['NATO']", "summary_groups = ['Ukraine']",
-        "[sentiment]", "summary_scorer = 'textblob'", "scorers = ['vader']",
-    ]) + "\n")
-    study = load_study(path)
-    nb = {n[:2]: study.notebook_parameters(n[:2]) for n in NOTEBOOKS}
-    assert nb["01"]["UNIT"] == "article" and nb["03"]["UNIT"] == "article" and nb["03"]["MIN_COUNT"] == 2
-    assert nb["03"]["PERMUTATIONS"] == 500 and nb["04"]["PERMUTATIONS"] == 200
-    assert nb["02"]["GROUPS"] == ["NATO"] and nb["04"]["GROUPS"] == ["Ukraine"]
-    assert nb["01"]["SCORERS"] == ["vader"] and nb["04"]["SCORER"] == "textblob"
-    assert {nb[n]["SEED"] for n in ("01", "02", "03", "04")} == {9} and "SEED" not in nb["00"]
-    assert {nb[n]["CORPUS"] for n in nb} == {str(FIXTURE_CORPUS)}
-    assert {nb[n]["FIGURES_DIR"] for n in nb} == {str(tmp_path / "figures")}
-    # notebook 04 has no name yet for the keyness unit nor the sentiment bootstrap's unit
-    noted = [note.split(" = ")[0] for note in study.unreached()]
-    assert {"terms.keyness_unit", "uncertainty.unit"} <= set(noted)
-    assert ("terms.min_count" in noted) == ("MIN_COUNT" not in declared_parameters(find_notebook("04")))
-    assert "uncertainty.seed" not in noted and "actors.summary_groups" not in noted
+def test_notebook_parameters_are_the_study_file_and_the_overrides(tmp_path, monkeypatch):
+    """Every notebook gets the same two parameters; the overrides keep their checked type and a
+    relative path becomes absolute (the kernel runs in the project root, not here)."""
+    path = write_study(tmp_path / "study", "[uncertainty]\nseed = 1\n")
+    monkeypatch.chdir(tmp_path)
+    study = load_study(path, {"uncertainty.seed": "9", "terms.lemmatize": "no", "terms.nodes": '["war"]',
+                              "uncertainty.ci": 0.9, "output.figures": "figs"})
+    assert study.notebook_parameters() == {
+        "STUDY": str(path),
+        "SETTINGS": {"uncertainty.seed": 9, "terms.lemmatize": False, "terms.nodes": ["war"], "uncertainty.ci": 0.9,
+                     "output.figures": str(tmp_path / "figs")},
+    }
+    again = load_study(study.notebook_parameters()["STUDY"], study.notebook_parameters()["SETTINGS"])
+    assert again.settings == study.settings  # what a notebook reads is this study
 
 
-def test_unreached_names_the_notebooks_that_keep_their_default(tmp_path):
-    study = load_study(write_study(tmp_path, ""), {"terms.keyness_unit": "article"})
-    assert study.unreached() == ['terms.keyness_unit = "article" reaches notebooks 03; 04 still use(s) "sentence"']
+def test_notebook_parameters_need_a_study_file():
+    with pytest.raises(StudyError, match="the notebooks read a study file"):
+        load_study(overrides={"corpus.path": str(FIXTURE_CORPUS)}).notebook_parameters()
 
 
 def test_default_groups_missing_from_a_new_dictionary_say_to_set_them(tmp_path):
