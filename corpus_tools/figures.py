@@ -384,7 +384,7 @@ def figure_run(figures_dir: str | Path | None = None) -> Iterator[Path]:
             who = f"pid {held.get('pid')} on {held.get('host')}, started {held.get('started')}" if held else "an unknown process"
             raise FiguresLockedError(
                 f"another run is writing figures to {folder} ({who}); wait for it to finish, or use another "
-                f"FIGURES_DIR. If no run is going on, delete the lock file {lock}"
+                f"figures folder (a study's output.figures). If no run is going on, delete the lock file {lock}"
             ) from None
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(mine, handle)

@@ -26,6 +26,7 @@ Rules:
 from __future__ import annotations
 
 import codecs
+import csv
 import difflib
 import json
 import math
@@ -480,6 +481,14 @@ def _check_files(settings: dict[str, Any], raw: Mapping[str, tuple], default_whe
         except re.error as exc:
             raise StudyError(f"{where('terms.kwic_patterns')}: terms.kwic_patterns: pattern {pattern!r} "
                              f"is not a valid regular expression: {exc}") from None
+    if settings["terms.naming"]:
+        # the columns corpus_tools.terms.load_naming_pairs needs, checked without importing terms (slow)
+        with open(settings["terms.naming"], encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        missing = [c for c in ("concept", "variant", "pattern") if c not in header]
+        if missing:
+            raise StudyError(f"{where('terms.naming')}: terms.naming: {settings['terms.naming']} needs the columns "
+                             f"concept, variant, pattern (a regular expression); missing {missing}")
     try:
         table = load_actors(settings["actors.dictionary"] or None)
     except (OSError, ValueError) as exc:

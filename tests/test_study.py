@@ -348,3 +348,11 @@ def test_readme_documents_every_key_in_order():
             assert default == "required"
         elif default.startswith("`"):
             assert tomllib.loads(f"x = {default.strip('`')}")["x"] == key.default, name
+
+
+def test_a_naming_table_without_its_columns_fails_at_once(tmp_path):
+    """Found by a newcomer: a naming CSV with the wrong header passed `check` and failed in notebook 03."""
+    naming = tmp_path / "naming.csv"
+    naming.write_text("concept,variant,regular expression\ncapital,Kyiv,Kyiv\n", encoding="utf-8")
+    with pytest.raises(StudyError, match=r"terms\.naming: .*naming\.csv needs the columns concept, variant, pattern .*missing \['pattern'\]"):
+        load_study(overrides={"corpus.path": str(SEEDS_DIR), "terms.naming": str(naming)})
