@@ -5,12 +5,13 @@ Cleaning must take time linear in the article's length: the review of 2026-11-23
 through a hashed n-gram index. This script builds single articles by repeating the seed
 bodies (so quotations, pull quotes and furniture recur, the hard case) and prints seconds,
 MB/s and the 4 MB / 1 MB time ratio (4 means linear, 16 quadratic). It asserts nothing:
-speed depends on the machine. Run ``python benchmarks/bench_clean.py [--max-mb 4]``.
+speed depends on the machine. It also prints the process's peak resident memory. Run ``python benchmarks/bench_clean.py [--max-mb 4]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 from corpus_tools.clean import clean_article
@@ -39,6 +40,7 @@ def main() -> None:
         print(f"{len(text.encode()) / 1e6:5.1f} {times[mb]:8.2f} {len(text.encode()) / 1e6 / times[mb]:6.2f} {len(art.removed):14d}")
     if 1.0 in times and 4.0 in times:
         print(f"4 MB / 1 MB time ratio: {times[4.0] / times[1.0]:.1f} (4 = linear, 16 = quadratic)")
+    print(f"peak memory (resident): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,8 @@ Cleaning runs in four stages, always in this order:
    flags.
 4. **Character normalisation** (:data:`NORMALISERS`): Unicode NFC, curly and typographic
    quotes to ASCII ``"`` and ``'``, dashes to ``-``, odd spaces and line/paragraph separators
-   (U+2028, U+2029, NEL, VT, FF) to plain spaces, invisible and control characters (zero-width
-   spaces, bidi marks, soft hyphens, NUL) removed, runs of spaces collapsed, paragraphs
+   (U+2028, U+2029, NEL, VT, FF), bidi marks and control characters (NUL included) to plain
+   spaces, zero-width characters and soft hyphens removed, runs of spaces collapsed, paragraphs
    separated by exactly one blank line. These are ``str -> str`` functions that compose.
 
 Every decision is recorded: :attr:`CleanedArticle.removed` has one record per line that left
@@ -81,19 +81,19 @@ __all__ = [
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-#: Characters that become a plain space: odd spaces, tabs, and separators that are not "\n".
+#: Characters that become a plain space: odd spaces, tabs, separators that are not "\n", bidi
+#: marks and other control characters (NUL included). In scraped text these stand where a space
+#: was ("Putin\x00spoke", "left.\u200fThey"); as a space they never glue two words or two
+#: sentences together, and runs of spaces collapse afterwards.
 _SPACES = (
     "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
-    "\u2028\u2029\u0085\x0b\x0c\x1c\x1d\x1e\x1f"
-)
-#: Characters that are removed: zero-width, bidi controls, soft hyphen, other C0/C1 controls.
-_INVISIBLE = (
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    + "".join(chr(c) for c in range(0x00, 0x20) if chr(c) not in "\n\r\t\x0b\x0c\x1c\x1d\x1e\x1f")
+    "\u2028\u2029\u0085\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(chr(c) for c in range(0x00, 0x20) if chr(c) not in "\n\r")
     + "\x7f"
-    + "".join(chr(c) for c in range(0x80, 0xA0) if c != 0x85)
+    + "".join(chr(c) for c in range(0x80, 0xA0))
 )
+#: Characters that are removed: zero-width characters and the soft hyphen, which sit inside words.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 _QUOTE_TABLE = str.maketrans({**{c: '"' for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}})
 _DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
@@ -126,8 +126,8 @@ def normalise_whitespace(text: str) -> str:
     """Make spaces plain, drop invisible characters, trim lines, one blank line between paragraphs.
 
     Non-breaking, thin and other Unicode spaces, tabs and the separators U+2028, U+2029, NEL,
-    VT and FF become a plain space; zero-width characters, bidi marks, soft hyphens and other
-    control characters (NUL included) are removed; runs of spaces collapse to one, and runs of
+    VT and FF, bidi marks and other control characters (NUL included) become a plain space;
+    zero-width characters and soft hyphens are removed; runs of spaces collapse to one, and runs of
     blank lines collapse to one. Line breaks (``\\n``, ``\\r\\n``, ``\\r``) inside a paragraph
     are kept as ``\\n``.
 

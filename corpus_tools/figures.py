@@ -46,6 +46,9 @@ import pandas as pd
 from .paths import FIGURES_DIR
 
 __all__ = [
+    "atomic_path",
+    "escape_formulas",
+    "UMASK",
     "HOUSE_STYLE",
     "PALETTE",
     "GREY",
@@ -161,8 +164,8 @@ def escape_csv_cell(value):
     return value
 
 
-def _escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
-    """``data`` with every text cell (and column name) passed through :func:`escape_csv_cell`."""
+def escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
+    """Return ``data`` with every text cell (and column name) passed through :func:`escape_csv_cell`."""
     columns = [escape_csv_cell(c) for c in data.columns]
     changed = {}
     for i, col in enumerate(data.columns):
@@ -182,14 +185,14 @@ def _escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
 
 
 @contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it over ``path``."""
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it over ``path`` (readers never see half a file)."""
     fd, tmp = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}{path.name}.", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the mode open() would
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; give the mode open() would
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -202,7 +205,9 @@ def _read_umask() -> int:
     return mask
 
 
-_UMASK = _read_umask()  # read once, at import: os.umask is process-wide
+#: The process umask, read once at import (os.umask is process-wide); files and folders the
+#: project writes atomically get the mode a plain open() or mkdir() would give them.
+UMASK = _read_umask()  # read once, at import: os.umask is process-wide
 
 
 def save_figure(
@@ -255,12 +260,12 @@ def save_figure(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {ext: out_dir / f"{stem}.{ext}" for ext in ("png", "svg", "csv")}
     with house_style():
-        with _atomic_path(paths["png"]) as tmp:
+        with atomic_path(paths["png"]) as tmp:
             fig.savefig(tmp, format="png", metadata={"Software": None}, bbox_inches="tight")
-        with _atomic_path(paths["svg"]) as tmp:
+        with atomic_path(paths["svg"]) as tmp:
             fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    with _atomic_path(paths["csv"]) as tmp:
-        _escape_formulas(data).to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n", date_format="%Y-%m-%d %H:%M")
+    with atomic_path(paths["csv"]) as tmp:
+        escape_formulas(data).to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n", date_format="%Y-%m-%d %H:%M")
     if close:
         plt.close(fig)
     return paths

@@ -17,17 +17,19 @@ The **key** is the first 16 hex digits of the SHA-256 of the key's inputs, which
   :data:`corpus_tools.study.KEYS` except :data:`FIGURE_ONLY_KEYS` (choices that only change
   what a notebook shows) and :data:`PATH_KEYS` (where a file is: what is in it counts
   instead, below). A study key added later enters the key until it is listed there.
-* ``articles``: the number of articles, a SHA-256 of every article's ``article_id`` and
-  ``sha256`` (the bytes of its file, or its record's text), and a hash of every column of
-  the articles table (so a manifest's outlet, or a JSONL record's metadata, counts too);
-  ``load_report``: a hash of the load report (a file left out or skipped counts).
+* ``corpus``: a SHA-256 over every file under the corpus path (its path relative to the
+  corpus and the SHA-256 of its bytes: articles, records, the manifest, and files the loader
+  leaves out, which is merely cautious), and of a manifest given outside the folder. The
+  articles table is a function of these bytes and the settings, so the key is known before
+  anything is loaded or cleaned.
 * ``files``: SHA-256 of the actor dictionary in use (the study's, or the packaged one) and,
   for the ``finetuned`` stance backend, of its model file in the cache.
 * ``package``: ``corpus_tools.__version__``, a SHA-256 of the package's code and data
   files (a changed scorer, lexicon or model recomputes even before a new release), and the
   versions of the libraries that compute the numbers (:data:`DEPENDENCIES`).
 
-Computing the key loads the corpus (reading and cleaning is fast next to the rest). A
+Computing the key reads the corpus's bytes once, and nothing else: notebooks that call
+:func:`build_tables` one after another load and clean the corpus only in the first. A
 rerun with the same key reads the Parquet files and computes nothing; any change to an
 input gives a new key and a new folder (old folders are left; delete ``build/tables`` to
 reclaim the space). A build is written to a temporary folder beside its final place and
@@ -109,6 +111,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from .figures import UMASK, atomic_path, escape_formulas
 from .paths import PROJECT_ROOT
 from .study import KEYS, Study, load_study
 
@@ -333,14 +336,6 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _frame_digest(frame: pd.DataFrame) -> str:
-    digest = hashlib.sha256()
-    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
-    if len(frame):
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
 def _package_digest() -> str:
     """SHA-256 of the package's code and data files (names and bytes), in a fixed order."""
     root = Path(__file__).resolve().parent
@@ -362,13 +357,27 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-def _key_inputs(study: Study, articles: pd.DataFrame, report: pd.DataFrame) -> dict[str, Any]:
+def _corpus_digest(study: Study) -> str:
+    """SHA-256 over every file of the corpus (relative path and bytes), and an outside manifest."""
+    root = Path(study.corpus)
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    base = root.parent if root.is_file() else root
+    manifest = study["corpus.manifest"]
+    if manifest and not Path(manifest).resolve().is_relative_to(base.resolve()):
+        files.append(Path(manifest))
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else "manifest:" + path.name
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + _sha256_file(path).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _key_inputs(study: Study) -> dict[str, Any]:
     from . import __version__
     from .actors import DEFAULT_ACTORS
 
     skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS)
     settings = {key.name: study.settings[key.name] for key in KEYS if key.name not in skipped}
-    ids = "".join(f"{a}\t{s}\n" for a, s in zip(articles["article_id"], articles["sha256"]))
     files = {"actors.dictionary": _sha256_file(Path(study["actors.dictionary"] or DEFAULT_ACTORS))}
     if study["stance.backend"] == "finetuned":  # the only model outside the package's data
         from .stance import model_path
@@ -377,12 +386,7 @@ def _key_inputs(study: Study, articles: pd.DataFrame, report: pd.DataFrame) -> d
         files["stance model"] = _sha256_file(path) if path.is_file() else None
     return {
         "settings": settings,
-        "articles": {
-            "n": int(len(articles)),
-            "article_sha256": hashlib.sha256(ids.encode()).hexdigest(),
-            "table": _frame_digest(articles),
-        },
-        "load_report": _frame_digest(report),
+        "corpus": _corpus_digest(study),
         "files": files,
         "package": {"corpus_tools": __version__, "files": _package_digest(), "dependencies": _versions()},
     }
@@ -600,9 +604,7 @@ def _read_manifest(folder: Path, key: str) -> dict | None:
 
 
 def _folder_mode() -> int:
-    from .figures import _UMASK
-
-    return 0o777 & ~_UMASK
+    return 0o777 & ~UMASK
 
 
 def _publish(tmp: Path, folder: Path) -> None:
@@ -631,26 +633,19 @@ def _remove_stale_temporaries(root: Path, older_than: float = 86400.0) -> None:
             pass
 
 
-def table_key(study: Study | str | os.PathLike, *, progress: bool | None = None) -> str:
-    """Return the key a study's tables are stored under (this loads the corpus; nothing else runs).
+def table_key(study: Study | str | os.PathLike) -> str:
+    """Return the key a study's tables are stored under (this reads the corpus's bytes; nothing runs).
 
     Parameters
     ----------
     study : Study, or the path of a study file
-    progress : bool, optional
-        Progress bars while loading; by default only for large corpora.
 
     Returns
     -------
     str
         16 hex digits.
     """
-    study = _as_study(study)
-    raw = _load_articles(study, progress)
-    from .load import load_report
-
-    report = _storable(load_report(raw), "load_report", study["corpus.group_by"])
-    return _key(_key_inputs(study, _storable(raw, "articles", study["corpus.group_by"]), report))
+    return _key(_key_inputs(_as_study(study)))
 
 
 def build_tables(
@@ -700,13 +695,7 @@ def build_tables(
 
     study = _as_study(study)
     by = study["corpus.group_by"]
-    started = time.perf_counter()
-    raw = _load_articles(study, progress)
-    articles = _storable(raw, "articles", by)
-    report = _storable(load_report(raw), "load_report", by)
-    del raw
-    seconds_of = {"articles": time.perf_counter() - started, "load_report": 0.0}
-    inputs = _key_inputs(study, articles, report)
+    inputs = _key_inputs(study)
     key = _key(inputs)
     root = tables_dir(build_dir)
     folder = root / key
@@ -720,6 +709,12 @@ def build_tables(
                 log(f"[{i + 1}/{total}] {name}: {manifest['tables'][name]['rows']:,} rows (stored{'; ' + note if note else ''})")
         return Tables(folder, manifest, cached=True)
 
+    started = time.perf_counter()
+    raw = _load_articles(study, progress)
+    articles = _storable(raw, "articles", by)
+    report = _storable(load_report(raw), "load_report", by)
+    del raw
+    seconds_of = {"articles": time.perf_counter() - started, "load_report": 0.0}
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key}-", dir=root))
@@ -858,7 +853,6 @@ def export_tables(
     NotADirectoryError
         ``folder`` (or a folder above it) is a file (checked before anything is loaded).
     """
-    from .figures import _atomic_path, _escape_formulas
 
     if format not in ("csv", "parquet"):
         raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
@@ -869,9 +863,9 @@ def export_tables(
     written = []
     for name in names:
         path = out / f"{name}.{format}"
-        with _atomic_path(path) as tmp:
+        with atomic_path(path) as tmp:
             if format == "csv":
-                _escape_formulas(built[name]).to_csv(tmp, index=False, lineterminator="\n")
+                escape_formulas(built[name]).to_csv(tmp, index=False, lineterminator="\n")
             else:
                 shutil.copyfile(built.path(name), tmp)
         written.append(path)

@@ -5,8 +5,10 @@ Each test is the review's minimal reproducer with the behaviour the review expec
 figure and segmentation findings in ``test_review_runner.py``.
 """
 
+import pandas as pd
 import pytest
 
+import corpus_tools as ct
 from corpus_tools.clean import clean_article, normalise
 
 H = "Russia and NATO talks end without agreement\n\nBRUSSELS - Officials met for four hours on Wednesday.\n\n"
@@ -130,9 +132,11 @@ def test_C2_line_of_only_an_invisible_character_is_a_blank_line(invisible):
     assert art.text == "Putin met Macron.\n\nThey agreed on nothing."
 
 
-def test_W1_W9_cleaning_removes_nul_and_bidi_marks_between_sentences():
-    art = clean_article("Title\n\nPutin\u0000 spoke. Troops left.\u200fThey returned.")
-    assert art.text == "Putin spoke. Troops left.They returned."
+def test_W1_W9_nul_and_bidi_marks_become_spaces_and_glue_no_words_or_sentences():
+    art = clean_article("Title\n\nPutin\u0000spoke. Troops left.\u200fThey returned.")
+    assert art.text == "Putin spoke. Troops left. They returned."
+    sentences = ct.sentences(pd.DataFrame({"article_id": ["a"], "text": [art.text]}))["sentence"].tolist()
+    assert sentences == ["Putin spoke.", "Troops left.", "They returned."]
 
 
 # --- found by a second reader after the review ------------------------------------------

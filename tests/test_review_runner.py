@@ -328,7 +328,7 @@ def test_F2_files_are_replaced_not_rewritten_in_place(tmp_path):
     fig, data = small_figure()
     ct.save_figure(fig, data, "99-demo", figures_dir=tmp_path)
     assert all(paths[ext].stat().st_ino != inodes[ext] for ext in paths)  # a new file renamed over the old
-    assert oct(paths["csv"].stat().st_mode & 0o777) == oct(0o666 & ~figures._UMASK)
+    assert oct(paths["csv"].stat().st_mode & 0o777) == oct(0o666 & ~figures.UMASK)
 
 
 def test_F2_the_lock_is_removed_even_when_the_run_fails(tmp_path):
