@@ -5,7 +5,7 @@ The public interface:
 * :func:`load_corpus`, :func:`load_report` (:mod:`corpus_tools.load`), :func:`cleaning_audit`,
   :func:`audit_discrepancies` (:mod:`corpus_tools.audit`)
 * :func:`paragraphs`, :func:`sentences`, :func:`tokens` (:mod:`corpus_tools.segment`)
-* :func:`save_figure`, :func:`outlet_colors` (:mod:`corpus_tools.figures`)
+* :func:`save_figure`, :func:`group_colors` (old name ``outlet_colors``) (:mod:`corpus_tools.figures`)
 * :mod:`corpus_tools.clean` for the cleaning rules, :mod:`corpus_tools.errors` for exceptions.
 
 Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.score_sentiment``,
@@ -17,18 +17,25 @@ Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.sco
 * **clean**: :mod:`~corpus_tools.clean` (the cleaning rules), :mod:`~corpus_tools.audit`
   (what cleaning removed);
 * **segment**: :mod:`~corpus_tools.segment` (paragraphs, sentences, tokens),
-  :mod:`~corpus_tools.describe` (counts per outlet, ``article_groups``);
-* **score**: :mod:`~corpus_tools.sentiment` (``score_sentiment``, outlet aggregates) and
+  :mod:`~corpus_tools.describe` (counts per group, ``article_groups``, ``check_group_column``);
+* **score**: :mod:`~corpus_tools.sentiment` (``score_sentiment``, ``summarise_sentiment``) and
   :mod:`~corpus_tools.validation` (NewsMTSC, thresholds, macro-F1);
-  :mod:`~corpus_tools.actors` (``find_mentions``, ``prominence``), :mod:`~corpus_tools.stance`
-  (``TargetSentiment``, ``stance_by_outlet``; a subpackage) and :mod:`~corpus_tools.quotes`
-  (``extract_quotes``, ``voice_share``); :mod:`~corpus_tools.terms` (``keyness``,
-  ``collocations``, ``kwic``, ``naming_choices``);
-* **compare**: :mod:`~corpus_tools.compare` (``outlet_summary``, ``shared_passages``,
-  ``agency_credits``), :mod:`~corpus_tools.uncertainty` (bootstrap intervals);
+  :mod:`~corpus_tools.actors` (``find_mentions``, ``count_mentions``), :mod:`~corpus_tools.stance`
+  (``TargetSentiment``, ``summarise_stance``; a subpackage) and :mod:`~corpus_tools.quotes`
+  (``extract_quotes``, ``summarise_voices``); :mod:`~corpus_tools.terms` (``compute_keyness``,
+  ``find_collocations``, ``kwic``, ``count_naming``);
+* **compare**: :mod:`~corpus_tools.compare` (``summarise_groups``, ``find_shared_passages``,
+  ``find_agency_credits``), :mod:`~corpus_tools.uncertainty` (bootstrap intervals);
 * **figures**: :mod:`~corpus_tools.figures` (house style, ``save_figure``),
   :mod:`~corpus_tools.plots` (the drawing functions), :mod:`~corpus_tools.run` and
   :mod:`~corpus_tools.cli` (run the notebooks).
+
+Names. Functions are named verb first (``count_``, ``find_``, ``summarise_``, ``score_``,
+``plot_``...); every function that gives one row per group takes ``by`` (default ``"outlet"``,
+the study's ``corpus.group_by``) and names its group column after it. The names of earlier
+releases (``prominence``, ``outlet_sentiment``, ``stance_by_outlet``, ``voice_share``,
+``keyness``, ``term_counts``, ``outlet_summary``, ``outlet_colors``, ...) stay as aliases of
+the new functions; each module's docstring lists its own.
 
 Shared by all: :mod:`~corpus_tools.errors`, :mod:`~corpus_tools.paths`,
 :mod:`~corpus_tools.params`, :mod:`~corpus_tools.constants` (class labels) and
@@ -55,7 +62,7 @@ from .errors import (
     UnreadableFileError,
     UnsupportedFileError,
 )
-from .figures import outlet_colors, save_figure
+from .figures import group_colors, outlet_colors, save_figure
 from .audit import audit_discrepancies, cleaning_audit
 from .load import load_corpus, load_report
 from .params import check_parameters
@@ -96,6 +103,7 @@ __all__ = [
     "load_corpus",
     "load_report",
     "load_study",
+    "group_colors",
     "outlet_colors",
     "paragraphs",
     "project_path",

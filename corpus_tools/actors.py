@@ -1,5 +1,9 @@
 """Find mentions of the story's actors, with exact offsets, and measure their prominence.
 
+:func:`find_mentions` finds them; :func:`count_mentions` counts them per 1,000 words in each
+group of articles (each outlet by default, any column of the articles table with ``by``).
+Old names, kept as aliases: ``prominence`` (:func:`count_mentions`).
+
 The actor dictionary is a CSV a user can edit or replace for another story
 (``corpus_tools/data/actors.csv`` by default), one row per alias:
 
@@ -33,13 +37,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .describe import article_groups
+from .describe import article_groups, check_group_column
 from .errors import ParameterError
 from .paths import DATA_DIR
 
 __all__ = [
     "DEFAULT_ACTORS", "OTHER_CAMP", "OTHER_VOICE_GROUP", "UNATTRIBUTED", "load_actors", "camp_voice_groups", "check_groups",
-    "find_mentions", "prominence", "actor_pattern",
+    "find_mentions", "count_mentions", "actor_pattern", "prominence",
 ]
 
 #: The actor dictionary shipped with the package.
@@ -228,32 +232,58 @@ def find_mentions(sentences: pd.DataFrame, actors: str | Path | pd.DataFrame | N
     return out.astype({c: "int64" for c in ("sentence_id", "start", "end", "start_in_sentence", "end_in_sentence")})
 
 
-def prominence(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Mentions per 1,000 words of each actor group in each outlet.
+def count_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Count mentions per 1,000 words of each actor group in each group of articles (each outlet by default).
 
-    Every outlet-group pair is listed, zeros included, so absent actors are visible.
+    Every pair of article group and actor group is listed, zeros included, so absent actors
+    are visible.
+
+    Parameters
+    ----------
+    mentions : pandas.DataFrame
+        From :func:`find_mentions` (``article_id``, ``group``).
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``by``, ``n_words``).
+    by : str, default "outlet"
+        The column of ``articles`` whose values are compared (``"country"``, ``"source"``).
+        Articles without a value count under ``"unknown"``.
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``group``, ``mentions``, ``words`` (the outlet's words), ``articles``
-        (articles of the outlet that mention the group), ``per_1000_words``, sorted.
+        ``by`` (``outlet`` by default), ``group``, ``mentions``, ``words`` (the words of the
+        ``by`` group), ``articles`` (its articles that mention the actor group),
+        ``per_1000_words``, sorted.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles`` (or is ``group``, the actor group's column).
 
     Examples
     --------
     >>> arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "n_words": [500]})
     >>> m = pd.DataFrame({"article_id": ["a", "a"], "group": ["NATO", "NATO"]})
-    >>> prominence(m, arts)[["outlet", "group", "mentions", "per_1000_words"]].values.tolist()
+    >>> count_mentions(m, arts)[["outlet", "group", "mentions", "per_1000_words"]].values.tolist()
     [['X', 'NATO', 2, 4.0]]
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "country": ["FR", "FR"], "n_words": [500, 1500]})
+    >>> count_mentions(m, arts, by="country")[["country", "group", "mentions", "per_1000_words"]].values.tolist()
+    [['FR', 'NATO', 2, 1.0]]
     """
-    meta = article_groups(articles, extra=("n_words",))
-    words = meta.groupby("outlet")["n_words"].sum()
-    m = mentions[["article_id", "group"]].merge(meta[["article_id", "outlet"]], on="article_id", how="left")
+    check_group_column(articles, by, reserved=("group", "mentions", "words", "articles", "per_1000_words", "n_words"))
+    meta = article_groups(articles, by, extra=("n_words",))
+    words = meta.groupby(by)["n_words"].sum()
+    m = mentions[["article_id", "group"]].merge(meta[["article_id", by]], on="article_id", how="left")
     groups = sorted(m["group"].unique())
-    grid = pd.MultiIndex.from_product([sorted(words.index), groups], names=["outlet", "group"])
-    counts = m.groupby(["outlet", "group"]).size().reindex(grid, fill_value=0).rename("mentions")
-    arts = m.groupby(["outlet", "group"])["article_id"].nunique().reindex(grid, fill_value=0).rename("articles")
+    grid = pd.MultiIndex.from_product([sorted(words.index), groups], names=[by, "group"])
+    counts = m.groupby([by, "group"]).size().reindex(grid, fill_value=0).rename("mentions")
+    arts = m.groupby([by, "group"])["article_id"].nunique().reindex(grid, fill_value=0).rename("articles")
     out = pd.concat([counts, arts], axis=1).reset_index()
-    out["words"] = out["outlet"].map(words).astype("int64")
+    out["words"] = out[by].map(words).astype("int64")
     out["per_1000_words"] = 1000 * out["mentions"] / out["words"]
-    return out[["outlet", "group", "mentions", "words", "articles", "per_1000_words"]].astype({"mentions": "int64", "articles": "int64"})
+    out = out[[by, "group", "mentions", "words", "articles", "per_1000_words"]]
+    return out.astype({"mentions": "int64", "articles": "int64"})
+
+
+# Old names, kept as aliases: notebooks and users call them.
+prominence = count_mentions

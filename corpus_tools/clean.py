@@ -927,8 +927,8 @@ def _next_line(lines: Sequence[str], start: int) -> int | None:
 
 
 _META = re.compile(
-    r"\b(published|updated|posted|aired|min read|ago)\b|\s[|\u2022]\s|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
-    r"\b" + _MONTHS + r"\s+\d{1,2}\b|\b\d{1,2}:\d{2}\s*([ap]\.?m\.?|et|gmt|utc)?\b",
+    r"\b(" + "|".join(ENGLISH.meta_words) + r")\b|\s[|\u2022]\s|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|"
+    r"\b" + _MONTHS + r"\s+\d{1,2}\b|\b\d{1,2}:\d{2}\s*(" + "|".join(ENGLISH.time_suffixes) + r")?\b",
     re.IGNORECASE,
 )
 

@@ -1,9 +1,14 @@
-"""House style, outlet colours and :func:`save_figure`, which writes reproducible figures.
+"""House style, group (outlet) colours and :func:`save_figure`, which writes reproducible figures.
 
 Every figure is written three times under one stem: ``<stem>.png``, ``<stem>.svg`` and
 ``<stem>.csv`` (exactly the numbers plotted). Rerunning a notebook gives byte-identical
 files: the SVG hash salt is fixed, dates and software versions are left out of the
 metadata, and floats in the CSV are written with a fixed format.
+
+In a notebook, every figure is also shown inline, not only the first: :func:`house_style`
+loads pyplot's backend before it applies the style (JupyterLab, papermill's executed notebooks
+and nbconvert's HTML all show them). :func:`count_image_outputs` counts the images of an
+executed notebook, to check that it shows every figure it saves.
 
 Safety of the figures folder
 ----------------------------
@@ -35,6 +40,7 @@ import socket
 import tempfile
 import time
 import warnings
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -54,6 +60,7 @@ __all__ = [
     "GREY",
     "LOCK_NAME",
     "FiguresLockedError",
+    "group_colors",
     "outlet_colors",
     "save_figure",
     "house_style",
@@ -61,6 +68,7 @@ __all__ = [
     "figure_run",
     "check_writable",
     "escape_csv_cell",
+    "count_image_outputs",
 ]
 
 #: Lock file a run holds in its figures folder (see :func:`figure_run`).
@@ -107,41 +115,74 @@ HOUSE_STYLE = {
 }
 
 
+def _load_pyplot_backend() -> None:
+    """Load pyplot's backend now, outside any ``rc_context`` (a no-op once it is loaded).
+
+    In Jupyter, loading the inline backend switches matplotlib's interactive mode on, and
+    interactive mode is what makes pyplot show each new figure as a cell output. Loaded
+    inside ``rc_context`` (the first ``plt.subplots()`` of a notebook inside
+    :func:`house_style`), that switch is undone when the block ends, and only the first
+    figure of the notebook is shown inline. Loading the backend does not touch the style
+    or the saved files.
+    """
+    plt._get_backend_mod()  # private in matplotlib 3.11 ("may be made public"); loads the backend once
+
+
 @contextmanager
 def house_style():
-    """Apply :data:`HOUSE_STYLE` inside a ``with`` block."""
+    """Apply :data:`HOUSE_STYLE` inside a ``with`` block.
+
+    pyplot's backend is loaded before the style is applied (see :func:`_load_pyplot_backend`),
+    so in a notebook every figure drawn inside the block is shown inline, not only the first.
+
+    Examples
+    --------
+    >>> with house_style():
+    ...     plt.rcParams["axes.titlelocation"]
+    'left'
+    >>> plt.rcParams["axes.titlelocation"]
+    'center'
+    """
+    _load_pyplot_backend()
     with matplotlib.rc_context(HOUSE_STYLE):
         yield
 
 
-def outlet_colors(outlets: Iterable[str]) -> dict[str, str]:
-    """Give each outlet one colour, the same in every figure of the project.
+def group_colors(groups: Iterable[str]) -> dict[str, str]:
+    """Give one colour per group (outlet, or the study's corpus.group_by), the same in every figure.
 
-    Colours follow the sorted list of all outlets passed in, so call it with every outlet
-    of the corpus (``articles["outlet"]``), not a filtered subset. An outlet that is
-    missing (NA) is labelled ``"unknown"`` and drawn grey.
+    Colours follow the sorted list of all groups passed in, so call it with every group of
+    the corpus (``articles["outlet"]``, or the study's ``corpus.group_by`` column), not a
+    filtered subset. A group that is missing (NA or empty) is labelled ``"unknown"`` and
+    drawn grey (:data:`GREY`). :func:`outlet_colors` is the same function under its old name.
 
     Parameters
     ----------
-    outlets : iterable of str
-        Outlet names; repeats and NA are fine.
+    groups : iterable of str
+        Group names (outlets by default); repeats and NA are fine.
 
     Returns
     -------
     dict
-        ``{outlet: hex colour}``.
+        ``{group: hex colour}``.
 
     Examples
     --------
-    >>> outlet_colors(["b", "a", "b"])
+    >>> group_colors(["b", "a", "b"])
     {'a': '#0072B2', 'b': '#E69F00'}
+    >>> group_colors(["a", None])
+    {'a': '#0072B2', 'unknown': '#9e9e9e'}
     """
-    outlets = list(outlets)
-    names = sorted({o for o in outlets if isinstance(o, str) and o})
+    groups = list(groups)
+    names = sorted({g for g in groups if isinstance(g, str) and g})
     colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-    if len(names) < len({o if isinstance(o, str) and o else None for o in outlets}):
+    if len(names) < len({g if isinstance(g, str) and g else None for g in groups}):
         colors["unknown"] = GREY
     return colors
+
+
+#: The old name of :func:`group_colors`, kept so existing code keeps working.
+outlet_colors = group_colors
 
 
 def escape_csv_cell(value):
@@ -402,6 +443,45 @@ def figure_run(figures_dir: str | Path | None = None) -> Iterator[Path]:
     finally:
         if _read_lock(lock) == mine:
             lock.unlink(missing_ok=True)
+
+
+def count_image_outputs(notebook: str | Path | Mapping) -> int:
+    """Count the images an executed notebook shows: outputs that carry an ``image/*`` type.
+
+    Each output counts once, however many image formats it carries (``image/png`` and
+    ``image/svg+xml`` of one figure are one image). With every figure shown inline (see
+    :func:`house_style`), a notebook that saves N figures with :func:`save_figure` and shows
+    nothing else has N image outputs.
+
+    Parameters
+    ----------
+    notebook : str, Path or mapping
+        An executed ``.ipynb`` file (papermill's output, or a notebook saved from JupyterLab),
+        or the notebook itself (``nbformat.NotebookNode`` or the parsed JSON).
+
+    Returns
+    -------
+    int
+        The number of image outputs over all code cells.
+
+    Examples
+    --------
+    >>> figure = {"output_type": "display_data", "data": {"image/png": "iVBOR...", "text/plain": "<Figure>"}}
+    >>> text = {"output_type": "stream", "name": "stdout", "text": "done"}
+    >>> count_image_outputs({"cells": [{"cell_type": "code", "outputs": [figure, text]},
+    ...                                {"cell_type": "code", "outputs": [figure]},
+    ...                                {"cell_type": "markdown", "source": "![x](x.png)"}]})
+    2
+    """
+    if not isinstance(notebook, Mapping):
+        notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    return sum(
+        1
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+        for output in cell.get("outputs", [])
+        if any(mime.startswith("image/") for mime in output.get("data", {}))
+    )
 
 
 def file_digest(path: str | Path) -> str:

@@ -14,6 +14,11 @@ field                        what                                               
 ``analyst_words``            speaker words that put a quotation in camp ``other``  :mod:`~corpus_tools.quotes`
 ``speaker_titles``           nouns of "the official"-style speaker phrases         :mod:`~corpus_tools.quotes`
 ``negators``                 words that flip the valence of what follows           :mod:`~corpus_tools.stance`
+``speaker_*``,               the words of speaker phrases around a quotation       :mod:`~corpus_tools.quotes`
+``clause_openers``,          ("the", "has", "today", "In ...,", "according to")
+``according_to``
+``meta_words``,              byline and timestamp words ("min read", "GMT")        :mod:`~corpus_tools.clean`
+``time_suffixes``
 ``month_pattern``            month names and abbreviations (a regex)               :mod:`~corpus_tools.clean`
 ``dateline_prefixes``        words before a date line's date ("Updated:")          :mod:`~corpus_tools.clean`,
                                                                                    :mod:`~corpus_tools.read`
@@ -58,6 +63,22 @@ class Language:
     #: Regex alternatives for the noun of "the official"-style phrases.
     speaker_titles: tuple[str, ...]
     negators: frozenset[str]
+    #: Function words that may open a speaker phrase ("the", "his", "of"), regex alternatives.
+    speaker_function_words: tuple[str, ...]
+    #: Speech verbs that end a speaker phrase after the quotation (``"...," said X``).
+    speaker_stop_verbs: tuple[str, ...]
+    #: Auxiliaries and adverbs between a speaker and the speech verb ("has", "also").
+    speaker_fillers: tuple[str, ...]
+    #: Words trimmed from the end of a speaker phrase ("today", "also").
+    speaker_trailing: tuple[str, ...]
+    #: Words that open a clause before the speaker ("In Moscow, Peskov said"), regex alternatives.
+    clause_openers: tuple[str, ...]
+    #: The phrase that attributes a claim to a source ("according to"), a regex.
+    according_to: str
+    #: Words and abbreviations of a byline or timestamp line ("published", "min read"), regex alternatives.
+    meta_words: tuple[str, ...]
+    #: Time-zone and am/pm abbreviations after a clock time, regex alternatives.
+    time_suffixes: tuple[str, ...]
     #: A regex matching a month name or abbreviation (optionally followed by a dot).
     month_pattern: str
     #: Regex alternatives for what may precede the date of a date line.
@@ -122,6 +143,15 @@ ENGLISH = Language(
         "head of state", "secretary",
     ),
     negators=frozenset({"not", "no", "never", "n't", "without", "nor", "cannot", "neither"}),
+    speaker_function_words=("the", "a", "an", "his", "her", "its", "their", "of", "for", "in", "at", "on", "to", "from", "and"),
+    speaker_stop_verbs=("said", "says", "told", "wrote", "stated", "added", "warned"),
+    speaker_fillers=("has", "had", "also", "then", "again"),
+    speaker_trailing=("has", "had", "have", "did", "does", "do", "even", "also", "then", "again", "once", "afterwards", "later",
+                      "today", "yesterday", "on", "in", "at"),
+    clause_openers=("in", "at", "on", "during", "after", "before", "speaking", "meanwhile", "according", "while", "asked"),
+    according_to="according to",
+    meta_words=("published", "updated", "posted", "aired", "min read", "ago"),
+    time_suffixes=(r"[ap]\.?m\.?", "et", "gmt", "utc"),
     month_pattern=(
         r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
         r"oct(ober)?|nov(ember)?|dec(ember)?)\.?"

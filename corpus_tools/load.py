@@ -89,7 +89,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from .audit import audit_discrepancies, cleaning_audit  # noqa: F401  (re-exported)
 from .clean import clean_article

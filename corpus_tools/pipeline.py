@@ -38,7 +38,7 @@ rebuilds and replaces the folder.
 
 Tables
 ------
-In build order; ``<by>`` is the study's ``corpus.group_by`` (``outlet``). The README's
+In build order; ``<by>`` is the study's ``corpus.group_by`` (``outlet`` by default). The README's
 "Tables" section says what each column means.
 
 ================= =================================== ==================================================
@@ -60,17 +60,17 @@ sentence_scores   ``sentiment.score_sentiment``       the sentences columns, the
 mentions          ``actors.find_mentions``            article_id, sentence_id, start, end,
                   (sentences, actor dictionary)       start_in_sentence, end_in_sentence, mention,
                                                       actor, group, camp, kind
-targets           ``stance.mention_table`` +          article_id, sentence_id, text_start, text_end,
+targets           ``stance.list_targets`` +           article_id, sentence_id, text_start, text_end,
                   ``stance.score_targets`` with the   mention, actor, group, camp, kind, sentence,
                   ``stance.backend`` model            start, end (in the sentence), p_negative,
                   (sentences, mentions)               p_neutral, p_positive, stance; every group
 quotations        ``quotes.extract_quotes``           article_id, quote_id, start, end, quote, n_words,
                   (articles, actor dictionary)        kind, balanced, speaker, rule, actor, group, camp,
                                                       voice_group
-terms             ``terms.term_table`` (tokens)       the tokens columns, then term
-keyness           ``terms.keyness`` (terms, articles) <by>, term, count, count_rest, per_1000,
-                  with notebook 03's settings         per_1000_rest, log_odds, z, g2, log_ratio, p, q
-shared_passages   ``compare.shared_passages``         <by>_a, article_a, sentence_a, text_a, <by>_b,
+terms             ``terms.extract_terms`` (tokens)    the tokens columns, then term
+keyness           ``terms.compute_keyness`` (terms,   <by>, term, count, count_rest, per_1000,
+                  articles), notebook 03's settings   per_1000_rest, log_odds, z, g2, log_ratio, p, q
+shared_passages   ``compare.find_shared_passages``    <by>_a, article_a, sentence_a, text_a, <by>_b,
                   (sentences, articles)               article_b, sentence_b, text_b, shared_terms,
                                                       cosine, kind
 ================= =================================== ==================================================
@@ -113,7 +113,7 @@ import pandas as pd
 
 from .figures import UMASK, atomic_path, escape_formulas
 from .paths import PROJECT_ROOT
-from .study import KEYS, Study, load_study
+from .study import KEYS, Study, StudyError, load_study
 
 __all__ = [
     "BUILD_ENV",
@@ -429,6 +429,23 @@ def _load_articles(study: Study, progress: bool | None) -> pd.DataFrame:
     return articles
 
 
+def _group_column(articles: pd.DataFrame, by: str, study: Study) -> pd.DataFrame:
+    """Check that the study's ``corpus.group_by`` is a column of the articles; read it as text.
+
+    A group column of numbers (a year) becomes strings so that every table and figure
+    labels its groups the same way; a missing value stays missing.
+    """
+    if by not in articles.columns:
+        where = f"{study.source}: " if study.source else ""
+        known = [c for c in articles.columns if c not in ("article_id", "path", "record", "sha256", "text", "raw_text")]
+        raise StudyError(f"{where}corpus.group_by = {by!r} is not a column of the articles; give every article a {by!r} "
+                         f"(a manifest column or a record field), or group by one of: {', '.join(map(str, known))}")
+    if not pd.api.types.is_string_dtype(articles[by]) and articles[by].notna().any():
+        articles = articles.copy()
+        articles[by] = articles[by].map(lambda v: v if pd.isna(v) else str(v)).astype("string")
+    return articles
+
+
 def _paragraphs(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
     from . import segment
 
@@ -470,7 +487,7 @@ def _targets(ctx: _Context, sentences: pd.DataFrame, mentions: pd.DataFrame) -> 
     from . import stance
 
     model = stance.TargetSentiment.pretrained(ctx.study["stance.backend"])
-    return stance.score_targets(stance.mention_table(sentences, mentions), model)
+    return stance.score_targets(stance.list_targets(sentences, mentions), model)
 
 
 def _quotations(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
@@ -482,7 +499,7 @@ def _quotations(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:
 def _terms(ctx: _Context, tokens: pd.DataFrame) -> pd.DataFrame:
     from . import terms
 
-    return terms.term_table(tokens, lemmatize=ctx.study["terms.lemmatize"])
+    return terms.extract_terms(tokens, lemmatize=ctx.study["terms.lemmatize"])
 
 
 def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -490,7 +507,7 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
 
     study = ctx.study
     try:
-        return terms.keyness(content, articles, by=ctx.by, unit=study["terms.keyness_unit"], min_count=study["terms.min_count"],
+        return terms.compute_keyness(content, articles, by=ctx.by, unit=study["terms.keyness_unit"], min_count=study["terms.min_count"],
                              n_perm=study["uncertainty.permutations"], seed=study["uncertainty.seed"], progress=ctx.progress)
     except terms.KeynessError as exc:
         fix = (f"lower terms.min_count (now {study['terms.min_count']})" if exc.reason == "min_count"
@@ -502,7 +519,7 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
 def _shared_passages(ctx: _Context, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     from . import compare
 
-    return compare.shared_passages(sentences, articles, by=ctx.by)
+    return compare.find_shared_passages(sentences, articles, by=ctx.by)
 
 
 _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
@@ -710,7 +727,7 @@ def build_tables(
         return Tables(folder, manifest, cached=True)
 
     started = time.perf_counter()
-    raw = _load_articles(study, progress)
+    raw = _group_column(_load_articles(study, progress), by, study)
     articles = _storable(raw, "articles", by)
     report = _storable(load_report(raw), "load_report", by)
     del raw

@@ -1,11 +1,20 @@
-"""Figures of the project, drawn in the house style with one colour per outlet.
+"""Figures of the project, drawn in the house style with one colour per outlet (or group).
 
 Each function takes a tidy table (the one :func:`corpus_tools.save_figure` writes as the
 figure's CSV) and returns a matplotlib figure; saving is the caller's job.
 
+The functions that draw groups take ``by`` (default ``"outlet"``): the table's column whose
+values are the groups (``"country"``, ...), one row or dot per group, coloured by ``colors``
+(group to colour). A ``by`` the table lacks is a ``ValueError`` naming the column.
+:func:`plot_ranked_bars` (``panel``) and :func:`plot_matrix` (``row``, ``col``) already name
+their columns.
+
 An empty table (a corpus with no quotations, no mention of the actor groups, no term frequent
 enough) gives a small figure with the title and "no data" (:func:`no_data_figure`), never an
 error, so a notebook runs to the end on any corpus and its CSV has just the header.
+
+Old names, kept as aliases: ``plot_outlet_counts`` (:func:`plot_group_counts`),
+``plot_outlet_estimates`` (:func:`plot_estimates`).
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import pandas as pd
 from .constants import LABELS
 from .figures import GREY, house_style
 
-#: Scatter and strip plots draw at most this many points per outlet (a seeded sample; boxes,
+#: Scatter and strip plots draw at most this many points per group (a seeded sample; boxes,
 #: means and the CSV always use every point). Keeps SVGs small for corpora of thousands of articles.
 MAX_POINTS = 2000
 
@@ -32,15 +41,22 @@ def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS)
     return values[np.sort(rng.choice(len(values), size=limit, replace=False))]
 
 
-def _box_strip(ax, data, positions, outlets, colors, *, width: float, jitter: float, size: float, alpha: float) -> None:
+def _require_column(table: pd.DataFrame, by: str, caller: str) -> None:
+    """Raise a ``ValueError`` naming ``by`` when the table passed in has no such column."""
+    if by not in table.columns:
+        raise ValueError(f"{caller}: the table has no column {by!r} to group by "
+                         f"(by={by!r}; its columns: {', '.join(map(str, table.columns))})")
+
+
+def _box_strip(ax, data, positions, groups, colors, *, width: float, jitter: float, size: float, alpha: float) -> None:
     """Horizontal boxes (quartiles, no fliers) with every value (or a seeded sample) as a jittered point."""
     ax.boxplot(data, positions=positions, orientation="horizontal", widths=width, showfliers=False,
                medianprops={"color": "black"}, boxprops={"color": "#555555"}, whiskerprops={"color": "#555555"})
     rng = np.random.default_rng(0)  # fixed jitter: the figure reproduces byte for byte
-    for pos, outlet, values in zip(positions, outlets, data):
+    for pos, group, values in zip(positions, groups, data):
         values = _thin(values, rng)
         ax.scatter(values, pos + rng.uniform(-jitter, jitter, len(values)), s=size, alpha=alpha,
-                   color=colors.get(outlet, GREY), linewidths=0)
+                   color=colors.get(group, GREY), linewidths=0)
 
 
 def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: float, *, sharey: bool = False):
@@ -84,9 +100,9 @@ def no_data_figure(title: str, message: str = NO_DATA) -> plt.Figure:
 __all__ = [
     "NO_DATA",
     "no_data_figure",
-    "plot_outlet_counts",
+    "plot_group_counts",
     "plot_sentence_lengths",
-    "plot_outlet_estimates",
+    "plot_estimates",
     "plot_score_distributions",
     "plot_agreement",
     "plot_confusions",
@@ -96,61 +112,83 @@ __all__ = [
     "plot_naming",
     "plot_matrix",
     "MAX_POINTS",
+    # old names, kept as aliases
+    "plot_outlet_counts",
+    "plot_outlet_estimates",
 ]
 
 
-def plot_outlet_counts(counts: pd.DataFrame, colors: Mapping[str, str]) -> plt.Figure:
-    """Bar chart of sentences per outlet, labelled with articles and words.
+def plot_group_counts(counts: pd.DataFrame, colors: Mapping[str, str], *, by: str = "outlet") -> plt.Figure:
+    """Plot sentences per group as bars, labelled with articles and words.
 
     Parameters
     ----------
     counts : pandas.DataFrame
-        From :func:`corpus_tools.describe.outlet_counts`.
+        From :func:`corpus_tools.describe.outlet_counts`: ``<by>``, ``articles``,
+        ``sentences``, ``words``, one row per group, drawn top to bottom.
     colors : mapping
-        Outlet to colour, from :func:`corpus_tools.outlet_colors`.
+        Group to colour, from :func:`corpus_tools.outlet_colors`.
+    by : str, default "outlet"
+        Column of ``counts`` with the groups (the bar labels); named in the title
+        ("Sentences per outlet").
+
+    Raises
+    ------
+    ValueError
+        ``counts`` has no column ``by``.
     """
+    _require_column(counts, by, "plot_group_counts")
     if counts.empty:
-        return no_data_figure("Sentences per outlet")
+        return no_data_figure(f"Sentences per {by}")
     with house_style():
         fig, ax = plt.subplots(figsize=(7, 0.55 * len(counts) + 1.4))
         y = np.arange(len(counts))[::-1]
-        ax.barh(y, counts["sentences"], color=[colors.get(o, GREY) for o in counts["outlet"]])
-        ax.set_yticks(y, counts["outlet"])
+        ax.barh(y, counts["sentences"], color=[colors.get(o, GREY) for o in counts[by]])
+        ax.set_yticks(y, counts[by])
         for yi, (_, row) in zip(y, counts.iterrows()):
             ax.text(row["sentences"], yi, f"  {row['articles']} art., {row['words']:,} words", va="center", fontsize=8)
         ax.set_xlabel("sentences after cleaning")
         ax.set_xlim(0, counts["sentences"].max() * 1.45)
-        ax.set_title("Sentences per outlet")
+        ax.set_title(f"Sentences per {by}")
         fig.tight_layout()
     return fig
 
 
-def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str]) -> plt.Figure:
-    """Box plot of sentence length per outlet with every sentence drawn as a point.
+def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str], *, by: str = "outlet") -> plt.Figure:
+    """Plot sentence length per group as boxes, with every sentence drawn as a point.
 
     Parameters
     ----------
     lengths : pandas.DataFrame
-        From :func:`corpus_tools.describe.sentence_lengths`.
+        From :func:`corpus_tools.describe.sentence_lengths`: ``<by>``, ``n_words``.
     colors : mapping
-        Outlet to colour.
+        Group to colour.
+    by : str, default "outlet"
+        Column of ``lengths`` with the groups (one box each, sorted); named in the title.
+
+    Raises
+    ------
+    ValueError
+        ``lengths`` has no column ``by``.
     """
+    _require_column(lengths, by, "plot_sentence_lengths")
+    title = f"Sentence length per {by} (box: quartiles; points: sentences)"
     if lengths.empty:
-        return no_data_figure("Sentence length per outlet (box: quartiles; points: sentences)")
-    outlets = sorted(lengths["outlet"].unique())
+        return no_data_figure(title)
+    groups = sorted(lengths[by].unique())
     with house_style():
-        fig, ax = plt.subplots(figsize=(7, 0.55 * len(outlets) + 1.4))
-        data = [lengths.loc[lengths["outlet"] == o, "n_words"].to_numpy() for o in outlets]
-        positions = np.arange(len(outlets))[::-1]
-        _box_strip(ax, data, positions, outlets, colors, width=0.5, jitter=0.18, size=9, alpha=0.6)
-        ax.set_yticks(positions, outlets)
+        fig, ax = plt.subplots(figsize=(7, 0.55 * len(groups) + 1.4))
+        data = [lengths.loc[lengths[by] == g, "n_words"].to_numpy() for g in groups]
+        positions = np.arange(len(groups))[::-1]
+        _box_strip(ax, data, positions, groups, colors, width=0.5, jitter=0.18, size=9, alpha=0.6)
+        ax.set_yticks(positions, groups)
         ax.set_xlabel("words per sentence")
-        ax.set_title("Sentence length per outlet (box: quartiles; points: sentences)")
+        ax.set_title(title)
         fig.tight_layout()
     return fig
 
 
-def plot_outlet_estimates(
+def plot_estimates(
     table: pd.DataFrame,
     value: str,
     colors: Mapping[str, str],
@@ -161,17 +199,18 @@ def plot_outlet_estimates(
     zero_line: bool = True,
     xlim: tuple[float, float] | None = None,
     max_cols: int = 4,
+    by: str = "outlet",
 ) -> plt.Figure:
-    """Point estimates with interval bars per outlet, one panel per value of ``panel``.
+    """Plot point estimates with interval bars per group, one panel per value of ``panel``.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Tidy: ``outlet``, ``panel``, ``value``, ``value_low``, ``value_high``.
+        Tidy: ``<by>``, ``panel``, ``value``, ``value_low``, ``value_high``.
     value : str
         Column to plot; its interval is in ``<value>_low`` / ``<value>_high``.
     colors : mapping
-        Outlet to colour.
+        Group to colour.
     panel : str, default "scorer"
         Column whose values become small multiples, at most ``max_cols`` to a row.
     title, xlabel : str
@@ -182,18 +221,26 @@ def plot_outlet_estimates(
         One x range for every panel, so panels compare at a glance.
     max_cols : int, default 4
         Panels per row.
+    by : str, default "outlet"
+        Column of ``table`` with the groups: one row of each panel per group, sorted top to bottom.
+
+    Raises
+    ------
+    ValueError
+        ``table`` has no column ``by``.
     """
+    _require_column(table, by, "plot_estimates")
     if table.empty:
         return no_data_figure(title)
     panels = sorted(table[panel].unique())
-    outlets = sorted(table["outlet"].unique())
-    y_of = {o: i for i, o in enumerate(reversed(outlets))}
+    groups = sorted(table[by].unique())
+    y_of = {g: i for i, g in enumerate(reversed(groups))}
     with house_style():
-        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, 0.42 * len(outlets) + 1.1, sharey=True)
+        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, 0.42 * len(groups) + 1.1, sharey=True)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             for _, row in part.iterrows():
-                y, color = y_of[row["outlet"]], colors.get(row["outlet"], GREY)
+                y, color = y_of[row[by]], colors.get(row[by], GREY)
                 ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
                 ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
             if zero_line:
@@ -210,62 +257,80 @@ def plot_outlet_estimates(
     return fig
 
 
-def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, title: str) -> plt.Figure:
-    """Every sentence's score per outlet (points) over its quartiles (box), one panel per scorer.
+def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, title: str, by: str = "outlet") -> plt.Figure:
+    """Plot every sentence's score per group (points) over its quartiles (box), one panel per scorer.
 
     Parameters
     ----------
     long : pandas.DataFrame
-        ``outlet``, ``scorer``, ``score`` (from :func:`corpus_tools.sentiment.sentiment_long`).
+        ``<by>``, ``scorer``, ``score`` (from :func:`corpus_tools.sentiment.melt_scores`).
     colors : mapping
-        Outlet to colour.
+        Group to colour.
     title : str
         Figure title.
+    by : str, default "outlet"
+        Column of ``long`` with the groups (one box each, sorted top to bottom).
+
+    Raises
+    ------
+    ValueError
+        ``long`` has no column ``by``.
     """
+    _require_column(long, by, "plot_score_distributions")
     if long.empty:
         return no_data_figure(title)
     scorers = sorted(long["scorer"].unique())
-    outlets = sorted(long["outlet"].unique())
-    positions = np.arange(len(outlets))[::-1]
+    groups = sorted(long[by].unique())
+    positions = np.arange(len(groups))[::-1]
     with house_style():
-        fig, axes = plt.subplots(1, len(scorers), figsize=(3.3 * len(scorers) + 1.6, 0.55 * len(outlets) + 1.6), sharey=True, squeeze=False)
+        fig, axes = plt.subplots(1, len(scorers), figsize=(3.3 * len(scorers) + 1.6, 0.55 * len(groups) + 1.6), sharey=True, squeeze=False)
         for ax, scorer in zip(axes[0], scorers):
             part = long[long["scorer"] == scorer]
-            data = [part.loc[part["outlet"] == o, "score"].to_numpy() for o in outlets]
-            _box_strip(ax, data, positions, outlets, colors, width=0.55, jitter=0.2, size=8, alpha=0.55)
+            data = [part.loc[part[by] == g, "score"].to_numpy() for g in groups]
+            _box_strip(ax, data, positions, groups, colors, width=0.55, jitter=0.2, size=8, alpha=0.55)
             ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
             ax.set_xlim(-1.05, 1.05)
             ax.set_title(scorer, loc="left", fontsize=10)
             ax.set_xlabel("sentence score")
-        axes[0][0].set_yticks(positions, outlets)
+        axes[0][0].set_yticks(positions, groups)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
 
 
-def plot_agreement(wide: pd.DataFrame, x: str, y: str, colors: Mapping[str, str], *, title: str) -> plt.Figure:
-    """Scatter of two scorers' sentence scores, one colour per outlet.
+def plot_agreement(
+    wide: pd.DataFrame, x: str, y: str, colors: Mapping[str, str], *, title: str, by: str = "outlet"
+) -> plt.Figure:
+    """Plot two scorers' sentence scores against each other, one colour per group.
 
     Parameters
     ----------
     wide : pandas.DataFrame
-        ``outlet`` and one column per scorer.
+        ``<by>`` and one column per scorer.
     x, y : str
         The two scorer columns.
     colors : mapping
-        Outlet to colour.
+        Group to colour.
     title : str
         Figure title (put the correlation in it).
+    by : str, default "outlet"
+        Column of ``wide`` with the groups (the legend, sorted).
+
+    Raises
+    ------
+    ValueError
+        ``wide`` has no column ``by``.
     """
+    _require_column(wide, by, "plot_agreement")
     if wide.empty:
         return no_data_figure(title)
     with house_style():
         fig, ax = plt.subplots(figsize=(6.2, 5.2))
         rng = np.random.default_rng(0)
-        for outlet, part in wide.groupby("outlet", sort=True):
+        for group, part in wide.groupby(by, sort=True):
             keep = _thin(np.arange(len(part)), rng)
-            ax.scatter(part[x].to_numpy()[keep], part[y].to_numpy()[keep], s=14, alpha=0.7, color=colors.get(outlet, GREY),
-                       label=outlet, linewidths=0)
+            ax.scatter(part[x].to_numpy()[keep], part[y].to_numpy()[keep], s=14, alpha=0.7, color=colors.get(group, GREY),
+                       label=group, linewidths=0)
         ax.axhline(0, color="#888888", linewidth=0.8, zorder=0)
         ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
         ax.set_xlim(-1.05, 1.05)
@@ -343,30 +408,42 @@ def plot_f1(metrics: pd.DataFrame, *, title: str) -> plt.Figure:
     return fig
 
 
-def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str) -> plt.Figure:
-    """Mentions per 1,000 words of each actor group, one dot per outlet.
+def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str, by: str = "outlet") -> plt.Figure:
+    """Plot mentions per 1,000 words of each actor group, one dot per group of articles.
 
     Parameters
     ----------
     prom : pandas.DataFrame
-        From :func:`corpus_tools.actors.prominence` (``outlet``, ``group``, ``per_1000_words``).
+        From :func:`corpus_tools.actors.count_mentions` (``<by>``, ``group``, ``per_1000_words``;
+        ``group`` is the actor group).
     colors : mapping
-        Outlet to colour.
+        Group of articles (outlet) to colour.
     title : str
         Figure title.
+    by : str, default "outlet"
+        Column of ``prom`` with the groups of articles (the legend, sorted). Not ``"group"``,
+        which holds the actor groups (the y axis).
+
+    Raises
+    ------
+    ValueError
+        ``prom`` has no column ``by``, or ``by`` is ``"group"``.
     """
+    _require_column(prom, by, "plot_prominence")
+    if by == "group":
+        raise ValueError("plot_prominence: by='group' is the actor-group column (the y axis); name the column of article groups")
     if prom.empty:
         return no_data_figure(title, f"{NO_DATA}: no actor of the dictionary is mentioned")
     order = prom.groupby("group")["per_1000_words"].mean().sort_values().index.tolist()
-    outlets = sorted(prom["outlet"].unique())
-    offsets = np.linspace(-0.28, 0.28, len(outlets)) if len(outlets) > 1 else np.zeros(1)
+    groups = sorted(prom[by].unique())
+    offsets = np.linspace(-0.28, 0.28, len(groups)) if len(groups) > 1 else np.zeros(1)
     with house_style():
         fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(order) + 1.6))
-        for off, outlet in zip(offsets, outlets):
-            part = prom[prom["outlet"] == outlet].set_index("group").reindex(order)
+        for off, group in zip(offsets, groups):
+            part = prom[prom[by] == group].set_index("group").reindex(order)
             y = np.arange(len(order)) + off
-            ax.hlines(y, 0, part["per_1000_words"], color=colors.get(outlet, GREY), linewidth=1.2, alpha=0.6)
-            ax.plot(part["per_1000_words"], y, "o", color=colors.get(outlet, GREY), markersize=5, label=outlet)
+            ax.hlines(y, 0, part["per_1000_words"], color=colors.get(group, GREY), linewidth=1.2, alpha=0.6)
+            ax.plot(part["per_1000_words"], y, "o", color=colors.get(group, GREY), markersize=5, label=group)
         ax.set_yticks(range(len(order)), order)
         ax.set_xlabel("mentions per 1,000 words")
         ax.set_title(title)
@@ -387,7 +464,7 @@ def plot_ranked_bars(
     faded: str | None = None,
     max_cols: int = 3,
 ) -> plt.Figure:
-    """Horizontal bars of ranked items (terms), one panel per group, bars in the group's colour.
+    """Plot ranked items (terms) as horizontal bars, one panel per group, bars in the group's colour.
 
     Parameters
     ----------
@@ -396,9 +473,10 @@ def plot_ranked_bars(
     value, label : str
         Bar length and bar label columns.
     colors : mapping
-        Panel value (outlet) to colour.
+        Panel value (outlet, or any group) to colour.
     panel : str, default "outlet"
-        Column whose values become panels.
+        Column whose values become panels: the group column (``"country"``, ...), playing the
+        part ``by`` plays in the other functions.
     title, xlabel : str
         Figure title and x-axis label.
     faded : str, optional
@@ -406,6 +484,7 @@ def plot_ranked_bars(
     max_cols : int, default 3
         Panels per row.
     """
+    _require_column(table, panel, "plot_ranked_bars")
     if table.empty:
         return no_data_figure(title)
     panels = sorted(table[panel].unique())
@@ -427,40 +506,48 @@ def plot_ranked_bars(
     return fig
 
 
-def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.Figure:
-    """Stacked bars: each outlet's share of each variant of a contested name, one panel per concept.
+def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str = "outlet") -> plt.Figure:
+    """Plot each group's share of each variant of a contested name as stacked bars, one panel per concept.
 
     Parameters
     ----------
     naming : pandas.DataFrame
-        From :func:`corpus_tools.terms.naming_choices` (``outlet``, ``concept``, ``variant``,
-        ``count``, ``share``). Outlets that use no variant of a concept show an empty row.
+        From :func:`corpus_tools.terms.count_naming` (``<by>``, ``concept``, ``variant``,
+        ``count``, ``share``). Groups that use no variant of a concept show an empty row.
     title : str
         Figure title.
     max_cols : int, default 3
         Panels per row.
+    by : str, default "outlet"
+        Column of ``naming`` with the groups (one bar each, sorted top to bottom).
+
+    Raises
+    ------
+    ValueError
+        ``naming`` has no column ``by``.
     """
+    _require_column(naming, by, "plot_naming")
     if naming.empty:
         return no_data_figure(title)
     concepts = sorted(naming["concept"].unique())
-    outlets = sorted(naming["outlet"].unique())
+    groups = sorted(naming[by].unique())
     shades = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
     with house_style():
-        fig, _, flat = _panel_grid(len(concepts), max_cols, 3.8, 1.6, 0.36 * len(outlets) + 1.6, sharey=True)
+        fig, _, flat = _panel_grid(len(concepts), max_cols, 3.8, 1.6, 0.36 * len(groups) + 1.6, sharey=True)
         for ax, concept in zip(flat, concepts):
             part = naming[naming["concept"] == concept]
             variants = list(dict.fromkeys(part["variant"]))
-            y = np.arange(len(outlets))[::-1]
-            left = np.zeros(len(outlets))
-            totals = part.groupby("outlet")["count"].sum().reindex(outlets).fillna(0).astype(int)
+            y = np.arange(len(groups))[::-1]
+            left = np.zeros(len(groups))
+            totals = part.groupby(by)["count"].sum().reindex(groups).fillna(0).astype(int)
             for yi, total in zip(y, totals):
                 ax.text(1.01, yi, f"n={total}", va="center", fontsize=7, transform=ax.get_yaxis_transform())
             for k, variant in enumerate(variants):
-                share = part[part["variant"] == variant].set_index("outlet").reindex(outlets)["share"].fillna(0).to_numpy()
+                share = part[part["variant"] == variant].set_index(by).reindex(groups)["share"].fillna(0).to_numpy()
                 ax.barh(y, share, left=left, color=shades[k % len(shades)], label=variant, height=0.7)
                 left += share
             ax.set_xlim(0, 1)
-            ax.set_yticks(y, outlets)
+            ax.set_yticks(y, groups)
             ax.set_title(concept, loc="left", fontsize=10)
             ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(variants)), frameon=False)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
@@ -469,14 +556,14 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3) -> plt.F
 
 
 def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: str, fmt: str = "{:.2f}", vmax: float | None = None) -> plt.Figure:
-    """Heatmap of a tidy outlet-by-outlet table (similarity, shared passages).
+    """Plot a tidy group-by-group table (similarity, shared passages) as a heatmap.
 
     Parameters
     ----------
     table : pandas.DataFrame
         ``row``, ``col`` and ``value`` columns.
     row, col, value : str
-        Column names.
+        Column names (``"<by>_a"``, ``"<by>_b"`` for the tables of :mod:`corpus_tools.compare`).
     title : str
         Figure title.
     fmt : str, default "{:.2f}"
@@ -505,3 +592,8 @@ def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: s
         ax.set_title(title)
         fig.tight_layout()
     return fig
+
+
+# Old names, kept as aliases
+plot_outlet_counts = plot_group_counts
+plot_outlet_estimates = plot_estimates

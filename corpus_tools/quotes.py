@@ -22,9 +22,13 @@ Counting rules
 * **The voice group** of a quotation is its speaker's camp as the actor dictionary labels it
   (its ``voice_group`` column; the camp itself when the column is blank or absent,
   ``analysts/other`` for ``other``), and ``unattributed`` when no camp was found. Camps and
-  labels are data: a dictionary for another story brings its own (see :func:`voice_groups`).
+  labels are data: a dictionary for another story brings its own (see :func:`list_voice_groups`).
 * **Voice share** is each voice group's share of the quoted words (``kind="quote"`` only) per
-  outlet.
+  outlet (per group of articles with ``by``: any column of the articles table, ``country`` say).
+
+Old names, kept as aliases: ``voice_share`` (:func:`summarise_voices`), ``most_quoted``
+(:func:`rank_speakers`), ``attribution_accuracy`` (:func:`evaluate_attribution`),
+``voice_groups`` (:func:`list_voice_groups`), ``voice_group_map`` (:func:`map_voice_groups`).
 """
 
 from __future__ import annotations
@@ -37,15 +41,17 @@ import numpy as np
 import pandas as pd
 
 from .actors import OTHER_CAMP, UNATTRIBUTED, actor_pattern, camp_voice_groups, load_actors
-from .describe import article_groups
+from .describe import article_groups, check_group_column
 from .language import ENGLISH
 from .paths import DATA_DIR
 from .segment import count_words
 from .uncertainty import bootstrap_means, group_seed
 
 __all__ = [
-    "extract_quotes", "voice_share", "voice_groups", "voice_group_map", "most_quoted", "attribution_accuracy", "LABELLED_SEED_QUOTES",
-    "UNATTRIBUTED", "MIN_QUOTE_WORDS", "SPEECH_VERBS",
+    "extract_quotes", "summarise_voices", "list_voice_groups", "map_voice_groups", "rank_speakers", "evaluate_attribution",
+    "LABELLED_SEED_QUOTES", "UNATTRIBUTED", "MIN_QUOTE_WORDS", "SPEECH_VERBS",
+    # old names
+    "voice_share", "voice_groups", "voice_group_map", "most_quoted", "attribution_accuracy",
 ]
 
 #: Quotations shorter than this many words are quoted terms, not speech.
@@ -53,14 +59,17 @@ MIN_QUOTE_WORDS = 4
 #: Verbs that introduce speech (:data:`corpus_tools.language.ENGLISH`).
 SPEECH_VERBS = ENGLISH.speech_verbs
 _VERB = "(?:" + "|".join(SPEECH_VERBS) + ")"
-_SPEAKER = r"(?P<speaker>(?:[A-Z\u00c0-\u00de][\w.'\u00c0-\u024f-]*|the|a|an|his|her|its|their|of|for|in|at|on|to|from|and|[a-z]+(?:'s)?)(?:[ ,]+(?!(?:said|says|told|wrote|stated|added|warned)\b)[\w.'\u00c0-\u024f-]+){0,9}?)"
+_ALT = "|".join
+_FILLERS = "".join(f"{w} |" for w in ENGLISH.speaker_fillers[:-1])  # "has |had |also |then |"
+_SPEAKER = (r"(?P<speaker>(?:[A-Z\u00c0-\u00de][\w.'\u00c0-\u024f-]*|" + _ALT(ENGLISH.speaker_function_words)
+            + r"|[a-z]+(?:'s)?)(?:[ ,]+(?!(?:" + _ALT(ENGLISH.speaker_stop_verbs) + r")\b)[\w.'\u00c0-\u024f-]+){0,9}?)")
 _AFTER = [
     re.compile(rf"^[,.!?]?\s*{_VERB}\s+{_SPEAKER}\s*(?:[,.;:]|$| in | on | at | after | during | according)", re.UNICODE),
-    re.compile(rf"^[,.!?]?\s*{_SPEAKER}\s+(?:has |had |also |then )?{_VERB}\b", re.UNICODE),
-    re.compile(rf"^[,.!?]?\s*(?:according to)\s+{_SPEAKER}\s*(?:[,.;]|$)", re.UNICODE),
+    re.compile(rf"^[,.!?]?\s*{_SPEAKER}\s+(?:{_FILLERS.rstrip('|')})?{_VERB}\b", re.UNICODE),
+    re.compile(rf"^[,.!?]?\s*(?:{ENGLISH.according_to})\s+{_SPEAKER}\s*(?:[,.;]|$)", re.UNICODE),
 ]
-_BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:has |had |also |then |again )?{_VERB}(?:\s+\w+)?(?:\s+that(?:\s+[\w']+){{0,3}})?\s*[:,]?\s*$", re.UNICODE)
-_ACCORDING = re.compile(r"according to (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
+_BEFORE = re.compile(rf"(?P<speaker>\b[\w.'\u00c0-\u024f-]+(?:[ ,]+[\w.'\u00c0-\u024f-]+){{0,9}}?)\s+(?:{_FILLERS}{ENGLISH.speaker_fillers[-1]} )?{_VERB}(?:\s+\w+)?(?:\s+that(?:\s+[\w']+){{0,3}})?\s*[:,]?\s*$", re.UNICODE)
+_ACCORDING = re.compile(ENGLISH.according_to + r" (?P<speaker>[^,.;\"]{2,80}?)\s*(?:[,.;]|$)", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:" + "|".join(ENGLISH.pronouns) + ")$", re.IGNORECASE)
 _ANALYST = re.compile(r"\b(" + "|".join(ENGLISH.analyst_words) + r")\b", re.IGNORECASE)
 
@@ -112,8 +121,8 @@ def _sentence_start(text: str, pos: int) -> int:
     return 0 if cut < 0 else cut + 2 if text[cut] != "\n" else cut + 1
 
 
-_TRAILING = re.compile(r"(?:\s+(?:has|had|have|did|does|do|even|also|then|again|once|afterwards|later|today|yesterday|on|in|at))+$")
-_LEADING_CLAUSE = re.compile(r"^(?:in|at|on|during|after|before|speaking|meanwhile|according|while|asked)\b", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:\s+(?:" + _ALT(ENGLISH.speaker_trailing) + r"))+$")
+_LEADING_CLAUSE = re.compile(r"^(?:" + _ALT(ENGLISH.clause_openers) + r")\b", re.IGNORECASE)
 
 
 def _clean_speaker(phrase: str) -> str:
@@ -179,8 +188,8 @@ def _paragraph_speaker(text: str, para_start: int, q_start: int, pattern: re.Pat
     return best
 
 
-def voice_group_map(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> dict:
-    """The voice group of each camp: ``{camp: label}``, with ``None`` (no speaker camp) -> ``unattributed``.
+def map_voice_groups(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> dict:
+    """Map each camp to its voice group: ``{camp: label}``, with ``None`` (no speaker camp) -> ``unattributed``.
 
     Parameters
     ----------
@@ -194,9 +203,9 @@ def voice_group_map(actors: str | Path | pd.DataFrame | None = None, labels: Map
     --------
     >>> own = pd.DataFrame({"group": ["Democrats"], "camp": ["democrat"], "actor": ["Jane Roe"],
     ...                     "kind": ["person"], "alias": ["Roe"]})
-    >>> voice_group_map(own)
+    >>> map_voice_groups(own)
     {'democrat': 'democrat', 'other': 'analysts/other', None: 'unattributed'}
-    >>> voice_group_map(own, {"democrat": "Democratic voices"})["democrat"]
+    >>> map_voice_groups(own, {"democrat": "Democratic voices"})["democrat"]
     'Democratic voices'
     """
     mapping = camp_voice_groups(actors)
@@ -211,15 +220,15 @@ def voice_group_map(actors: str | Path | pd.DataFrame | None = None, labels: Map
     return mapping
 
 
-def voice_groups(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> list[str]:
-    """Every voice group a quotation can get with this dictionary, sorted: what :func:`voice_share` lists.
+def list_voice_groups(actors: str | Path | pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> list[str]:
+    """List every voice group a quotation can get with this dictionary, sorted: what :func:`summarise_voices` lists.
 
     Examples
     --------
-    >>> voice_groups()
+    >>> list_voice_groups()
     ['Russian officials', 'Ukrainian officials', 'Western officials', 'analysts/other', 'unattributed']
     """
-    return sorted(set(voice_group_map(actors, labels).values()))
+    return sorted(set(map_voice_groups(actors, labels).values()))
 
 
 def extract_quotes(
@@ -240,7 +249,7 @@ def extract_quotes(
     text_col : str, default "text"
         Column with the cleaned text.
     voice_groups : mapping, optional
-        ``{camp: label}`` overriding the dictionary's voice groups (see :func:`voice_group_map`).
+        ``{camp: label}`` overriding the dictionary's voice groups (see :func:`map_voice_groups`).
 
     Returns
     -------
@@ -260,7 +269,7 @@ def extract_quotes(
         actor, group  the speaker's actor and group (NA when unresolved)
         camp          the speaker's camp from the dictionary; ``other`` for
                       analysts, experts, observers (NA when unresolved)
-        voice_group   the camp's label (see :func:`voice_group_map`);
+        voice_group   the camp's label (see :func:`map_voice_groups`);
                       ``unattributed`` when the camp is NA
         ============= ======================================================
 
@@ -271,7 +280,7 @@ def extract_quotes(
     [['We will not accept these terms,', 'Peskov', 'Russia', 'Russian officials']]
     """
     table = load_actors(actors)
-    labels = voice_group_map(table, voice_groups)
+    labels = map_voice_groups(table, voice_groups)
     by_alias = table.drop_duplicates("alias").set_index("alias")
     pattern = actor_pattern(table)
     people = table[table["kind"] == "person"]["alias"].tolist()
@@ -322,7 +331,7 @@ def extract_quotes(
     return out.astype({"quote_id": "int64", "start": "int64", "end": "int64", "n_words": "int64", "balanced": "bool"})
 
 
-def voice_share(
+def summarise_voices(
     quotes: pd.DataFrame,
     articles: pd.DataFrame,
     *,
@@ -330,10 +339,11 @@ def voice_share(
     n_boot: int = 2000,
     ci: float = 0.95,
     seed: int = 0,
+    by: str = "outlet",
 ) -> pd.DataFrame:
-    """Share of quoted words per voice group in each outlet, with bootstrap intervals over quotations.
+    """Summarise who speaks: each voice group's share of the quoted words per outlet (or ``by`` group), with intervals.
 
-    Only ``kind="quote"`` rows count. The interval resamples the outlet's quotations: it says
+    Only ``kind="quote"`` rows count. The interval resamples the group's quotations: it says
     how much the share depends on single long quotes.
 
     Parameters
@@ -341,25 +351,46 @@ def voice_share(
     quotes : pandas.DataFrame
         From :func:`extract_quotes`.
     articles : pandas.DataFrame
-        For the outlet of each article.
+        The articles table (``article_id``, ``by``), for the group of each article.
     groups : list of str, optional
         The voice groups to list for every outlet, zeros included: pass
-        ``voice_groups(actors)`` so that a camp nobody quoted still shows. By default the
+        ``list_voice_groups(actors)`` so that a camp nobody quoted still shows. By default the
         groups found in ``quotes`` plus ``unattributed``.
+    n_boot, ci, seed
+        Bootstrap resamples, interval coverage and seed (each article group draws from its
+        own generator, seeded by ``seed`` and the group's value).
+    by : str, default "outlet"
+        The column of ``articles`` whose values are compared (``"country"``, ``"source"``).
+        Articles without a value count under ``"unknown"``.
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``voice_group``, ``quotes`` (count), ``words`` (quoted words),
-        ``share``, ``share_low``, ``share_high``; every outlet-group pair, sorted.
+        ``by`` (``outlet`` by default), ``voice_group``, ``quotes`` (count), ``words``
+        (quoted words), ``share``, ``share_low``, ``share_high``; every pair of article group
+        and voice group, sorted.
 
     Raises
     ------
     ValueError
         ``groups`` leaves out a voice group the quotations have (its words would vanish
-        from the shares).
+        from the shares), or ``by`` is not a column of ``articles``.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"article_id": ["a", "a", "b"], "kind": ["quote"] * 3, "n_words": [6, 2, 4],
+    ...                   "voice_group": ["Russian officials", "unattributed", "Russian officials"]})
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "country": ["FR", "DE"]})
+    >>> summarise_voices(q, arts, by="country", n_boot=100)[["country", "voice_group", "words", "share"]]
+      country        voice_group  words  share
+    0      DE  Russian officials      4   1.00
+    1      DE       unattributed      0   0.00
+    2      FR  Russian officials      6   0.75
+    3      FR       unattributed      2   0.25
     """
-    q = quotes[quotes["kind"] == "quote"].merge(article_groups(articles), on="article_id", how="left")
+    check_group_column(articles, by, reserved=("voice_group", "quotes", "words", "share", "share_low", "share_high",
+                                               "kind", "n_words", "quote_id", "quote"))
+    q = quotes[quotes["kind"] == "quote"].merge(article_groups(articles, by), on="article_id", how="left")
     found = set(q["voice_group"].dropna())
     if groups is None:
         groups = sorted(found | {UNATTRIBUTED})
@@ -369,23 +400,23 @@ def voice_share(
             raise ValueError(f"voice groups {missing} are in the quotations but not in groups={list(groups)}")
         groups = list(dict.fromkeys(groups))
     rows = []
-    for outlet, part in q.groupby("outlet", sort=True):
+    for key, part in q.groupby(by, sort=True):
         indicators = np.column_stack([(part["voice_group"] == g).to_numpy(dtype=float) for g in groups])
         share, low, high = bootstrap_means(
-            indicators, weights=part["n_words"].to_numpy(dtype=float), n_boot=n_boot, ci=ci, rng=group_seed(seed, outlet)
+            indicators, weights=part["n_words"].to_numpy(dtype=float), n_boot=n_boot, ci=ci, rng=group_seed(seed, key)
         )
         for k, g in enumerate(groups):
             mask = part["voice_group"] == g
             rows.append({
-                "outlet": outlet, "voice_group": g, "quotes": int(mask.sum()), "words": int(part.loc[mask, "n_words"].sum()),
+                by: key, "voice_group": g, "quotes": int(mask.sum()), "words": int(part.loc[mask, "n_words"].sum()),
                 "share": share[k], "share_low": low[k], "share_high": high[k],
             })
-    return pd.DataFrame(rows, columns=["outlet", "voice_group", "quotes", "words", "share", "share_low", "share_high"])
+    return pd.DataFrame(rows, columns=[by, "voice_group", "quotes", "words", "share", "share_low", "share_high"])
 
 
-def most_quoted(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None = None, *, n: int = 2,
-                labels: Mapping[str, str] | None = None) -> list[str]:
-    """The ``n`` voice groups of the dictionary's own camps with the most quoted words, all outlets together.
+def rank_speakers(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None = None, *, n: int = 2,
+                  labels: Mapping[str, str] | None = None) -> list[str]:
+    """Rank the voice groups of the dictionary's own camps by quoted words (all outlets together); return the top ``n``.
 
     ``analysts/other`` (the reserved camp) and ``unattributed`` are left out, and so are groups
     nobody quoted; ties go by name. Used to choose the voice panels of a summary.
@@ -393,17 +424,18 @@ def most_quoted(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None =
     Parameters
     ----------
     voices : pandas.DataFrame
-        From :func:`voice_share`.
-    actors, labels : see :func:`voice_group_map`.
+        From :func:`summarise_voices` (grouped by any ``by``: only ``voice_group`` and
+        ``words`` are read).
+    actors, labels : see :func:`map_voice_groups`.
 
     Examples
     --------
     >>> v = pd.DataFrame({"voice_group": ["Russian officials", "Western officials", "analysts/other", "Ukrainian officials"],
     ...                   "words": [10, 30, 50, 0]})
-    >>> most_quoted(v)
+    >>> rank_speakers(v)
     ['Western officials', 'Russian officials']
     """
-    mapping = voice_group_map(actors, labels)
+    mapping = map_voice_groups(actors, labels)
     own = set(mapping.values()) - {mapping[OTHER_CAMP], mapping[None]}
     words = voices[voices["voice_group"].isin(own)].groupby("voice_group")["words"].sum()
     words = words[words > 0].sort_values(ascending=False, kind="stable")
@@ -414,8 +446,10 @@ def most_quoted(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None =
 LABELLED_SEED_QUOTES = DATA_DIR / "seed_quotes_labelled.csv"
 
 
-def attribution_accuracy(quotes: pd.DataFrame, labelled: str | Path | pd.DataFrame = LABELLED_SEED_QUOTES) -> tuple[float, pd.DataFrame]:
-    """Compare attributed voice groups with hand labels.
+def evaluate_attribution(
+    quotes: pd.DataFrame, labelled: str | Path | pd.DataFrame = LABELLED_SEED_QUOTES
+) -> tuple[float, pd.DataFrame]:
+    """Evaluate speaker attribution: compare attributed voice groups with hand labels.
 
     Parameters
     ----------
@@ -442,3 +476,11 @@ def attribution_accuracy(quotes: pd.DataFrame, labelled: str | Path | pd.DataFra
     labels["found_speaker"], labels["found_voice_group"] = found_speaker, found_group
     labels["correct"] = labels["found_voice_group"] == labels["voice_group"]
     return float(labels["correct"].mean()), labels
+
+
+# Old names, kept as aliases: notebooks and users call them.
+voice_share = summarise_voices
+most_quoted = rank_speakers
+attribution_accuracy = evaluate_attribution
+voice_groups = list_voice_groups
+voice_group_map = map_voice_groups

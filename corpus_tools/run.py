@@ -65,6 +65,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .errors import ParameterError
 from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
+from .study import RUNNER_ENV
 
 __all__ = ["run_notebook", "run_plans", "report_errors", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
 
@@ -232,6 +233,8 @@ def run_notebook(
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     output = output_dir / notebook.name
+    previous = os.environ.get(RUNNER_ENV)
+    os.environ[RUNNER_ENV] = "1"  # the kernel inherits it: figures go to the study's output.figures
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -243,6 +246,11 @@ def run_notebook(
         )
     except PapermillExecutionError as exc:
         raise NotebookError(f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (executed copy: {output})") from exc
+    finally:
+        if previous is None:
+            os.environ.pop(RUNNER_ENV, None)
+        else:
+            os.environ[RUNNER_ENV] = previous
     return output
 
 

@@ -30,7 +30,7 @@ import re
 
 import blingfire
 import pandas as pd
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 __all__ = ["paragraphs", "sentences", "tokens", "split_sentences", "iter_tokens", "count_words", "TOKEN_PATTERN", "BLINGFIRE_REWRITES"]
 

@@ -17,6 +17,16 @@ only ever name scorers.
 Article and outlet figures are computed **from sentence scores** (mean of sentences, share of
 negative and positive sentences), never by scoring a whole article as one text: VADER's
 compound saturates towards -1 or +1 on long texts.
+
+Groups are outlets by default; every per-group function takes ``by``, the column of the
+articles table whose groups are compared (``by="country"``), and names its group column after
+it. :func:`melt_scores` carries that column into the long table the aggregates read, so pass
+the same ``by`` to both.
+
+Old names, kept as aliases: ``sentiment_long`` (:func:`melt_scores`), ``article_sentiment``
+(:func:`score_articles`), ``outlet_sentiment`` (:func:`summarise_sentiment`),
+``scorer_agreement`` (:func:`compare_scorers`), ``disagreements`` (:func:`find_disagreements`),
+``extreme_sentences`` (:func:`find_extremes`).
 """
 
 from __future__ import annotations
@@ -25,9 +35,9 @@ from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
-from .describe import article_groups
+from .describe import article_groups, check_group_column
 from .uncertainty import grouped_bootstrap
 
 __all__ = [
@@ -39,8 +49,15 @@ __all__ = [
     "register_scorer",
     "get_scorer",
     "score_sentiment",
-    "sentiment_long",
+    "melt_scores",
     "classify",
+    "score_articles",
+    "summarise_sentiment",
+    "compare_scorers",
+    "find_disagreements",
+    "find_extremes",
+    # old names
+    "sentiment_long",
     "article_sentiment",
     "outlet_sentiment",
     "scorer_agreement",
@@ -201,8 +218,14 @@ def score_sentiment(
     return out
 
 
-def sentiment_long(scored: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Reshape scored sentences to one row per sentence and scorer, with the outlet.
+def _check_long(long: pd.DataFrame, by: str) -> None:
+    """Refuse a group column the long table lacks (it comes from :func:`melt_scores` with the same ``by``)."""
+    check_group_column(long, by, name=f"the long table (make it with melt_scores(scored, articles, by={by!r}))",
+                       reserved=("sentence_id", "scorer", "score"))
+
+
+def melt_scores(scored: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
+    """Reshape scored sentences to one row per sentence and scorer, with the sentence's group.
 
     Parameters
     ----------
@@ -210,22 +233,38 @@ def sentiment_long(scored: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
         From :func:`score_sentiment` (its ``.attrs["scorers"]`` says which column is each
         scorer's polarity).
     articles : pandas.DataFrame
-        The articles table (for ``outlet``).
+        The articles table (``article_id``, ``by``).
+    by : str, default "outlet"
+        The column of ``articles`` whose values are the groups (``"country"``, ``"source"``).
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``article_id``, ``sentence_id``, ``scorer``, ``score``, sorted by
-        outlet, scorer, article and sentence. Articles with no outlet get ``"unknown"``.
+        ``by`` (``outlet`` by default), ``article_id``, ``sentence_id``, ``scorer``,
+        ``score``, sorted by group, scorer, article and sentence. Articles with no group get
+        ``"unknown"``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles``.
+
+    Examples
+    --------
+    >>> scored = pd.DataFrame({"article_id": ["a", "b"], "sentence_id": [0, 0], "vader_compound": [0.5, -0.2]})
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "country": ["FR", None]})
+    >>> melt_scores(scored, arts, by="country").values.tolist()
+    [['FR', 'a', 0, 'vader', 0.5], ['unknown', 'b', 0, 'vader', -0.2]]
     """
+    check_group_column(articles, by, reserved=("sentence_id", "scorer", "score"))
     polarity = {name: info["polarity"] for name, info in scored.attrs.get("scorers", {}).items()}
     if not polarity:
         polarity = {name: col for name, col in (("textblob", "textblob_polarity"), ("vader", "vader_compound")) if col in scored}
-    meta = article_groups(articles)
+    meta = article_groups(articles, by)
     base = scored[["article_id", "sentence_id"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     parts = [base.assign(scorer=name, score=scored[col].to_numpy()) for name, col in polarity.items()]
-    long = pd.concat(parts, ignore_index=True)[["outlet", "article_id", "sentence_id", "scorer", "score"]]
-    return long.sort_values(["outlet", "scorer", "article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    long = pd.concat(parts, ignore_index=True)[[by, "article_id", "sentence_id", "scorer", "score"]]
+    return long.sort_values([by, "scorer", "article_id", "sentence_id"], kind="stable").reset_index(drop=True)
 
 
 def classify(scores, low: float, high: float) -> np.ndarray:
@@ -254,23 +293,47 @@ def _with_classes(long: pd.DataFrame, thresholds: Mapping[str, tuple[float, floa
     return out
 
 
-def article_sentiment(long: pd.DataFrame, thresholds: Mapping[str, tuple[float, float]] = CONVENTIONAL_THRESHOLDS) -> pd.DataFrame:
-    """Per article and scorer: sentences, mean sentence score, shares of negative and positive sentences.
+def score_articles(
+    long: pd.DataFrame, thresholds: Mapping[str, tuple[float, float]] = CONVENTIONAL_THRESHOLDS, *, by: str = "outlet"
+) -> pd.DataFrame:
+    """Score each article: sentences, mean sentence score, shares of negative and positive sentences, per scorer.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        From :func:`melt_scores` (made with the same ``by``).
+    thresholds : mapping
+        Scorer to ``(low, high)``: negative below ``low``, positive above ``high``.
+    by : str, default "outlet"
+        The group column of ``long``, kept next to each article.
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``article_id``, ``scorer``, ``n_sentences``, ``mean``,
-        ``share_negative``, ``share_positive``, sorted.
+        ``by`` (``outlet`` by default), ``article_id``, ``scorer``, ``n_sentences``,
+        ``mean``, ``share_negative``, ``share_positive``, sorted.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``long``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"country": ["FR", "FR"], "article_id": ["a", "a"], "sentence_id": [0, 1],
+    ...                      "scorer": ["vader", "vader"], "score": [0.5, -0.3]})
+    >>> score_articles(long, by="country")[["country", "n_sentences", "mean", "share_negative"]].values.tolist()
+    [['FR', 2, 0.1, 0.5]]
     """
+    _check_long(long, by)
     c = _with_classes(long, thresholds)
-    out = c.groupby(["outlet", "article_id", "scorer"], sort=True).agg(
+    out = c.groupby([by, "article_id", "scorer"], sort=True).agg(
         n_sentences=("score", "size"), mean=("score", "mean"), share_negative=("negative", "mean"), share_positive=("positive", "mean")
     )
     return out.reset_index()
 
 
-def outlet_sentiment(
+def summarise_sentiment(
     long: pd.DataFrame,
     thresholds: Mapping[str, tuple[float, float]] = CONVENTIONAL_THRESHOLDS,
     *,
@@ -278,61 +341,94 @@ def outlet_sentiment(
     ci: float = 0.95,
     seed: int = 0,
     unit: str = "sentence",
+    by: str = "outlet",
 ) -> pd.DataFrame:
-    """Per outlet and scorer: mean sentence score and shares, with bootstrap intervals.
+    """Summarise sentiment per group and scorer: mean sentence score and shares, with bootstrap intervals.
 
     Parameters
     ----------
     long : pandas.DataFrame
-        From :func:`sentiment_long`.
+        From :func:`melt_scores` (made with the same ``by``).
     thresholds : mapping
         Scorer to ``(low, high)``: negative below ``low``, positive above ``high``.
     n_boot, ci, seed
         Bootstrap resamples, interval coverage and seed (see
         :func:`corpus_tools.uncertainty.grouped_bootstrap`).
     unit : {"sentence", "article"}, default "sentence"
-        What to resample: sentences (describes the variability of the sentences an outlet
+        What to resample: sentences (describes the variability of the sentences a group
         printed) or whole articles (a cluster bootstrap: the right choice for generalising
-        to an outlet's coverage, and zero-width when an outlet has one article).
+        to a group's coverage, and zero-width when a group has one article).
+    by : str, default "outlet"
+        The group column of ``long`` (``"country"``, ``"source"``).
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``scorer``, ``n_sentences``, ``n_articles``, then ``mean``,
-        ``share_negative``, ``share_positive``, each with ``_low`` and ``_high``.
+        ``by`` (``outlet`` by default), ``scorer``, ``n_sentences``, ``n_articles``, then
+        ``mean``, ``share_negative``, ``share_positive``, each with ``_low`` and ``_high``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``long``, or ``unit`` is neither value.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"country": ["FR", "FR", "DE"], "article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+    ...                      "scorer": ["vader"] * 3, "score": [0.5, -0.3, 0.0]})
+    >>> summarise_sentiment(long, by="country", n_boot=100)[["country", "n_sentences", "mean", "share_negative"]].values.tolist()
+    [['DE', 1, 0.0, 0.0], ['FR', 2, 0.1, 0.5]]
     """
     if unit not in ("sentence", "article"):
         raise ValueError(f"unit must be 'sentence' or 'article', got {unit!r}")
+    _check_long(long, by)
     c = _with_classes(long, thresholds).rename(columns={"score": "mean", "negative": "share_negative", "positive": "share_positive"})
     cluster = "article_id" if unit == "article" else None
     out = grouped_bootstrap(
-        c, ["outlet", "scorer"], ["mean", "share_negative", "share_positive"], cluster=cluster, n_boot=n_boot, ci=ci, seed=seed
+        c, [by, "scorer"], ["mean", "share_negative", "share_positive"], cluster=cluster, n_boot=n_boot, ci=ci, seed=seed
     )
-    counts = c.groupby(["outlet", "scorer"]).agg(n_articles=("article_id", "nunique")).reset_index()
-    out = out.rename(columns={"n": "n_sentences"}).drop(columns=["n_clusters"], errors="ignore").merge(counts, on=["outlet", "scorer"])
-    cols = ["outlet", "scorer", "n_sentences", "n_articles"]
+    counts = c.groupby([by, "scorer"]).agg(n_articles=("article_id", "nunique")).reset_index()
+    out = out.rename(columns={"n": "n_sentences"}).drop(columns=["n_clusters"], errors="ignore").merge(counts, on=[by, "scorer"])
+    cols = [by, "scorer", "n_sentences", "n_articles"]
     cols += [f"{m}{suffix}" for m in ("mean", "share_negative", "share_positive") for suffix in ("", "_low", "_high")]
     return out[cols]
 
 
-def scorer_agreement(long: pd.DataFrame, thresholds: Mapping[str, tuple[float, float]] = CONVENTIONAL_THRESHOLDS) -> pd.DataFrame:
-    """How well each pair of scorers agrees, per sentence, overall and per outlet.
+def compare_scorers(
+    long: pd.DataFrame, thresholds: Mapping[str, tuple[float, float]] = CONVENTIONAL_THRESHOLDS, *, by: str = "outlet"
+) -> pd.DataFrame:
+    """Compare each pair of scorers, per sentence, over the whole corpus and per group.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        From :func:`melt_scores` (made with the same ``by``).
+    thresholds : mapping
+        Scorer to ``(low, high)``, for the class agreement and kappa.
+    by : str, default "outlet"
+        The group column of ``long``.
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet`` (``"all"`` for the whole corpus), ``scorer_a``, ``scorer_b``,
-        ``n_sentences``, ``pearson_r``, ``spearman_rho``, ``class_agreement`` (share of
-        sentences put in the same class), ``cohen_kappa``.
+        ``by`` (``outlet`` by default; ``"all"`` for the whole corpus), ``scorer_a``,
+        ``scorer_b``, ``n_sentences``, ``pearson_r``, ``spearman_rho``, ``class_agreement``
+        (share of sentences put in the same class), ``cohen_kappa``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``long``.
     """
     from scipy.stats import pearsonr, spearmanr
     from sklearn.metrics import cohen_kappa_score
 
-    wide = long.pivot_table(index=["outlet", "article_id", "sentence_id"], columns="scorer", values="score").reset_index()
+    _check_long(long, by)
+    wide = long.pivot_table(index=[by, "article_id", "sentence_id"], columns="scorer", values="score").reset_index()
     names = sorted(long["scorer"].unique())
     rows = []
-    groups = [("all", wide)] + list(wide.groupby("outlet", sort=True))
-    for outlet, frame in groups:
+    groups = [("all", wide)] + list(wide.groupby(by, sort=True))
+    for group, frame in groups:
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
                 x, y = frame[a].to_numpy(), frame[b].to_numpy()
@@ -340,7 +436,7 @@ def scorer_agreement(long: pd.DataFrame, thresholds: Mapping[str, tuple[float, f
                 enough = len(x) >= 3 and np.std(x) > 0 and np.std(y) > 0
                 rows.append(
                     {
-                        "outlet": outlet,
+                        by: group,
                         "scorer_a": a,
                         "scorer_b": b,
                         "n_sentences": len(x),
@@ -353,44 +449,97 @@ def scorer_agreement(long: pd.DataFrame, thresholds: Mapping[str, tuple[float, f
     return pd.DataFrame(rows)
 
 
-def disagreements(scored: pd.DataFrame, articles: pd.DataFrame, a: str = "textblob", b: str = "vader", *, n: int = 10) -> pd.DataFrame:
-    """The sentences on which two scorers disagree most.
+def find_disagreements(
+    scored: pd.DataFrame, articles: pd.DataFrame, a: str = "textblob", b: str = "vader", *, n: int = 10, by: str = "outlet"
+) -> pd.DataFrame:
+    """Find the sentences on which two scorers disagree most.
 
     Scores are turned into percentile ranks within the corpus (the scorers use their scales
     differently), and sentences are ranked by the absolute difference of the two ranks.
 
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`score_sentiment` with both scorers.
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``by``).
+    a, b : str
+        The two scorers' names.
+    n : int, default 10
+        How many sentences to return.
+    by : str, default "outlet"
+        The column of ``articles`` shown next to each sentence (missing values stay missing).
+
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``article_id``, ``sentence_id``, ``sentence``, the two scores,
-        ``rank_gap`` (rank of ``a`` minus rank of ``b``, in [-1, 1]); the ``n`` largest gaps.
+        ``by`` (``outlet`` by default), ``article_id``, ``sentence_id``, ``sentence``, the
+        two scores, ``rank_gap`` (rank of ``a`` minus rank of ``b``, in [-1, 1]); the ``n``
+        largest gaps.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles``.
     """
     polarity = {name: info["polarity"] for name, info in scored.attrs["scorers"].items()}
     col_a, col_b = polarity[a], polarity[b]
+    check_group_column(articles, by, reserved=("sentence_id", "sentence", col_a, col_b, "rank_gap"))
     frame = scored[["article_id", "sentence_id", "sentence", col_a, col_b]].merge(
-        articles[["article_id", "outlet"]], on="article_id", how="left"
+        articles[["article_id", by]], on="article_id", how="left"
     )
     frame["rank_gap"] = frame[col_a].rank(pct=True) - frame[col_b].rank(pct=True)
     frame = frame.reindex(frame["rank_gap"].abs().sort_values(ascending=False, kind="stable").index).head(n)
-    return frame[["outlet", "article_id", "sentence_id", "sentence", col_a, col_b, "rank_gap"]].reset_index(drop=True)
+    return frame[[by, "article_id", "sentence_id", "sentence", col_a, col_b, "rank_gap"]].reset_index(drop=True)
 
 
-def extreme_sentences(scored: pd.DataFrame, articles: pd.DataFrame, scorer: str = "vader", *, n: int = 3) -> pd.DataFrame:
-    """The ``n`` most negative and ``n`` most positive sentences of each outlet for one scorer.
+def find_extremes(
+    scored: pd.DataFrame, articles: pd.DataFrame, scorer: str = "vader", *, n: int = 3, by: str = "outlet"
+) -> pd.DataFrame:
+    """Find the ``n`` most negative and ``n`` most positive sentences of each group for one scorer.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`score_sentiment` with ``scorer``.
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``by``).
+    scorer : str, default "vader"
+        The scorer whose polarity ranks the sentences.
+    n : int, default 3
+        Sentences at each end, per group.
+    by : str, default "outlet"
+        The column of ``articles`` whose values are the groups (missing ones are ``"unknown"``).
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``end`` (``"most negative"`` / ``"most positive"``), ``score``,
-        ``sentence``, ``article_id``, ``sentence_id``.
+        ``by`` (``outlet`` by default), ``end`` (``"most negative"`` / ``"most positive"``),
+        ``score``, ``sentence``, ``article_id``, ``sentence_id``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles``.
     """
+    check_group_column(articles, by, reserved=("end", "score", "sentence", "sentence_id"))
     col = scored.attrs["scorers"][scorer]["polarity"]
-    frame = scored[["article_id", "sentence_id", "sentence", col]].merge(article_groups(articles), on="article_id", how="left")
+    meta = article_groups(articles, by)
+    frame = scored[["article_id", "sentence_id", "sentence", col]].merge(meta, on="article_id", how="left")
     frame = frame.rename(columns={col: "score"})
     parts = []
-    for outlet, group in frame.groupby("outlet", sort=True):
+    for _, group in frame.groupby(by, sort=True):
         ordered = group.sort_values(["score", "article_id", "sentence_id"], kind="stable")
         parts.append(ordered.head(n).assign(end="most negative"))
         parts.append(ordered.tail(n).iloc[::-1].assign(end="most positive"))
     out = pd.concat(parts, ignore_index=True)
-    return out[["outlet", "end", "score", "sentence", "article_id", "sentence_id"]]
+    return out[[by, "end", "score", "sentence", "article_id", "sentence_id"]]
+
+
+# Old names, kept as aliases: notebooks and users call them.
+sentiment_long = melt_scores
+article_sentiment = score_articles
+outlet_sentiment = summarise_sentiment
+scorer_agreement = compare_scorers
+disagreements = find_disagreements
+extreme_sentences = find_extremes

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .actors import load_actors
+from .language import LANGUAGES
 from .paths import NOTEBOOKS_DIR
 from .sentiment import SCORERS
 
@@ -106,6 +107,14 @@ class Key:
         return self.name.split(".", 1)[1]
 
 
+#: Environment variable the notebook runner sets for its kernels: figures go to ``output.figures``
+#: (:meth:`Study.output_dir`); without it a notebook writes to a scratch folder.
+RUNNER_ENV = "CORPUS_TOOLS_RUNNER"
+
+#: Columns of the articles table that identify an article or hold its text: never groups.
+_NOT_GROUPS = ("article_id", "path", "record", "sha256", "title", "text", "raw_text")
+
+
 def _nonempty(v: list) -> bool:
     return len(v) >= 1
 
@@ -114,8 +123,12 @@ def _nonempty(v: list) -> bool:
 KEYS: tuple[Key, ...] = (
     Key("corpus.path", "path", None, "folder of .txt files, or a .jsonl/.csv file, of the articles (required)"),
     Key("corpus.manifest", "path", "", 'manifest CSV; "" uses the folder\'s manifest.csv when there is one'),
-    Key("corpus.group_by", "str", "outlet", 'the column whose groups are compared; only "outlet" for now',
-        (lambda v: v == "outlet", '"outlet" (the only grouping the notebooks support yet)')),
+    Key("corpus.group_by", "str", "outlet",
+        'the column of the articles table whose groups are compared (manifest or record field: "outlet", "country", ...)',
+        (lambda v: bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)) and v not in _NOT_GROUPS,
+         "a column name (letters, digits, _) of the articles other than " + ", ".join(_NOT_GROUPS))),
+    Key("corpus.language", "str", "en", "language of the articles (ISO 639-1); only English (\"en\") is bundled",
+        (lambda v: v in LANGUAGES, f"one of {sorted(LANGUAGES)}")),
     Key("corpus.encoding", "str", "utf-8", "text encoding of the files",
         (lambda v: _known_encoding(v), "an encoding Python knows, such as \"utf-8\"")),
     Key("corpus.errors", "str", "strict", '"strict" stops at an undecodable byte, "replace" loads it as U+FFFD',
@@ -275,6 +288,32 @@ class Study:
     def figures_dir(self) -> Path:
         """The folder the figures are written to."""
         return Path(self.settings["output.figures"])
+
+    def output_dir(self) -> Path:
+        """Return the folder a notebook writes its figures to in this run.
+
+        ``corpus-tools figures`` (and ``make figures``) set :data:`RUNNER_ENV` in the kernel's
+        environment, and their figures go to ``output.figures``. A notebook run by hand (in
+        JupyterLab, or papermill called directly) writes to a scratch folder,
+        ``build/interactive/<name of output.figures>`` next to the study file, so that
+        exploring never rewrites the figures a study has published; give
+        ``SETTINGS = {"output.figures": ...}`` (an override) to write to a folder of your choice.
+
+        Returns
+        -------
+        Path
+
+        Examples
+        --------
+        >>> from corpus_tools.paths import SEEDS_DIR
+        >>> study = load_study(SEEDS_DIR / "study.toml", overrides={"output.figures": "/tmp/figs"})
+        >>> study.output_dir()
+        PosixPath('/tmp/figs')
+        """
+        if os.environ.get(RUNNER_ENV) or "output.figures" in self.overrides:
+            return self.figures_dir
+        base = self.source.parent if self.source else Path.cwd()
+        return base / "build" / "interactive" / self.figures_dir.name
 
     def notebook_parameters(self) -> dict[str, Any]:
         """Return the papermill parameters every notebook takes for this study.

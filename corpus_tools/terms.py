@@ -2,12 +2,12 @@
 
 Counting rules
 --------------
-* **Terms** come from :func:`corpus_tools.tokens`. A term is the token's lemma (simplemma's
+* **Terms** come from :func:`corpus_tools.tokens` (see :func:`extract_terms`). A term is the token's lemma (simplemma's
   English lookup table, shipped in its wheel), lower-cased, except that acronyms written in
   capitals keep their form without dots ("US" and "U.S." both count as ``US``; "NATO",
   "EU"), so "US" never becomes the pronoun "us". Stop words are scikit-learn's English list; numbers and one-letter tokens are dropped.
   Bigrams are two adjacent content terms in the same sentence (stop words break a bigram).
-* **Keyness** compares each group (outlet) with all the others at once, for any number of
+* **Keyness** compares each group (an outlet, or any ``by`` column) with all the others at once, for any number of
   groups. The ranking statistic is the log-odds ratio with an informative Dirichlet prior and
   its z-score (Monroe, Colaresi & Quinn 2008, "Fightin' words"): the prior is the whole
   corpus's term counts times ``prior_scale``. Next to it: Dunning's log-likelihood G2 (signed:
@@ -20,6 +20,20 @@ Counting rules
   Benjamini-Hochberg adjusted p-value across the terms tested for that group. The units are
   sorted by ``article_id`` (then sentence or paragraph id) before permuting, so the same seed
   gives the same p-values whatever the order of the records in the corpus files.
+
+Groups
+------
+Every per-group function takes ``by`` (default ``"outlet"``): the column of the articles table
+whose values are the groups (``"country"``, ``"language"``, ...). The output column that holds
+the group is named after ``by``; a ``by`` the table lacks is a ``ValueError`` naming it.
+
+Old names, kept as aliases
+--------------------------
+``term_table`` (:func:`extract_terms`), ``term_counts`` (:func:`count_terms`), ``group_tfidf``
+(:func:`weigh_tfidf`), ``tfidf_terms`` (:func:`rank_tfidf`), ``top_terms`` (:func:`rank_terms`),
+``keyness`` (:func:`compute_keyness`), ``collocates`` (:func:`find_collocates`),
+``collocations`` (:func:`find_collocations`), ``naming_choices`` (:func:`count_naming`),
+``kwic_regex`` (:func:`build_kwic_regex`).
 """
 
 from __future__ import annotations
@@ -39,23 +53,34 @@ from .paths import DATA_DIR
 
 __all__ = [
     "STOP_WORDS",
+    "extract_terms",
+    "count_terms",
+    "rank_tfidf",
+    "log_odds_dirichlet",
+    "compute_keyness",
+    "KeynessError",
+    "empty_keyness",
+    "find_collocates",
+    "find_collocations",
+    "kwic",
+    "build_kwic_regex",
+    "count_naming",
+    "load_naming_pairs",
+    "rank_terms",
+    "weigh_tfidf",
+    "normalise_term",
+    "DEFAULT_NAMING_PAIRS",
+    # old names, kept as aliases
     "term_table",
     "term_counts",
     "tfidf_terms",
-    "log_odds_dirichlet",
     "keyness",
-    "KeynessError",
-    "empty_keyness",
     "collocates",
     "collocations",
-    "kwic",
     "kwic_regex",
     "naming_choices",
-    "load_naming_pairs",
     "top_terms",
     "group_tfidf",
-    "normalise_term",
-    "DEFAULT_NAMING_PAIRS",
 ]
 
 #: English stop words (scikit-learn's list) plus news-reporting clitics (:data:`corpus_tools.language.ENGLISH`).
@@ -75,6 +100,19 @@ class KeynessError(ValueError):
     def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.reason = reason
+
+
+def _require_column(table: pd.DataFrame, by: str, caller: str, what: str = "articles") -> None:
+    """Raise a ``ValueError`` naming ``by`` when ``table`` has no such column to group by."""
+    if by not in table.columns:
+        raise ValueError(f"{caller}: the {what} table has no column {by!r} to group by "
+                         f"(by={by!r}; its columns: {', '.join(map(str, table.columns))})")
+
+
+def _groups(articles: pd.DataFrame, by: str, caller: str, *, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """:func:`corpus_tools.describe.article_groups`, with a clear error when ``by`` is missing."""
+    _require_column(articles, by, caller)
+    return article_groups(articles, by, extra=extra)
 
 
 @lru_cache(maxsize=200_000)
@@ -97,7 +135,7 @@ def normalise_term(token: str, *, lemmatize: bool = True) -> str:
     return _lemma(token) if lemmatize else token.lower()
 
 
-def term_table(tokens: pd.DataFrame, *, lemmatize: bool = True, drop_stop_words: bool = True) -> pd.DataFrame:
+def extract_terms(tokens: pd.DataFrame, *, lemmatize: bool = True, drop_stop_words: bool = True) -> pd.DataFrame:
     """Add the ``term`` of each token and keep the content terms.
 
     Parameters
@@ -113,6 +151,12 @@ def term_table(tokens: pd.DataFrame, *, lemmatize: bool = True, drop_stop_words:
     -------
     pandas.DataFrame
         The token rows kept, with ``term`` added; offsets unchanged.
+
+    Examples
+    --------
+    >>> toks = pd.DataFrame({"token": ["The", "US", "offered", "guarantees", "2"], "is_alpha": [True, True, True, True, False]})
+    >>> extract_terms(toks)["term"].tolist()
+    ['US', 'offer', 'guarantee']
     """
     out = tokens.copy()
     out["term"] = [normalise_term(t, lemmatize=lemmatize) for t in out["token"]]
@@ -132,17 +176,18 @@ def _bigrams(terms: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def term_counts(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", ngram: int = 1) -> pd.DataFrame:
+def count_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", ngram: int = 1) -> pd.DataFrame:
     """Count terms (or bigrams) per group.
 
     Parameters
     ----------
     terms : pandas.DataFrame
-        From :func:`term_table`.
+        From :func:`extract_terms`.
     articles : pandas.DataFrame
         For the grouping column.
     by : str, default "outlet"
-        Article column to group by.
+        Column of ``articles`` whose values are the groups (``"country"``, ...); names the
+        first output column.
     ngram : {1, 2}
         Unigrams or bigrams.
 
@@ -151,11 +196,23 @@ def term_counts(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     pandas.DataFrame
         ``<by>``, ``term``, ``count``, ``per_1000`` (per 1,000 content terms of the group),
         ``articles`` (articles of the group using it); sorted by group, count descending, term.
+
+    Raises
+    ------
+    ValueError
+        ``articles`` has no column ``by``, or ``ngram`` is not 1 or 2.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "country": ["FR", "IR"]})
+    >>> t = pd.DataFrame({"article_id": ["a", "a", "a", "b"], "term": ["talk", "talk", "NATO", "talk"]})
+    >>> count_terms(t, arts, by="country").values.tolist()
+    [['FR', 'talk', 2, 666.6666666666666, 1], ['FR', 'NATO', 1, 333.3333333333333, 1], ['IR', 'talk', 1, 1000.0, 1]]
     """
     if ngram not in (1, 2):
         raise ValueError(f"ngram must be 1 or 2, got {ngram}")
     units = terms if ngram == 1 else _bigrams(terms)
-    meta = article_groups(articles, by)
+    meta = _groups(articles, by, "count_terms")
     u = units[["article_id", "term"]].merge(meta, on="article_id", how="left")
     counts = u.groupby([by, "term"]).agg(count=("article_id", "size"), articles=("article_id", "nunique")).reset_index()
     totals = terms.merge(meta, on="article_id", how="left").groupby(by).size()
@@ -164,10 +221,19 @@ def term_counts(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     return counts[[by, "term", "count", "per_1000", "articles"]]
 
 
-def group_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"):
-    """TF-IDF of each group's terms, the group's articles pooled into one document.
+def weigh_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"):
+    """Weigh each group's terms by TF-IDF, the group's articles pooled into one document.
 
     scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms as given.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`extract_terms`.
+    articles : pandas.DataFrame
+        For the grouping column.
+    by : str, default "outlet"
+        Column of ``articles`` whose values are the groups (the documents).
 
     Returns
     -------
@@ -180,24 +246,36 @@ def group_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    docs = terms.merge(article_groups(articles, by), on="article_id", how="left").groupby(by)["term"].apply(list)
+    docs = terms.merge(_groups(articles, by, "weigh_tfidf"), on="article_id", how="left").groupby(by)["term"].apply(list)
     vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
     matrix = vec.fit_transform(docs.tolist())
     return docs.index.tolist(), matrix, np.array(vec.get_feature_names_out())
 
 
-def tfidf_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
-    """Top TF-IDF terms per group, each group's articles pooled into one document.
+def rank_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
+    """Rank each group's terms by TF-IDF, each group's articles pooled into one document.
 
-    Uses scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms.
-    With few groups the idf is coarse: a term in every group gets the lowest weight.
+    Uses scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms
+    (:func:`weigh_tfidf`). With few groups the idf is coarse: a term in every group gets the
+    lowest weight.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        From :func:`extract_terms`.
+    articles : pandas.DataFrame
+        For the grouping column.
+    by : str, default "outlet"
+        Column of ``articles`` whose values are the groups; names the first output column.
+    n : int, default 10
+        Terms kept per group (terms of weight 0 never are).
 
     Returns
     -------
     pandas.DataFrame
         ``<by>``, ``rank``, ``term``, ``tfidf``.
     """
-    groups, matrix, vocab = group_tfidf(terms, articles, by=by)
+    groups, matrix, vocab = weigh_tfidf(terms, articles, by=by)
     rows = []
     for i, group in enumerate(groups):
         row = matrix[i].toarray().ravel()
@@ -259,7 +337,7 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def keyness(
+def compute_keyness(
     terms: pd.DataFrame,
     articles: pd.DataFrame | None = None,
     *,
@@ -271,17 +349,18 @@ def keyness(
     seed: int = 0,
     progress: bool | None = None,
 ) -> pd.DataFrame:
-    """Key terms of every group against the rest, with resampling significance.
+    """Compute the key terms of every group against the rest, with resampling significance.
 
     Parameters
     ----------
     terms : pandas.DataFrame
-        From :func:`term_table`, or straight from :func:`corpus_tools.tokens` (then
-        :func:`term_table` runs first with its defaults).
+        From :func:`extract_terms`, or straight from :func:`corpus_tools.tokens` (then
+        :func:`extract_terms` runs first with its defaults).
     articles : pandas.DataFrame, optional
         For the grouping column ``by``; not needed when ``terms`` already has that column.
     by : str, default "outlet"
-        Article column whose values are the groups (any number, at least two).
+        Article column whose values are the groups (any number, at least two); names the
+        first output column.
     unit : {"sentence", "paragraph", "article"}, default "sentence"
         What is permuted between groups for significance. With several articles per group,
         ``"article"`` is the strictest test (words of one article are not independent); with
@@ -309,17 +388,19 @@ def keyness(
     KeynessError
         (a ``ValueError``) Fewer than two groups (``reason == "groups"``), or fewer than
         two terms reach ``min_count`` (``reason == "min_count"``).
+    ValueError
+        Neither ``terms`` nor ``articles`` has the column ``by``.
     """
     if unit not in ("sentence", "paragraph", "article"):
         raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")
     if "term" not in terms.columns:
-        terms = term_table(terms)
+        terms = extract_terms(terms)
     if by in terms.columns:
         t = terms.assign(**{by: terms[by].fillna("unknown")})
     elif articles is None:
-        raise ValueError(f"keyness: the terms table has no {by!r} column; pass the articles table to look it up")
+        raise ValueError(f"compute_keyness: the terms table has no {by!r} column; pass the articles table to look it up")
     else:
-        t = terms.merge(article_groups(articles, by), on="article_id", how="left")
+        t = terms.merge(_groups(articles, by, "compute_keyness"), on="article_id", how="left")
     groups = sorted(t[by].unique())
     if len(groups) < 2:
         raise KeynessError(f"keyness needs at least two groups in {by!r}, found {groups}", "groups")
@@ -375,12 +456,19 @@ def keyness(
 
 
 def empty_keyness(by: str = "outlet") -> pd.DataFrame:
-    """A keyness table with no rows and :func:`keyness`'s columns, for a corpus where it cannot run.
+    """A keyness table with no rows and :func:`compute_keyness`'s columns, for a corpus where it cannot run.
+
+    Parameters
+    ----------
+    by : str, default "outlet"
+        Name of the group column (the first column).
 
     Examples
     --------
     >>> list(empty_keyness().columns)[:4]
     ['outlet', 'term', 'count', 'count_rest']
+    >>> list(empty_keyness("country").columns)[:2]
+    ['country', 'term']
     """
     floats = ["per_1000", "per_1000_rest", "log_odds", "z", "g2", "log_ratio", "p", "q"]
     columns = {by: pd.Series([], dtype=object), "term": pd.Series([], dtype=object),
@@ -389,15 +477,17 @@ def empty_keyness(by: str = "outlet") -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def collocates(
+def find_collocates(
     terms: pd.DataFrame, node: str, *, window: int = 5, min_count: int = 2, by_sentence: bool = True
 ) -> pd.DataFrame:
-    """Terms that occur near a node term, ranked by PMI and G2 with a frequency floor.
+    """Find the terms that occur near a node term, ranked by G2 (PMI beside it) with a frequency floor.
+
+    Whole corpus: the groups are not compared here, so there is no ``by``.
 
     Parameters
     ----------
     terms : pandas.DataFrame
-        From :func:`term_table` (content terms; positions are token positions, so removed stop
+        From :func:`extract_terms` (content terms; positions are token positions, so removed stop
         words still count toward the distance).
     node : str
         The node term, as counted (a lemma: ``"guarantee"``, or an acronym: ``"NATO"``).
@@ -449,13 +539,15 @@ def collocates(
     return out.sort_values(["g2", "collocate"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def collocations(terms: pd.DataFrame, *, min_count: int = 3, measure: str = "g2", n: int | None = None) -> pd.DataFrame:
-    """Two-word collocations of the whole corpus: adjacent content terms, scored by PMI and G2.
+def find_collocations(terms: pd.DataFrame, *, min_count: int = 3, measure: str = "g2", n: int | None = None) -> pd.DataFrame:
+    """Find the two-word collocations of the whole corpus: adjacent content terms, scored by PMI and G2.
+
+    Whole corpus: the groups are not compared here, so there is no ``by``.
 
     Parameters
     ----------
     terms : pandas.DataFrame
-        From :func:`term_table`.
+        From :func:`extract_terms`.
     min_count : int, default 3
         Frequency floor: pairs seen fewer times are dropped (PMI overrates rare pairs).
     measure : {"g2", "pmi"}, default "g2"
@@ -493,8 +585,8 @@ def collocations(terms: pd.DataFrame, *, min_count: int = 3, measure: str = "g2"
     return (out.head(n) if n else out).reset_index(drop=True)
 
 
-def kwic_regex(pattern: str, *, case: bool = False) -> re.Pattern:
-    """Compile a :func:`kwic` pattern as :func:`kwic` uses it (on word boundaries).
+def build_kwic_regex(pattern: str, *, case: bool = False) -> re.Pattern:
+    """Build the regular expression :func:`kwic` searches with: ``pattern`` on word boundaries.
 
     Raises
     ------
@@ -503,9 +595,9 @@ def kwic_regex(pattern: str, *, case: bool = False) -> re.Pattern:
 
     Examples
     --------
-    >>> bool(kwic_regex("security guarantees?").search("Russia wants Security Guarantees now"))
+    >>> bool(build_kwic_regex("security guarantees?").search("Russia wants Security Guarantees now"))
     True
-    >>> kwic_regex("security [guarantee")
+    >>> build_kwic_regex("security [guarantee")
     Traceback (most recent call last):
     ...
     ValueError: pattern 'security [guarantee' is not a valid regular expression: unterminated character set at position 9
@@ -519,8 +611,10 @@ def kwic_regex(pattern: str, *, case: bool = False) -> re.Pattern:
         raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from None
 
 
-def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str = "text", case: bool = False) -> pd.DataFrame:
-    """Keyword in context: every match of a regular expression with the words around it.
+def kwic(
+    articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str = "text", case: bool = False, by: str = "outlet"
+) -> pd.DataFrame:
+    """Keyword in context: find every match of a regular expression with the words around it.
 
     Parameters
     ----------
@@ -534,31 +628,46 @@ def kwic(articles: pd.DataFrame, pattern: str, *, window: int = 8, text_col: str
         Column with the text.
     case : bool, default False
         Match case-sensitively.
+    by : str, default "outlet"
+        Group column copied next to ``article_id`` (``"country"``, ...). The default
+        ``"outlet"`` is optional: a table without an ``outlet`` column gives no group column.
+        Any other ``by`` must be a column of ``articles``.
 
     Returns
     -------
     pandas.DataFrame
-        ``article_id``, ``outlet`` (when the table has one), ``start``, ``end`` (offsets of the
-        match in the text), ``left``, ``match``, ``right``.
+        ``article_id``, ``<by>`` (see ``by``), ``start``, ``end`` (offsets of the match in the
+        text), ``left``, ``match``, ``right``.
+
+    Raises
+    ------
+    ValueError
+        The pattern is empty or invalid (:func:`build_kwic_regex`), or ``articles`` has no
+        column ``by`` (other than the default ``"outlet"``).
 
     Examples
     --------
     >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["Russia wants security guarantees from NATO now."]})
     >>> kwic(arts, "security guarantees?", window=2)[["left", "match", "right"]].values.tolist()
     [['Russia wants', 'security guarantees', 'from NATO']]
+    >>> kwic(arts.assign(country="DE"), "NATO", window=1, by="country").columns.tolist()
+    ['article_id', 'country', 'start', 'end', 'left', 'match', 'right']
     """
-    regex = kwic_regex(pattern, case=case)
+    regex = build_kwic_regex(pattern, case=case)
+    # the default group column is optional (a bare table of texts has none); any other is required
+    has_group = by in articles.columns
+    if not has_group and by != "outlet":
+        _require_column(articles, by, "kwic")
     rows = []
-    has_outlet = "outlet" in articles.columns
     for i, (aid, text) in enumerate(zip(articles["article_id"], articles[text_col])):
         for m in regex.finditer(text):
             left = " ".join(text[: m.start()].split()[-window:])
             right = " ".join(text[m.end() :].split()[:window])
             row = {"article_id": aid, "start": m.start(), "end": m.end(), "left": left, "match": m.group(), "right": right}
-            if has_outlet:
-                row["outlet"] = articles["outlet"].iloc[i]
+            if has_group:
+                row[by] = articles[by].iloc[i]
             rows.append(row)
-    cols = ["article_id"] + (["outlet"] if has_outlet else []) + ["start", "end", "left", "match", "right"]
+    cols = ["article_id"] + ([by] if has_group else []) + ["start", "end", "left", "match", "right"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -587,19 +696,37 @@ def load_naming_pairs(path: str | Path | None = None) -> pd.DataFrame:
     return table
 
 
-def naming_choices(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | None = None, *, by: str = "outlet") -> pd.DataFrame:
-    """How often each group uses each variant of a contested name ("Kyiv" or "Kiev").
+def count_naming(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | None = None, *, by: str = "outlet") -> pd.DataFrame:
+    """Count how often each group uses each variant of a contested name ("Kyiv" or "Kiev").
 
     Patterns match case-insensitively on word boundaries, in the cleaned text.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``text`` and the column ``by``).
+    pairs : path or pandas.DataFrame, optional
+        The naming table (:func:`load_naming_pairs`); by default :data:`DEFAULT_NAMING_PAIRS`.
+    by : str, default "outlet"
+        Column of ``articles`` whose values are the groups; names the first output column.
 
     Returns
     -------
     pandas.DataFrame
         ``<by>``, ``concept``, ``variant``, ``count``, ``share`` (of the concept's uses in the
         group; NaN when the group uses none of the variants); every combination listed.
+
+    Examples
+    --------
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "country": ["UA", "RU"],
+    ...                      "text": ["Kyiv said. Kyiv and Kiev.", "Moscow only."]})
+    >>> pairs = pd.DataFrame({"concept": ["capital"] * 2, "variant": ["Kiev", "Kyiv"], "pattern": ["Kiev", "Kyiv"]})
+    >>> count_naming(arts, pairs, by="country").values.tolist()
+    [['RU', 'capital', 'Kiev', 0, nan], ['RU', 'capital', 'Kyiv', 0, nan],
+     ['UA', 'capital', 'Kiev', 1, 0.3333333333333333], ['UA', 'capital', 'Kyiv', 2, 0.6666666666666666]]
     """
     table = pairs.copy() if isinstance(pairs, pd.DataFrame) else load_naming_pairs(pairs)
-    meta = article_groups(articles, by, extra=("text",))
+    meta = _groups(articles, by, "count_naming", extra=("text",))
     rows = []
     for group, part in meta.groupby(by, sort=True):
         text = "\n\n".join(part["text"])
@@ -611,8 +738,43 @@ def naming_choices(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | No
     return out.sort_values([by, "concept", "variant"], kind="stable").reset_index(drop=True)
 
 
-def top_terms(counts: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
-    """The ``n`` most frequent terms of each group from :func:`term_counts`, with their rank."""
+def rank_terms(counts: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
+    """Rank the terms of each group and keep the ``n`` most frequent.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        From :func:`count_terms` (sorted by group, then count descending).
+    by : str, default "outlet"
+        The group column of ``counts`` (the ``by`` given to :func:`count_terms`).
+    n : int, default 10
+        Terms kept per group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The first ``n`` rows of each group of ``counts``, with ``rank`` (1 for the most frequent).
+
+    Examples
+    --------
+    >>> counts = pd.DataFrame({"country": ["FR", "FR", "IR"], "term": ["talk", "NATO", "talk"], "count": [2, 1, 1]})
+    >>> rank_terms(counts, by="country", n=1).values.tolist()
+    [['FR', 'talk', 2, 1], ['IR', 'talk', 1, 1]]
+    """
+    _require_column(counts, by, "rank_terms", "counts")
     out = counts.groupby(by, sort=True).head(n).copy()
     out["rank"] = out.groupby(by).cumcount() + 1
     return out.reset_index(drop=True)
+
+
+# Old names, kept as aliases
+term_table = extract_terms
+term_counts = count_terms
+group_tfidf = weigh_tfidf
+tfidf_terms = rank_tfidf
+top_terms = rank_terms
+keyness = compute_keyness
+collocates = find_collocates
+collocations = find_collocations
+naming_choices = count_naming
+kwic_regex = build_kwic_regex

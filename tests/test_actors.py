@@ -1,11 +1,11 @@
-"""The actor dictionary, mention finding with exact offsets, and prominence."""
+"""The actor dictionary, mention finding with exact offsets, and prominence (count_mentions)."""
 
 import pandas as pd
 import pytest
 
 import corpus_tools as ct
 from corpus_tools import actors
-from corpus_tools.actors import find_mentions, load_actors, prominence
+from corpus_tools.actors import count_mentions, find_mentions, load_actors
 
 
 def one(sentence):
@@ -115,9 +115,9 @@ def test_voice_group_column_labels_camps_and_blanks_fall_back(tmp_path):
     assert actors.camp_voice_groups(path)["other"] == "neutral experts"
 
 
-def test_prominence_lists_zeros_and_divides_by_the_outlet_words(fixture_articles):
+def test_count_mentions_lists_zeros_and_divides_by_the_outlet_words(fixture_articles):
     sents = ct.sentences(fixture_articles)
-    prom = prominence(find_mentions(sents), fixture_articles).set_index(["outlet", "group"])
+    prom = count_mentions(find_mentions(sents), fixture_articles).set_index(["outlet", "group"])
     words_alpha = int(fixture_articles.loc[fixture_articles["outlet"] == "Alpha News", "n_words"].sum())
     assert prom.loc[("Alpha News", "Russia"), "words"] == words_alpha
     # Alpha: Kremlin, Moscow, Kremlin, Dmitry Peskov (alpha_1); no Russia in alpha_2

@@ -1,5 +1,7 @@
 """Per-outlet comparison: similarity, shared passages (wire copy), agency credits, summary."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from corpus_tools import compare, terms
 
 
 def test_shared_passages_find_the_kremlin_readout_across_outlets(seed_articles, seed_sentences):
-    passages = compare.shared_passages(seed_sentences, seed_articles)
+    passages = compare.find_shared_passages(seed_sentences, seed_articles)
     assert (passages["outlet_a"] != passages["outlet_b"]).all()
     pairs = set(zip(passages["text_a"], passages["text_b"]))
     # the readout on Russia "analyzing the written responses", in stern.de (AFP) and tagesschau.de (dpa)
@@ -23,7 +25,7 @@ def test_identical_sentence_in_two_outlets_is_a_near_duplicate():
     text = "The Kremlin said the written answers ignored Russia's fundamental security concerns."
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
                          "text": [text, text + " Talks go on.", "Cats sleep all day long in the sun."]})
-    passages = compare.shared_passages(ct.sentences(arts), arts)
+    passages = compare.find_shared_passages(ct.sentences(arts), arts)
     assert len(passages) == 1 and passages.iloc[0]["kind"] == "near-duplicate"
     assert passages.iloc[0]["cosine"] == pytest.approx(1.0)
 
@@ -31,11 +33,11 @@ def test_identical_sentence_in_two_outlets_is_a_near_duplicate():
 def test_sentences_of_one_outlet_are_never_paired():
     text = "The Kremlin said the written answers ignored Russia's fundamental security concerns."
     arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "X"], "text": [text, text]})
-    assert compare.shared_passages(ct.sentences(arts), arts).empty
+    assert compare.find_shared_passages(ct.sentences(arts), arts).empty
 
 
 def test_agency_credits_on_the_seeds(seed_articles):
-    credits = compare.agency_credits(seed_articles)
+    credits = compare.find_agency_credits(seed_articles)
     found = credits.groupby("outlet")["agency"].apply(set).to_dict()
     assert found["stern.de (AFP-based)"] == {"AFP"} and found["AFP via French site"] == {"AFP"}
     assert found["tagesschau.de (ARD)"] == {"dpa"} and found["AP via republisher"] == {"AP"}
@@ -45,14 +47,14 @@ def test_agency_credits_on_the_seeds(seed_articles):
 
 
 def test_similarity_matrix_is_symmetric_with_unit_diagonal(seed_articles):
-    sim = compare.similarity_matrix(terms.term_table(ct.tokens(seed_articles)), seed_articles)
+    sim = compare.measure_similarity(terms.extract_terms(ct.tokens(seed_articles)), seed_articles)
     grid = sim.pivot(index="outlet_a", columns="outlet_b", values="cosine")
     assert np.allclose(grid.to_numpy(), grid.to_numpy().T) and np.allclose(np.diag(grid.to_numpy()), 1)
     assert ((grid.to_numpy() > 0) & (grid.to_numpy() <= 1 + 1e-9)).all()
 
 
 def test_shared_counts_are_symmetric(seed_articles, seed_sentences):
-    counts = compare.shared_counts(compare.shared_passages(seed_sentences, seed_articles), seed_articles)
+    counts = compare.count_shared(compare.find_shared_passages(seed_sentences, seed_articles), seed_articles)
     grid = counts.pivot(index="outlet_a", columns="outlet_b", values="passages")
     assert np.allclose(np.nan_to_num(grid.to_numpy()), np.nan_to_num(grid.to_numpy().T))
 
@@ -60,8 +62,8 @@ def test_shared_counts_are_symmetric(seed_articles, seed_sentences):
 def test_outlet_summary_collects_sections(seed_articles, seed_sentences):
     from corpus_tools import describe
 
-    summary = compare.outlet_summary(seed_articles, counts=describe.outlet_counts(seed_articles, seed_sentences),
-                                     credits=compare.agency_credits(seed_articles))
+    summary = compare.summarise_groups(seed_articles, counts=describe.outlet_counts(seed_articles, seed_sentences),
+                                     credits=compare.find_agency_credits(seed_articles))
     assert set(summary["section"]) == {"corpus", "sources"}
     tt = summary[(summary["outlet"] == "Tehran Times") & (summary["measure"] == "sentences")]["value"].item()
     assert tt == len(seed_sentences[seed_sentences["article_id"].str.startswith("001")])
@@ -77,8 +79,124 @@ def test_outlet_summary_takes_any_story_voice_groups():
     arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"],
                          "text": ['"We will not sign this budget," Roe said.', '"The cuts are not negotiable at all," Doe said.']})
     voices = quotes.voice_share(quotes.extract_quotes(arts, actors=actors), arts, groups=quotes.voice_groups(actors), n_boot=100)
-    summary = compare.outlet_summary(arts, voices=voices)
+    summary = compare.summarise_groups(arts, voices=voices)
     shares = summary[summary["section"] == "voice"].set_index(["outlet", "measure"])["value"]
     assert shares[("X", "share of quoted words: democrat")] == 1 and shares[("Y", "share of quoted words: republican")] == 1
     assert {m.split(": ")[1] for _, m in shares.index} == {"democrat", "republican", "analysts/other", "unattributed"}
     assert quotes.most_quoted(voices, actors) == ["republican", "democrat"]  # 7 quoted words against 5
+
+
+# --------------------------------------------------------------------------------------
+# Grouping by any column (corpus.group_by), checked against hand counts
+# --------------------------------------------------------------------------------------
+READOUT = "The Kremlin said the written answers ignored Russia's fundamental security concerns."
+# three outlets, two of them in Germany; the same sentence in all three
+COUNTRY_ARTICLES = pd.DataFrame({
+    "article_id": ["a", "b", "c"], "outlet": ["X", "Y", "Z"], "country": ["DE", "DE", "FR"],
+    "text": [READOUT + " Reporting by Reuters.", READOUT + " (AP)", READOUT + " Cats sleep all day long in the sun."],
+})
+# the columns load_corpus adds that the cleaning audit (agency credits) reads; nothing to clean here
+COUNTRY_ARTICLES = COUNTRY_ARTICLES.assign(path=COUNTRY_ARTICLES["article_id"] + ".txt", raw_text=COUNTRY_ARTICLES["text"],
+                                           title="", title_from="column")
+
+
+def test_find_shared_passages_pairs_only_different_countries():
+    sents = ct.sentences(COUNTRY_ARTICLES)
+    by_outlet = compare.find_shared_passages(sents, COUNTRY_ARTICLES)
+    by_country = compare.find_shared_passages(sents, COUNTRY_ARTICLES, by="country")
+    assert len(by_outlet) == 3  # a-b, a-c, b-c
+    assert list(by_country.columns[[0, 4]]) == ["country_a", "country_b"]
+    assert sorted(zip(by_country["article_a"], by_country["article_b"])) == [("a", "c"), ("b", "c")]  # a-b: both DE
+    assert (by_country["country_a"] == "DE").all() and (by_country["country_b"] == "FR").all()
+    counts = compare.count_shared(by_country, COUNTRY_ARTICLES, by="country")
+    assert list(counts.columns) == ["country_a", "country_b", "passages"]
+    grid = counts.set_index(["country_a", "country_b"])["passages"]
+    assert grid[("DE", "FR")] == 2 and grid[("FR", "DE")] == 2 and np.isnan(grid[("DE", "DE")])
+
+
+def test_count_shared_by_country_by_hand():
+    passages = pd.DataFrame({"country_a": ["DE", "DE", "FR"], "country_b": ["FR", "IR", "IR"]})
+    arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "country": ["DE", "FR", "IR", "US"]})
+    grid = compare.count_shared(passages, arts, by="country").set_index(["country_a", "country_b"])["passages"]
+    assert grid[("DE", "FR")] == grid[("FR", "DE")] == 1 and grid[("IR", "FR")] == 1 and grid[("US", "DE")] == 0
+    assert len(grid) == 16
+    with pytest.raises(ValueError, match="'outlet_a'"):
+        compare.count_shared(passages, arts.assign(outlet="X"))
+
+
+def test_measure_similarity_by_country_by_hand():
+    t = pd.DataFrame({"article_id": ["a", "a", "b", "c"], "term": ["talk", "NATO", "talk", "talk"]})
+    sim = compare.measure_similarity(t, COUNTRY_ARTICLES, by="country")
+    assert list(sim.columns) == ["country_a", "country_b", "cosine"]
+    # DE pools a and b: talk 2, NATO 1; FR: talk 1. Smooth idf: talk 1, NATO 1 + ln(3/2); sublinear tf 1 + ln(count)
+    de_talk, de_nato = 1 + math.log(2), 1 + math.log(1.5)
+    cosine = de_talk / math.sqrt(de_talk ** 2 + de_nato ** 2)
+    got = sim.set_index(["country_a", "country_b"])["cosine"]
+    assert got[("DE", "FR")] == pytest.approx(cosine) and got[("FR", "DE")] == pytest.approx(cosine)
+    assert got[("DE", "DE")] == pytest.approx(1.0)
+
+
+def test_find_agency_credits_by_country():
+    credits = compare.find_agency_credits(COUNTRY_ARTICLES, by="country")
+    assert list(credits.columns) == ["article_id", "country", "agency", "where", "evidence"]
+    assert credits[["article_id", "country", "agency", "where"]].values.tolist() == [
+        ["a", "DE", "Reuters", "text"], ["b", "DE", "AP", "text"],
+    ]
+    default = compare.find_agency_credits(COUNTRY_ARTICLES)
+    assert list(default.columns) == ["article_id", "outlet", "agency", "where", "evidence"]
+    assert default["outlet"].tolist() == ["X", "Y"]
+
+
+def test_find_agency_credits_by_country_on_the_seeds(seed_articles):
+    credits = compare.find_agency_credits(seed_articles, by="country")
+    found = credits.groupby("country")["agency"].apply(set).to_dict()
+    assert found == {"Germany": {"AFP", "dpa"}, "France": {"AFP"}, "United States": {"AP"}}
+
+
+def test_summarise_groups_by_country():
+    arts = COUNTRY_ARTICLES.assign(machine_translated=[True, False, True])
+    counts = pd.DataFrame({"country": ["DE", "FR"], "articles": [2, 1], "sentences": [4, 2], "words": [30, 18]})
+    key = pd.DataFrame({"country": ["DE", "DE", "FR"], "term": ["Kremlin", "cat", "sun"], "p": [0.01, 0.5, 0.02]})
+    summary = compare.summarise_groups(arts, by="country", counts=counts, keyness=key,
+                                       credits=compare.find_agency_credits(arts, by="country"))
+    assert list(summary.columns) == ["country", "section", "measure", "value", "low", "high", "text"]
+    value = summary.set_index(["country", "measure"])["value"]
+    assert value[("DE", "articles")] == 2 and value[("FR", "articles")] == 1
+    assert value[("DE", "machine-translated articles")] == 1 and value[("FR", "machine-translated articles")] == 1
+    assert value[("DE", "sentences")] == 4 and value[("FR", "words")] == 18
+    text = summary.set_index(["country", "measure"])["text"]
+    assert text[("DE", "key terms (p < 0.05)")] == "Kremlin" and text[("FR", "key terms (p < 0.05)")] == "sun"
+    assert text[("DE", "agency credits")] == "AP, Reuters" and ("FR", "agency credits") not in text.index
+    assert summary["country"].is_monotonic_increasing
+
+
+def test_summarise_groups_names_a_table_without_the_group_column():
+    counts = pd.DataFrame({"outlet": ["X"], "articles": [1], "sentences": [1], "words": [1]})
+    with pytest.raises(ValueError, match=r"counts table has no column 'country'"):
+        compare.summarise_groups(COUNTRY_ARTICLES, by="country", counts=counts)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: compare.measure_similarity(pd.DataFrame({"article_id": ["a"], "term": ["talk"]}), COUNTRY_ARTICLES, by="region"),
+        lambda: compare.find_shared_passages(ct.sentences(COUNTRY_ARTICLES), COUNTRY_ARTICLES, by="region"),
+        lambda: compare.find_agency_credits(COUNTRY_ARTICLES, by="region"),
+        lambda: compare.summarise_groups(COUNTRY_ARTICLES, by="region"),
+        lambda: compare.count_shared(pd.DataFrame(columns=["region_a", "region_b"]), COUNTRY_ARTICLES, by="region"),
+    ],
+    ids=["measure_similarity", "find_shared_passages", "find_agency_credits", "summarise_groups", "count_shared"],
+)
+def test_a_missing_group_column_is_named(call):
+    with pytest.raises(ValueError, match=r"no column 'region' to group by"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("similarity_matrix", "measure_similarity"), ("shared_passages", "find_shared_passages"),
+     ("agency_credits", "find_agency_credits"), ("outlet_summary", "summarise_groups"), ("shared_counts", "count_shared")],
+)
+def test_old_names_are_aliases(old, new):
+    assert getattr(compare, old) is getattr(compare, new)
+    assert old in compare.__all__ and new in compare.__all__ and old in compare.__doc__

@@ -53,8 +53,9 @@ def test_notebook_reads_the_study_and_its_tables_right_after_the_parameters(note
     params = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     setup = cells[params[0] + 1].source.splitlines()
-    assert setup[:3] == ["study = ct.load_study(ct.project_path(STUDY), overrides=SETTINGS)",
-                         'figures_dir = ct.figures.check_writable(study.figures_dir, parameter="output.figures")',
+    assert setup[:4] == ["study = ct.load_study(ct.project_path(STUDY), overrides=SETTINGS)",
+                         'figures_dir = ct.figures.check_writable(study.output_dir(), parameter="output.figures")',
+                         'by = study["corpus.group_by"]  # the column whose groups are compared (outlets by default)',
                          "tables = ct.build_tables(study)"]
     code = "\n".join(c.source for c in cells)
     assert "def " not in code and "ct.load_corpus(" not in code  # analysis reads the stored tables

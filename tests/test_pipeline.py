@@ -301,3 +301,33 @@ def test_cli_tables_names_the_table_whose_step_failed(built, capsys, tmp_path, m
     rc, out, err = run_cli(capsys, "tables", study.source, "--build-dir", tmp_path / "b", "--set", "corpus.sample=1")
     assert rc == 1 and out.splitlines()[-1].startswith("[8/13] mentions: ")
     assert one_error_line(err) == "error: table targets: ValueError: no stance today"
+
+
+def test_a_group_by_that_is_no_column_of_the_articles_fails_naming_the_key(tmp_path):
+    study = ct.load_study(make_study(tmp_path), overrides={"corpus.group_by": "party"})
+    with pytest.raises(ct.StudyError, match=r"corpus\.group_by = 'party' is not a column of the articles; .*group by one of: .*outlet.*country"):
+        build_tables(study, build_dir=tmp_path / "build")
+
+
+def test_grouping_by_another_column_names_the_group_columns_after_it(tmp_path):
+    """Keyness and shared passages compare the study's groups: here countries, read as text."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    path = make_study(folder)
+    manifest = folder / "articles" / "manifest.csv"
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    for row, year in zip(rows, (2021, 2021, 2022)):
+        row["year"] = year  # a number: the group column is read as text
+    with manifest.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    study = ct.load_study(path, overrides={"corpus.group_by": "year"})
+    tables = build_tables(study, build_dir=tmp_path / "build")
+    articles = tables["articles"]
+    assert articles["year"].tolist() == ["2021", "2021", "2022"]
+    keyness = tables["keyness"]
+    assert "year" in keyness.columns and "outlet" not in keyness.columns
+    assert set(keyness["year"]) == {"2021", "2022"}
+    shared = tables["shared_passages"]
+    assert {"year_a", "year_b"} <= set(shared.columns)

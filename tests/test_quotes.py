@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from corpus_tools import quotes
-from corpus_tools.quotes import attribution_accuracy, extract_quotes, voice_share
+from corpus_tools.quotes import evaluate_attribution, extract_quotes, summarise_voices
 
 
 def quotes_of(text):
@@ -73,13 +73,13 @@ def test_short_quotes_are_terms_and_analysts_are_other():
 def test_attribution_on_hand_labelled_seed_quotations(seed_articles):
     """51 quotations of the seeds, speakers labelled by hand from the articles. The patterns were
     written on the same texts, so this is in-sample; it guards against regressions."""
-    accuracy, table = attribution_accuracy(extract_quotes(seed_articles))
+    accuracy, table = evaluate_attribution(extract_quotes(seed_articles))
     assert len(table) == 51
     assert accuracy >= 0.85, table[~table["correct"]]
 
 
-def test_voice_share_sums_to_one_per_outlet_and_brackets(seed_articles):
-    shares = voice_share(extract_quotes(seed_articles), seed_articles, n_boot=300)
+def test_summarise_voices_sums_to_one_per_outlet_and_brackets(seed_articles):
+    shares = summarise_voices(extract_quotes(seed_articles), seed_articles, n_boot=300)
     assert shares.groupby("outlet")["share"].sum().round(9).eq(1).all()
     assert ((shares["share_low"] <= shares["share"] + 1e-9) & (shares["share"] <= shares["share_high"] + 1e-9)).all()
     stern = shares[shares["outlet"] == "stern.de (AFP-based)"].set_index("voice_group")["share"]
@@ -89,7 +89,7 @@ def test_voice_share_sums_to_one_per_outlet_and_brackets(seed_articles):
 def test_no_quotes_gives_an_empty_table():
     q = quotes_of("No quotation marks at all.")
     assert q.empty and "voice_group" in q.columns
-    assert quotes.voice_group_map()["russia"] == "Russian officials"
+    assert quotes.map_voice_groups()["russia"] == "Russian officials"
 
 
 BUDGET = pd.DataFrame({
@@ -111,7 +111,7 @@ def test_voice_groups_follow_the_dictionarys_camps():
     q = extract_quotes(pd.DataFrame({"article_id": ["a"], "text": [BUDGET_TEXT]}), actors=BUDGET)
     assert q["camp"].tolist()[:3] == ["democrat", "republican", "other"]
     assert q["voice_group"].tolist() == ["democrat", "republican", "analysts/other", "unattributed"]
-    assert quotes.voice_groups(BUDGET) == ["administration", "analysts/other", "democrat", "republican", "unattributed"]
+    assert quotes.list_voice_groups(BUDGET) == ["administration", "analysts/other", "democrat", "republican", "unattributed"]
 
 
 def test_voice_group_labels_come_from_the_csv_column_or_an_argument():
@@ -124,15 +124,15 @@ def test_voice_group_labels_come_from_the_csv_column_or_an_argument():
         extract_quotes(arts, actors=BUDGET, voice_groups={"democrat": "unattributed"})
 
 
-def test_voice_share_lists_every_voice_group_of_the_dictionary():
+def test_summarise_voices_lists_every_voice_group_of_the_dictionary():
     arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "text": [BUDGET_TEXT, '"We will pass it by Friday," Roe said.']})
     q = extract_quotes(arts, actors=BUDGET)
-    shares = voice_share(q, arts, groups=quotes.voice_groups(BUDGET), n_boot=100)
-    assert sorted(set(shares["voice_group"])) == quotes.voice_groups(BUDGET)
+    shares = summarise_voices(q, arts, groups=quotes.list_voice_groups(BUDGET), n_boot=100)
+    assert sorted(set(shares["voice_group"])) == quotes.list_voice_groups(BUDGET)
     assert len(shares) == 2 * 5 and shares.groupby("outlet")["share"].sum().round(9).eq(1).all()
     assert shares.set_index(["outlet", "voice_group"]).loc[("Y", "democrat"), "share"] == 1
     assert shares.set_index(["outlet", "voice_group"]).loc[("Y", "administration"), "quotes"] == 0  # listed, not dropped
-    default = voice_share(q, arts, n_boot=100)
+    default = summarise_voices(q, arts, n_boot=100)
     assert sorted(set(default["voice_group"])) == ["analysts/other", "democrat", "republican", "unattributed"]
     with pytest.raises(ValueError, match=r"voice groups \['republican'\] are in the quotations but not in groups"):
-        voice_share(q, arts, groups=["democrat", "analysts/other", "unattributed"], n_boot=100)
+        summarise_voices(q, arts, groups=["democrat", "analysts/other", "unattributed"], n_boot=100)

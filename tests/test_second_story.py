@@ -1,5 +1,6 @@
 """A second story, not the seeds': every notebook runs on it with its own actor dictionary,
-and no figure names the seed story's actors, camps or voice groups.
+and no figure names the seed story's actors, camps or voice groups. The study compares the
+articles by the manifest's ``market`` column, not by outlet: every figure is named and grouped by it.
 
 The corpus (``tests/fixtures/second_story``) is eight invented articles from three invented
 outlets about an invented US budget standoff; its ``actors.csv`` has the camps ``democrat``,
@@ -46,7 +47,19 @@ def figures(tmp_path_factory) -> Path:
 def test_every_notebook_runs_and_writes_its_figures(figures):
     made = {p.name.rsplit(".", 1)[0] for p in figures.iterdir()}
     assert {p.name[:2] for p in NOTEBOOKS} <= {stem[:2] for stem in made}
-    assert {"02-voice-share-by-outlet", "02-stance-by-outlet", "04-outlet-summary"} <= made
+    assert {"02-voice-share-by-market", "02-stance-by-market", "04-market-summary", "00-sentences-by-market"} <= made
+    assert not {stem for stem in made if "outlet" in stem}
+
+
+def test_every_group_column_of_the_figures_is_the_studys_group_by(figures):
+    """Grouped by market: two groups, named in a `market` column; no figure groups by outlet."""
+    for path in sorted(figures.glob("*.csv")):
+        columns = set(pd.read_csv(path, nrows=0).columns)
+        assert not {"outlet", "outlet_a", "outlet_b"} & columns, path.name
+    counts = pd.read_csv(figures / "00-sentences-by-market.csv")
+    assert counts["market"].tolist() == ["national", "regional"] and counts["articles"].tolist() == [5, 3]
+    keyness = pd.read_csv(figures / "03-keyness-by-market.csv")
+    assert set(keyness["market"]) <= {"national", "regional"}
 
 
 def test_no_figure_names_the_seed_story(figures):
@@ -56,19 +69,19 @@ def test_no_figure_names_the_seed_story(figures):
 
 
 def test_voice_share_names_the_second_storys_voice_groups(figures):
-    voices = pd.read_csv(figures / "02-voice-share-by-outlet.csv")
+    voices = pd.read_csv(figures / "02-voice-share-by-market.csv")
     assert set(voices["voice_group"]) == {"democrat", "republican", "the administration", "analysts/other", "unattributed"}
-    assert set(voices["outlet"]) == {"Capitol Ledger", "Prairie Herald", "Coastal Wire"}
-    assert voices.groupby("outlet")["share"].sum().round(4).eq(1).all()
+    assert set(voices["market"]) == {"national", "regional"}
+    assert voices.groupby("market")["share"].sum().round(4).eq(1).all()
 
 
 def test_summary_shows_the_second_storys_groups_and_most_quoted_camps(figures):
-    summary = pd.read_csv(figures / "04-outlet-summary.csv")
+    summary = pd.read_csv(figures / "04-market-summary.csv")
     measures = set(summary["measure"])
     assert {f"net stance toward {g}" for g in GROUPS} & measures
     assert {m for m in measures if m.startswith("share of quoted words")} == {
         "share of quoted words: republican", "share of quoted words: democrat"}  # the two camps quoted most
-    stance = pd.read_csv(figures / "02-stance-by-outlet.csv")
+    stance = pd.read_csv(figures / "02-stance-by-market.csv")
     assert set(stance["group"]) <= set(GROUPS) and len(set(stance["group"])) >= 3
 
 

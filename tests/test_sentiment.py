@@ -63,15 +63,15 @@ class LengthScorer:
 def test_a_registered_scorer_works_everywhere_by_name(fixture_articles, monkeypatch):
     monkeypatch.setitem(sentiment.SCORERS, "length", LengthScorer)
     scored = score_sentiment(ct.sentences(fixture_articles), scorers=["length", "vader"])
-    long = sentiment.sentiment_long(scored, fixture_articles)
+    long = sentiment.melt_scores(scored, fixture_articles)
     assert set(long["scorer"]) == {"length", "vader"}
-    table = sentiment.outlet_sentiment(long, {"length": (0.0, 0.5), "vader": (-0.05, 0.05)}, n_boot=200)
+    table = sentiment.summarise_sentiment(long, {"length": (0.0, 0.5), "vader": (-0.05, 0.05)}, n_boot=200)
     assert set(table["scorer"]) == {"length", "vader"}
 
 
 def test_article_mean_is_the_mean_of_its_sentences(fixture_articles, fixture_scored):
-    long = sentiment.sentiment_long(fixture_scored, fixture_articles)
-    arts = sentiment.article_sentiment(long).set_index(["article_id", "scorer"])
+    long = sentiment.melt_scores(fixture_scored, fixture_articles)
+    arts = sentiment.score_articles(long).set_index(["article_id", "scorer"])
     expected = fixture_scored.groupby("article_id")["vader_compound"].mean()
     for aid, value in expected.items():
         assert arts.loc[(aid, "vader"), "mean"] == pytest.approx(value)
@@ -88,9 +88,9 @@ def test_whole_article_vader_saturates_but_sentence_mean_does_not(seed_articles,
 
 
 def test_outlet_intervals_bracket_the_estimate_and_reproduce(fixture_articles, fixture_scored):
-    long = sentiment.sentiment_long(fixture_scored, fixture_articles)
-    a = sentiment.outlet_sentiment(long, n_boot=300, seed=1)
-    b = sentiment.outlet_sentiment(long, n_boot=300, seed=1)
+    long = sentiment.melt_scores(fixture_scored, fixture_articles)
+    a = sentiment.summarise_sentiment(long, n_boot=300, seed=1)
+    b = sentiment.summarise_sentiment(long, n_boot=300, seed=1)
     pd.testing.assert_frame_equal(a, b)
     for m in ("mean", "share_negative", "share_positive"):
         assert (a[f"{m}_low"] <= a[m] + 1e-12).all() and (a[m] <= a[f"{m}_high"] + 1e-12).all()
@@ -99,8 +99,8 @@ def test_outlet_intervals_bracket_the_estimate_and_reproduce(fixture_articles, f
 
 
 def test_article_bootstrap_with_one_article_per_outlet_has_no_width(fixture_articles, fixture_scored):
-    long = sentiment.sentiment_long(fixture_scored, fixture_articles)
-    beta = sentiment.outlet_sentiment(long, n_boot=200, unit="article").set_index(["outlet", "scorer"]).loc[("Beta Daily", "vader")]
+    long = sentiment.melt_scores(fixture_scored, fixture_articles)
+    beta = sentiment.summarise_sentiment(long, n_boot=200, unit="article").set_index(["outlet", "scorer"]).loc[("Beta Daily", "vader")]
     assert beta["mean_low"] == beta["mean_high"] == pytest.approx(beta["mean"])
 
 
@@ -118,20 +118,20 @@ def test_agreement_of_a_scorer_with_itself_is_perfect(fixture_articles, monkeypa
 
     monkeypatch.setitem(sentiment.SCORERS, "vader2", VaderCopy)
     scored = score_sentiment(ct.sentences(fixture_articles), scorers=["vader", "vader2"])
-    long = sentiment.sentiment_long(scored, fixture_articles)
-    agree = sentiment.scorer_agreement(long, {"vader": (-0.05, 0.05), "vader2": (-0.05, 0.05)})
+    long = sentiment.melt_scores(scored, fixture_articles)
+    agree = sentiment.compare_scorers(long, {"vader": (-0.05, 0.05), "vader2": (-0.05, 0.05)})
     overall = agree[agree["outlet"] == "all"].iloc[0]
     assert overall["pearson_r"] == pytest.approx(1.0) and overall["class_agreement"] == 1.0
 
 
-def test_disagreements_are_sorted_by_rank_gap(seed_articles, seed_sentences):
+def test_find_disagreements_sorts_by_rank_gap(seed_articles, seed_sentences):
     scored = score_sentiment(seed_sentences)
-    top = sentiment.disagreements(scored, seed_articles, n=5)
+    top = sentiment.find_disagreements(scored, seed_articles, n=5)
     assert len(top) == 5 and top["rank_gap"].abs().is_monotonic_decreasing
 
 
-def test_extreme_sentences_per_outlet(fixture_articles, fixture_scored):
-    ext = sentiment.extreme_sentences(fixture_scored, fixture_articles, n=1)
+def test_find_extremes_per_outlet(fixture_articles, fixture_scored):
+    ext = sentiment.find_extremes(fixture_scored, fixture_articles, n=1)
     assert ext.groupby("outlet").size().to_dict() == {"Alpha News": 2, "Beta Daily": 2}
     beta = ext[ext["outlet"] == "Beta Daily"].set_index("end")
     assert beta.loc["most negative", "score"] <= beta.loc["most positive", "score"]

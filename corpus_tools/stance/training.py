@@ -1,9 +1,9 @@
 """Training: the fine-tuning loop of the ``"finetuned"`` backend and the cross-validation that
 ``scripts/train_stance.py`` reports.
 
-Inference never needs this module's torch code: :meth:`TargetSentiment.fit
-<corpus_tools.stance.TargetSentiment.fit>` calls :func:`finetune` for the ``"finetuned"``
-backend only, and torch is imported there.
+Inference never needs this module's torch code: only :meth:`FinetunedBackend.fit
+<corpus_tools.stance.model.FinetunedBackend.fit>` calls :func:`finetune`, and torch is
+imported there.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..constants import LABELS
 from .backends import FinetunedModel, pair_texts
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import TargetSentiment
+    from .model import FinetunedBackend, TargetSentiment
 
 __all__ = ["finetune", "cross_validate"]
 
@@ -29,7 +29,7 @@ __all__ = ["finetune", "cross_validate"]
 BATCH_SIZE = 32
 
 
-def finetune(X: pd.DataFrame, y: np.ndarray, classes: np.ndarray, params: "TargetSentiment") -> FinetunedModel:
+def finetune(X: pd.DataFrame, y: np.ndarray, classes: np.ndarray, params: "FinetunedBackend") -> FinetunedModel:
     """Fine-tune MiniLM on targets ``X`` and labels ``y``; settings (seed, epochs, lr, max_steps) from ``params``.
 
     Class-weighted cross-entropy, AdamW (weight decay 0.01), linear warm-up over 10% of the
