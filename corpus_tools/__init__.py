@@ -17,7 +17,7 @@ Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.sco
 * **clean**: :mod:`~corpus_tools.clean` (the cleaning rules), :mod:`~corpus_tools.audit`
   (what cleaning removed);
 * **segment**: :mod:`~corpus_tools.segment` (paragraphs, sentences, tokens),
-  :mod:`~corpus_tools.describe` (counts per group, ``article_groups``, ``check_group_column``);
+  :mod:`~corpus_tools.describe` (counts per group, ``label_groups``, ``check_group_column``);
 * **score**: :mod:`~corpus_tools.sentiment` (``score_sentiment``, ``summarise_sentiment``) and
   :mod:`~corpus_tools.validation` (NewsMTSC, thresholds, macro-F1);
   :mod:`~corpus_tools.actors` (``find_mentions``, ``count_mentions``), :mod:`~corpus_tools.stance`

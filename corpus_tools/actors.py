@@ -2,7 +2,8 @@
 
 :func:`find_mentions` finds them; :func:`count_mentions` counts them per 1,000 words in each
 group of articles (each outlet by default, any column of the articles table with ``by``).
-Old names, kept as aliases: ``prominence`` (:func:`count_mentions`).
+Old names, kept as aliases: ``prominence`` (:func:`count_mentions`), ``actor_pattern``
+(:func:`build_actor_pattern`), ``camp_voice_groups`` (:func:`map_camp_labels`).
 
 The actor dictionary is a CSV a user can edit or replace for another story
 (``corpus_tools/data/actors.csv`` by default), one row per alias:
@@ -37,13 +38,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .describe import article_groups, check_group_column
+from .describe import label_groups, check_group_column
 from .errors import ParameterError
 from .paths import DATA_DIR
 
 __all__ = [
-    "DEFAULT_ACTORS", "OTHER_CAMP", "OTHER_VOICE_GROUP", "UNATTRIBUTED", "load_actors", "camp_voice_groups", "check_groups",
-    "find_mentions", "count_mentions", "actor_pattern", "prominence",
+    "DEFAULT_ACTORS", "OTHER_CAMP", "OTHER_VOICE_GROUP", "UNATTRIBUTED", "load_actors", "map_camp_labels", "check_groups",
+    "find_mentions", "count_mentions", "build_actor_pattern", "prominence", "actor_pattern", "camp_voice_groups",
 ]
 
 #: The actor dictionary shipped with the package.
@@ -70,7 +71,7 @@ def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``group``, ``camp``, ``actor``, ``kind``, ``alias``, ``voice_group``, in file
-        order; ``voice_group`` is filled in for every row (see :func:`camp_voice_groups`).
+        order; ``voice_group`` is filled in for every row (see :func:`map_camp_labels`).
 
     Raises
     ------
@@ -131,16 +132,16 @@ def load_actors(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     return table.drop_duplicates().reset_index(drop=True)
 
 
-def camp_voice_groups(actors: str | Path | pd.DataFrame | None = None) -> dict[str, str]:
+def map_camp_labels(actors: str | Path | pd.DataFrame | None = None) -> dict[str, str]:
     """The voice group of each camp of an actor dictionary, :data:`OTHER_CAMP` always included.
 
     Examples
     --------
     >>> own = pd.DataFrame({"group": ["Democrats", "Republicans"], "camp": ["democrat", "republican"],
     ...                     "actor": ["Jane Roe", "John Doe"], "kind": ["person", "person"], "alias": ["Roe", "Doe"]})
-    >>> camp_voice_groups(own)
+    >>> map_camp_labels(own)
     {'democrat': 'democrat', 'other': 'analysts/other', 'republican': 'republican'}
-    >>> camp_voice_groups()["russia"]
+    >>> map_camp_labels()["russia"]
     'Russian officials'
     """
     table = load_actors(actors)
@@ -179,7 +180,7 @@ def _compile(aliases: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
-def actor_pattern(actors: pd.DataFrame) -> re.Pattern:
+def build_actor_pattern(actors: pd.DataFrame) -> re.Pattern:
     """The compiled regular expression that finds every alias of ``actors``."""
     return _compile(tuple(sorted(set(actors["alias"]))))
 
@@ -222,7 +223,7 @@ def find_mentions(sentences: pd.DataFrame, actors: str | Path | pd.DataFrame | N
     """
     table = load_actors(actors)
     info = {row.alias: (row.actor, row.group, row.camp, row.kind) for row in table.drop_duplicates("alias").itertuples()}
-    pattern = actor_pattern(table)
+    pattern = build_actor_pattern(table)
     rows = []
     for aid, sid, offset, sentence in zip(sentences["article_id"], sentences["sentence_id"], sentences["start"], sentences["sentence"]):
         for m in pattern.finditer(sentence):
@@ -271,7 +272,7 @@ def count_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
     [['FR', 'NATO', 2, 1.0]]
     """
     check_group_column(articles, by, reserved=("group", "mentions", "words", "articles", "per_1000_words", "n_words"))
-    meta = article_groups(articles, by, extra=("n_words",))
+    meta = label_groups(articles, by, extra=("n_words",))
     words = meta.groupby(by)["n_words"].sum()
     m = mentions[["article_id", "group"]].merge(meta[["article_id", by]], on="article_id", how="left")
     groups = sorted(m["group"].unique())
@@ -287,3 +288,5 @@ def count_mentions(mentions: pd.DataFrame, articles: pd.DataFrame, *, by: str = 
 
 # Old names, kept as aliases: notebooks and users call them.
 prominence = count_mentions
+actor_pattern = build_actor_pattern
+camp_voice_groups = map_camp_labels

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .audit import cleaning_audit
-from .describe import article_groups
+from .describe import label_groups
 from .segment import tokens as tokenize
 from .terms import _groups, _require_column, extract_terms, weigh_tfidf
 
@@ -138,7 +138,7 @@ def find_shared_passages(
     s = sentences.reset_index(drop=True)
     if s.empty:
         return pd.DataFrame(columns=cols)
-    meta = article_groups(articles, by).set_index("article_id")[by]
+    meta = label_groups(articles, by).set_index("article_id")[by]
     groups = s["article_id"].map(meta).to_numpy()
     t = extract_terms(tokenize(s))
     key = pd.MultiIndex.from_frame(s[["article_id", "sentence_id"]])

@@ -4,7 +4,8 @@ Groups are the values of one column of the articles table, ``outlet`` by default
 ``country`` say, with ``by="country"``); the output column holding the group is named after it.
 
 Old names, kept as aliases: ``outlet_counts`` (:func:`count_sentences`), ``sentence_lengths``
-(:func:`measure_sentences`), ``audit_counts`` (:func:`count_removed_lines`).
+(:func:`measure_sentences`), ``audit_counts`` (:func:`count_removed_lines`), ``article_groups``
+(:func:`label_groups`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 __all__ = [
-    "article_groups", "check_group_column", "count_sentences", "measure_sentences", "count_removed_lines",
+    "label_groups", "check_group_column", "article_groups", "count_sentences", "measure_sentences", "count_removed_lines",
     "outlet_counts", "sentence_lengths", "audit_counts",
 ]
 
@@ -55,7 +56,7 @@ def check_group_column(table: pd.DataFrame, by: str, *, name: str = "articles", 
         raise ValueError(f"cannot group by {by!r}: the output already has a column {by!r}; rename that column of {name}")
 
 
-def article_groups(articles: pd.DataFrame, by: str = "outlet", *, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def label_groups(articles: pd.DataFrame, by: str = "outlet", *, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The group of each article (``article_id``, ``by``), a missing group shown as ``"unknown"``.
 
     Every per-group table of the project joins through this, so articles without a group
@@ -63,7 +64,7 @@ def article_groups(articles: pd.DataFrame, by: str = "outlet", *, extra: tuple[s
 
     Examples
     --------
-    >>> article_groups(pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})).values.tolist()
+    >>> label_groups(pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})).values.tolist()
     [['a', 'X'], ['b', 'unknown']]
     """
     out = articles[["article_id", by, *extra]].copy()
@@ -111,7 +112,7 @@ def count_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, *, by: str 
     """
     columns = ["articles", "sentences", "words", "words_per_sentence", "median_words_per_sentence"]
     check_group_column(articles, by, reserved=columns)
-    meta = article_groups(articles, by)
+    meta = label_groups(articles, by)
     per_article = meta.assign(words=articles["n_words"].to_numpy())
     s = sentences[["article_id", "n_words"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     table = per_article.groupby(by).agg(articles=("article_id", "nunique"), words=("words", "sum"))
@@ -148,7 +149,7 @@ def measure_sentences(articles: pd.DataFrame, sentences: pd.DataFrame, *, by: st
     [['FR', 'a', 0, 7], ['unknown', 'b', 0, 4]]
     """
     check_group_column(articles, by, reserved=("article_id", "sentence_id", "n_words"))
-    meta = article_groups(articles, by)
+    meta = label_groups(articles, by)
     s = sentences[["article_id", "sentence_id", "n_words"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     s = s[[by, "article_id", "sentence_id", "n_words"]]
     return s.sort_values([by, "article_id", "sentence_id"]).reset_index(drop=True)
@@ -181,7 +182,7 @@ def count_removed_lines(audit: pd.DataFrame, articles: pd.DataFrame, *, by: str 
     """
     check_group_column(articles, by, reserved=("rule", "lines"))
     gone = audit["action"].eq("removed") if "action" in audit.columns else pd.Series(True, index=audit.index)
-    meta = article_groups(articles, by)
+    meta = label_groups(articles, by)
     removed = audit[gone & ~audit["rule"].isin(["title", "dateline"])].merge(meta, on="article_id", how="left")
     groups = sorted(meta[by].unique())
     rules = sorted(removed["rule"].unique())
@@ -194,3 +195,4 @@ def count_removed_lines(audit: pd.DataFrame, articles: pd.DataFrame, *, by: str 
 outlet_counts = count_sentences
 sentence_lengths = measure_sentences
 audit_counts = count_removed_lines
+article_groups = label_groups

@@ -513,7 +513,7 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
         fix = (f"lower terms.min_count (now {study['terms.min_count']})" if exc.reason == "min_count"
                else f"keyness compares groups of {ctx.by}: give the articles a {ctx.by} (manifest or record field)")
         ctx.notes["keyness"] = f"skipped: {exc}; {fix}"
-        return terms.empty_keyness(ctx.by)
+        return terms.make_empty_keyness(ctx.by)
 
 
 def _shared_passages(ctx: _Context, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

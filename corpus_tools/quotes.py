@@ -40,8 +40,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .actors import OTHER_CAMP, UNATTRIBUTED, actor_pattern, camp_voice_groups, load_actors
-from .describe import article_groups, check_group_column
+from .actors import OTHER_CAMP, UNATTRIBUTED, build_actor_pattern, map_camp_labels, load_actors
+from .describe import label_groups, check_group_column
 from .language import ENGLISH
 from .paths import DATA_DIR
 from .segment import count_words
@@ -208,7 +208,7 @@ def map_voice_groups(actors: str | Path | pd.DataFrame | None = None, labels: Ma
     >>> map_voice_groups(own, {"democrat": "Democratic voices"})["democrat"]
     'Democratic voices'
     """
-    mapping = camp_voice_groups(actors)
+    mapping = map_camp_labels(actors)
     for camp, label in (labels or {}).items():
         if not isinstance(label, str) or not label.strip():
             raise ValueError(f"voice group for camp {camp!r} must be a non-empty string, got {label!r}")
@@ -282,9 +282,9 @@ def extract_quotes(
     table = load_actors(actors)
     labels = map_voice_groups(table, voice_groups)
     by_alias = table.drop_duplicates("alias").set_index("alias")
-    pattern = actor_pattern(table)
+    pattern = build_actor_pattern(table)
     people = table[table["kind"] == "person"]["alias"].tolist()
-    person_pattern = actor_pattern(table[table["alias"].isin(people)]) if people else None
+    person_pattern = build_actor_pattern(table[table["alias"].isin(people)]) if people else None
     rows = []
     for aid, text in zip(articles["article_id"], articles[text_col]):
         qid = 0
@@ -390,7 +390,7 @@ def summarise_voices(
     """
     check_group_column(articles, by, reserved=("voice_group", "quotes", "words", "share", "share_low", "share_high",
                                                "kind", "n_words", "quote_id", "quote"))
-    q = quotes[quotes["kind"] == "quote"].merge(article_groups(articles, by), on="article_id", how="left")
+    q = quotes[quotes["kind"] == "quote"].merge(label_groups(articles, by), on="article_id", how="left")
     found = set(q["voice_group"].dropna())
     if groups is None:
         groups = sorted(found | {UNATTRIBUTED})

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .describe import article_groups, check_group_column
+from .describe import label_groups, check_group_column
 from .uncertainty import grouped_bootstrap
 
 __all__ = [
@@ -260,7 +260,7 @@ def melt_scores(scored: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outl
     polarity = {name: info["polarity"] for name, info in scored.attrs.get("scorers", {}).items()}
     if not polarity:
         polarity = {name: col for name, col in (("textblob", "textblob_polarity"), ("vader", "vader_compound")) if col in scored}
-    meta = article_groups(articles, by)
+    meta = label_groups(articles, by)
     base = scored[["article_id", "sentence_id"]].merge(meta, on="article_id", how="left", validate="many_to_one")
     parts = [base.assign(scorer=name, score=scored[col].to_numpy()) for name, col in polarity.items()]
     long = pd.concat(parts, ignore_index=True)[[by, "article_id", "sentence_id", "scorer", "score"]]
@@ -524,7 +524,7 @@ def find_extremes(
     """
     check_group_column(articles, by, reserved=("end", "score", "sentence", "sentence_id"))
     col = scored.attrs["scorers"][scorer]["polarity"]
-    meta = article_groups(articles, by)
+    meta = label_groups(articles, by)
     frame = scored[["article_id", "sentence_id", "sentence", col]].merge(meta, on="article_id", how="left")
     frame = frame.rename(columns={col: "score"})
     parts = []

@@ -33,7 +33,7 @@ Old names, kept as aliases
 (:func:`weigh_tfidf`), ``tfidf_terms`` (:func:`rank_tfidf`), ``top_terms`` (:func:`rank_terms`),
 ``keyness`` (:func:`compute_keyness`), ``collocates`` (:func:`find_collocates`),
 ``collocations`` (:func:`find_collocations`), ``naming_choices`` (:func:`count_naming`),
-``kwic_regex`` (:func:`build_kwic_regex`).
+``kwic_regex`` (:func:`build_kwic_regex`), ``empty_keyness`` (:func:`make_empty_keyness`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import pandas as pd
 from scipy import sparse
 from tqdm import tqdm
 
-from .describe import article_groups
+from .describe import label_groups
 from .language import ENGLISH
 from .paths import DATA_DIR
 
@@ -59,6 +59,7 @@ __all__ = [
     "log_odds_dirichlet",
     "compute_keyness",
     "KeynessError",
+    "make_empty_keyness",
     "empty_keyness",
     "find_collocates",
     "find_collocations",
@@ -110,9 +111,9 @@ def _require_column(table: pd.DataFrame, by: str, caller: str, what: str = "arti
 
 
 def _groups(articles: pd.DataFrame, by: str, caller: str, *, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """:func:`corpus_tools.describe.article_groups`, with a clear error when ``by`` is missing."""
+    """:func:`corpus_tools.describe.label_groups`, with a clear error when ``by`` is missing."""
     _require_column(articles, by, caller)
-    return article_groups(articles, by, extra=extra)
+    return label_groups(articles, by, extra=extra)
 
 
 @lru_cache(maxsize=200_000)
@@ -455,7 +456,7 @@ def compute_keyness(
     return pd.concat(rows, ignore_index=True)
 
 
-def empty_keyness(by: str = "outlet") -> pd.DataFrame:
+def make_empty_keyness(by: str = "outlet") -> pd.DataFrame:
     """A keyness table with no rows and :func:`compute_keyness`'s columns, for a corpus where it cannot run.
 
     Parameters
@@ -465,9 +466,9 @@ def empty_keyness(by: str = "outlet") -> pd.DataFrame:
 
     Examples
     --------
-    >>> list(empty_keyness().columns)[:4]
+    >>> list(make_empty_keyness().columns)[:4]
     ['outlet', 'term', 'count', 'count_rest']
-    >>> list(empty_keyness("country").columns)[:2]
+    >>> list(make_empty_keyness("country").columns)[:2]
     ['country', 'term']
     """
     floats = ["per_1000", "per_1000_rest", "log_odds", "z", "g2", "log_ratio", "p", "q"]
@@ -769,6 +770,7 @@ def rank_terms(counts: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.D
 
 # Old names, kept as aliases
 term_table = extract_terms
+empty_keyness = make_empty_keyness
 term_counts = count_terms
 group_tfidf = weigh_tfidf
 tfidf_terms = rank_tfidf

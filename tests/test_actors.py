@@ -75,7 +75,7 @@ def test_packaged_dictionary_is_valid_and_covers_the_story():
     table = load_actors()
     assert {"Russia", "United States", "NATO", "the West", "Ukraine", "EU", "France"} <= set(table["group"])
     assert set(table["camp"]) == {"russia", "west", "ukraine", "other"}
-    assert actors.camp_voice_groups() == {"other": "analysts/other", "russia": "Russian officials",
+    assert actors.map_camp_labels() == {"other": "analysts/other", "russia": "Russian officials",
                                           "ukraine": "Ukrainian officials", "west": "Western officials"}
 
 
@@ -97,7 +97,7 @@ def test_a_dictionary_for_another_story_brings_its_own_camps(tmp_path):
         "democrat": "democrat", "republican": "republican", "administration": "administration"}
     m = find_mentions(one("Roe and Doe met at the White House."), path)
     assert list(zip(m["mention"], m["camp"])) == [("Roe", "democrat"), ("Doe", "republican"), ("White House", "administration")]
-    assert actors.camp_voice_groups(path) == {"administration": "administration", "democrat": "democrat",
+    assert actors.map_camp_labels(path) == {"administration": "administration", "democrat": "democrat",
                                               "other": "analysts/other", "republican": "republican"}
 
 
@@ -112,7 +112,7 @@ def test_voice_group_column_labels_camps_and_blanks_fall_back(tmp_path):
     )
     table = load_actors(path).set_index("alias")["voice_group"]
     assert table.to_dict() == {"Jane Roe": "Democratic voices", "Roe": "Democratic voices", "Doe": "republican", "CBO": "neutral experts"}
-    assert actors.camp_voice_groups(path)["other"] == "neutral experts"
+    assert actors.map_camp_labels(path)["other"] == "neutral experts"
 
 
 def test_count_mentions_lists_zeros_and_divides_by_the_outlet_words(fixture_articles):

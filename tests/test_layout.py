@@ -23,6 +23,8 @@ A new module must be put on a floor here; the test says so when one is missing.
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,38 @@ def test_analysis_modules_are_reachable_from_the_package():
     assert "stance" in dir(ct)
     with pytest.raises(AttributeError, match="no_such_module"):
         ct.no_such_module
+
+
+# -- names ---------------------------------------------------------------------------------
+
+#: The analysis modules: their functions are the package's vocabulary.
+ANALYSIS_MODULES = ("actors", "describe", "sentiment", "quotes", "terms", "compare", "plots", "stance")
+#: The verbs a public function name starts with.
+VERBS = ("build", "check", "classify", "compare", "compute", "count", "evaluate", "extract", "find", "get", "label", "list",
+         "load", "make", "map", "mark", "measure", "melt", "model", "normalise", "plot", "rank", "register", "score",
+         "summarise", "weigh", "cross")
+#: Names kept as they are elsewhere, with the reason.
+NOT_VERBS = {
+    "kwic": "the name quanteda and every corpus tool give a concordance",
+    "log_odds_dirichlet": "the statistic's name (Monroe, Colaresi & Quinn 2008)",
+    "no_data_figure": "a figure, not an action",
+}
+
+
+def _public_functions(module):
+    for name in getattr(module, "__all__", []):
+        obj = getattr(module, name)
+        if inspect.isfunction(obj):
+            yield name, obj
+
+
+@pytest.mark.parametrize("name", ANALYSIS_MODULES)
+def test_analysis_functions_are_named_verb_first_and_old_names_are_aliases(name):
+    """A function's own name starts with a verb; any other public name of it is an alias of an older release."""
+    module = importlib.import_module(f"corpus_tools.{name}")
+    for public, func in _public_functions(module):
+        if func.__name__ != public:  # an alias: the function it points to is public under its own name
+            assert getattr(module, func.__name__) is func, f"{name}.{public}"
+            continue
+        assert public.split("_")[0] in VERBS or public in NOT_VERBS, f"{name}.{public} is not named verb first"
+        assert public in NOT_VERBS or func.__doc__, f"{name}.{public} has no docstring"

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..describe import article_groups, check_group_column
+from ..describe import label_groups, check_group_column
 from ..uncertainty import grouped_bootstrap
 from .model import TargetSentiment
 
@@ -89,7 +89,7 @@ def summarise_stance(
     """
     cols = ["share_negative", "share_positive", "net"]
     check_group_column(articles, by, reserved=("group", "stance", "n", *cols))
-    t = targets[["article_id", "group", "stance"]].merge(article_groups(articles, by), on="article_id", how="left")
+    t = targets[["article_id", "group", "stance"]].merge(label_groups(articles, by), on="article_id", how="left")
     t = t.assign(
         share_negative=(t["stance"] == "negative").astype(float),
         share_positive=(t["stance"] == "positive").astype(float),
