@@ -1,12 +1,13 @@
 # corpus_tools: two commands on a fresh machine (Python 3.11 and pip, no conda needed).
 #   make figures   set up .venv, rerun every notebook in order on seeds/study.toml, regenerate figures/
 #   make test      set up .venv and run the test suite
-#   make lab       JupyterLab on notebooks/ with the project's kernel
+#   make lab       JupyterLab on the project (file browser opens on notebooks/) with the project's kernel
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
 KERNEL := corpus-tools
 
 # The notebooks, in the order they run. Add new notebooks here, never by globbing.
@@ -20,17 +21,20 @@ NOTEBOOKS := \
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help setup figures test fuzz test-embeddings lab benchmark clean
+.PHONY: help setup git-filter figures test fuzz test-embeddings lab benchmark clean
 
 help:
 	@echo "make figures    set up, rerun every notebook on STUDY (default seeds/study.toml), regenerate its figures"
 	@echo "make test       set up and run the tests"
 	@echo "make fuzz       property tests with 10x more random examples (hypothesis 'fuzz' profile)"
-	@echo "make lab        JupyterLab on notebooks/ with the '$(KERNEL)' kernel"
+	@echo "make lab        JupyterLab on the project, opening notebooks/, with the '$(KERNEL)' kernel"
+	@echo "                (installs the lab extra once; later launches install nothing and work offline)"
+	@echo "make setup      .venv, the '$(KERNEL)' kernel, and in a git checkout the filter that keeps"
+	@echo "                notebook outputs out of git (git-filter)"
 	@echo "make benchmark  print speed and memory figures (benchmarks/)"
 	@echo "make test-embeddings  install the optional embeddings extra and run its tests"
 
-setup: $(STAMP)
+setup: $(STAMP) git-filter
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -38,6 +42,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
+
+# Notebook outputs never reach git: when a notebook is staged (git add, and what git status and
+# git diff compare), the "nbstrip" clean filter (nbstripout, from the test extra) drops outputs,
+# execution counts and the metadata Jupyter adds on save (language_info beyond its name, cell
+# execution times), keeping cell ids; .gitattributes applies it to *.ipynb. The file on disk keeps
+# its outputs. The filter is required: without .venv, git refuses to stage notebooks (rather than
+# stage their outputs) until `make setup` again. git status may list a notebook whose outputs alone
+# changed size (git diff shows nothing, and git add stages nothing). Written to this checkout's
+# .git/config only when a value differs (so parallel makes do not race for the config lock);
+# outside a git checkout (a tarball, an sdist) it does nothing.
+NBSTRIP_KEYS := metadata.language_info.codemirror_mode metadata.language_info.file_extension \
+	metadata.language_info.mimetype metadata.language_info.nbconvert_exporter \
+	metadata.language_info.pygments_lexer metadata.language_info.version
+NBSTRIP_CLEAN := "$(BIN)/python" -m nbstripout --keep-id --extra-keys "$(strip $(NBSTRIP_KEYS))"
+
+git-filter:
+	@if [ -e .git ] && command -v git >/dev/null 2>&1; then \
+		set_config() { [ "$$(git config --local --get "$$1")" = "$$2" ] || git config --local "$$1" "$$2"; }; \
+		set_config filter.nbstrip.clean '$(NBSTRIP_CLEAN)' && \
+		set_config filter.nbstrip.smudge cat && \
+		set_config filter.nbstrip.required true; \
+	else \
+		echo "not a git checkout: the notebook output filter (git-filter) is not installed"; \
+	fi
 
 # The study the notebooks run on (README, "Study file"): the seeds' by default, another with
 #   make figures STUDY=/data/my-study/study.toml
@@ -62,9 +90,15 @@ test-embeddings: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings]"
 	$(BIN)/python -m pytest -m embeddings
 
-lab: setup
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[lab]"
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT)
+# JupyterLab and ipywidgets (the lab extra), installed once and again only when pyproject.toml
+# changes, so `make lab` starts offline. Lab serves the whole project (figures/, seeds/, README.md
+# are reachable) and its file browser opens on notebooks/.
+$(LAB_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lab]"
+	touch $@
+
+lab: setup $(LAB_STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks $(ALLOW_ROOT)
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pipeline.py

@@ -62,3 +62,10 @@ def test_large_corpora_draw_a_seeded_sample_of_points():
     b = plots._thin(values, np.random.default_rng(0))
     assert len(a) == plots.MAX_POINTS and np.array_equal(a, b) and np.all(np.diff(a) > 0)
     assert len(plots._thin(values[:50], np.random.default_rng(0))) == 50
+
+
+def test_group_colors_is_the_new_name_of_outlet_colors():
+    from corpus_tools import figures
+
+    assert figures.outlet_colors is figures.group_colors
+    assert figures.group_colors(["stern.de", "AFP", None]) == {"AFP": PALETTE[0], "stern.de": PALETTE[1], "unknown": figures.GREY}
