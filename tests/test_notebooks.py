@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from corpus_tools.errors import ParameterError
+from corpus_tools.figures import count_image_outputs
 from corpus_tools.paths import FIGURES_DIR, PROJECT_ROOT
 from corpus_tools.run import NotebookError, notebook_parameters, run_notebook
 
@@ -64,11 +65,12 @@ def test_notebook_reads_the_study_and_its_tables_right_after_the_parameters(note
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_fixture_corpus(notebook, tmp_path):
     figures = tmp_path / "figures"
-    run_notebook(notebook, output_dir=tmp_path, parameters={"STUDY": str(fixture_study(tmp_path))}, kernel_name="python3")
+    executed = run_notebook(notebook, output_dir=tmp_path, parameters={"STUDY": str(fixture_study(tmp_path))}, kernel_name="python3")
     made = sorted(p.name for p in figures.iterdir())
     stems = {p.rsplit(".", 1)[0] for p in made}
     assert stems and all(s.startswith(notebook.name[:3]) for s in stems)
     assert made == sorted(f"{s}.{ext}" for s in stems for ext in ("csv", "png", "svg"))
+    assert count_image_outputs(executed) == len(stems)  # every saved figure is shown inline too
 
 
 def test_unknown_parameter_is_refused_before_running(tmp_path):
