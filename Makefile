@@ -21,11 +21,12 @@ NOTEBOOKS := \
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help setup git-filter figures test fuzz test-embeddings lab benchmark clean
+.PHONY: help setup git-filter figures report test fuzz test-embeddings lab benchmark clean
 
 help:
 	@echo "make figures    set up, rerun every notebook on STUDY (default seeds/study.toml), regenerate its figures"
 	@echo "make test       set up and run the tests"
+	@echo "make report     make figures, then one offline HTML report of the notebooks (report.html beside the figures)"
 	@echo "make fuzz       property tests with 10x more random examples (hypothesis 'fuzz' profile)"
 	@echo "make lab        JupyterLab on the project, opening notebooks/, with the '$(KERNEL)' kernel"
 	@echo "                (installs the lab extra once; later launches install nothing and work offline)"
@@ -74,6 +75,13 @@ STUDY ?= seeds/study.toml
 
 figures: setup
 	$(BIN)/corpus-tools figures $(STUDY) --kernel $(KERNEL) --output-dir build/executed
+
+# One self-contained HTML report of the notebooks just run (text, tables, figures; code hidden;
+# loads nothing from the network): report.html beside the study's figures folder. The seeds'
+# checked-in copy is refreshed by hand (it records the run's date, so it changes with every run):
+#   .venv/bin/corpus-tools report seeds/study.toml --output docs/report/seeds-report.html
+report: figures
+	$(BIN)/corpus-tools report $(STUDY) --executed build/executed
 
 test: setup
 	$(BIN)/python -m pytest

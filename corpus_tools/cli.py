@@ -7,6 +7,8 @@ Usage::
     corpus-tools check STUDY [--set KEY=VALUE ...]
     corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
                               [--force] [--build-dir DIR]
+    corpus-tools report STUDY [--set KEY=VALUE ...] [--executed build/executed] [--output FILE]
+                              [--code] [--run [--kernel NAME]]
 
 ``figures`` checks the study (:func:`corpus_tools.study.load_study`) and runs the notebooks in
 order, passing each the same two parameters: ``STUDY`` (the study file, absolute) and
@@ -18,7 +20,12 @@ builds every table of the study once (:func:`corpus_tools.pipeline.build_tables`
 under ``build/tables/<key>/``, reused while the study, the corpus and the package are
 unchanged), prints one line per table, and with ``--export DIR`` writes them to DIR as CSV
 (formula cells escaped, as in the figures' CSVs) or Parquet. Loading warnings are printed as
-``warning:`` lines.
+``warning:`` lines. ``report`` writes one self-contained HTML file of the executed notebooks
+in ``--executed`` (:func:`corpus_tools.report.write_report`: text, tables and figures, code
+hidden unless ``--code``, nothing loaded from the network), by default ``report.html`` beside
+the study's figures folder; with ``--run`` it first runs the notebooks as ``figures`` does,
+into that folder, and still writes the report when a notebook fails (the report shows the
+failure; the command then ends with the notebook's error and status 1).
 
 ``--set section.key=VALUE`` overrides one key; VALUE is read by the key's type (an integer,
 ``true``/``false``, a JSON list such as ``'["a", "b"]'``); a relative path is relative to the
@@ -35,7 +42,8 @@ from typing import Sequence
 
 from .paths import PROJECT_ROOT
 from .pipeline import STEP_NOTE, build_tables, check_export_folder, export_tables
-from .run import report_errors, run_plans
+from .report import ReportError, check_report_path, default_report_path, read_executed, write_report
+from .run import NotebookError, report_errors, run_plans
 from .study import NOTEBOOKS, Study, StudyError, find_notebook, load_study
 
 __all__ = ["main"]
@@ -61,18 +69,44 @@ def _check(args: argparse.Namespace) -> None:
     print(study.to_toml(), end="")
 
 
-def _figures(args: argparse.Namespace) -> None:
-    study = _load(args)
-    chosen = {find_notebook(n) for n in (args.notebooks or NOTEBOOKS)}
-    notebooks = sorted(chosen, key=lambda nb: nb.name)  # always in run order
-    parameters = study.notebook_parameters()
-    plans = [(nb, parameters, study.figures_dir) for nb in notebooks]
+def _run_notebooks(study: Study, output_dir: Path, *, kernel: str | None, notebooks: Sequence[str] | None = None) -> None:
+    """Run the study's notebooks in order (all, or the numbers given), one line per notebook."""
+    chosen = {find_notebook(n) for n in (notebooks or NOTEBOOKS)}
+    plans = [(nb, study.notebook_parameters(), study.figures_dir) for nb in sorted(chosen, key=lambda nb: nb.name)]
 
     def start(index: int, total: int, notebook: Path) -> None:
         print(f"[{index + 1}/{total}] {notebook.name}", flush=True)
 
-    run_plans(plans, output_dir=args.output_dir, kernel_name=args.kernel, on_start=start)
+    run_plans(plans, output_dir=output_dir, kernel_name=kernel, on_start=start)
+
+
+def _figures(args: argparse.Namespace) -> None:
+    study = _load(args)
+    _run_notebooks(study, args.output_dir, kernel=args.kernel, notebooks=args.notebooks)
     print(f"figures in {study.figures_dir}, executed notebooks in {args.output_dir}", flush=True)
+
+
+def _report(args: argparse.Namespace) -> None:
+    if args.kernel is not None and not args.run:
+        raise StudyError("--kernel applies to --run; add --run")
+    study = _load(args)
+    output = check_report_path(args.output or default_report_path(study))  # before a long run, not after it
+    failure = None
+    if args.run:
+        try:
+            _run_notebooks(study, args.executed, kernel=args.kernel)
+        except NotebookError as exc:  # the report shows the failure; the error still ends the command
+            failure = exc
+    entries = read_executed(args.executed, study)
+    written = write_report(study, entries, output, code=args.code)
+    for entry in entries:
+        if entry.state != "ran" and failure is None:
+            print(f"warning: {entry.name} {entry.state}" + (f" in {entry.note}" if entry.state == "failed" else ""),
+                  file=sys.stderr, flush=True)
+    size = written.stat().st_size
+    print(f"report of {len(entries)} notebooks in {written} ({size / 1e6:.1f} MB)", flush=True)
+    if failure is not None:
+        raise failure
 
 
 class _TableError(RuntimeError):
@@ -122,7 +156,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the corpus_tools notebooks on a study file (TOML; the README's 'Study file' lists its keys).",
         epilog="examples:\n  corpus-tools check seeds/study.toml\n  corpus-tools figures study.toml\n"
         "  corpus-tools figures study.toml --set corpus.sample=20 --notebooks 00 01\n"
-        "  corpus-tools tables study.toml --export out/",
+        "  corpus-tools tables study.toml --export out/\n"
+        "  corpus-tools report study.toml --run",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
@@ -159,13 +194,28 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--build-dir", type=Path, default=None,
                         help="build folder; the tables go to DIR/tables/<key> (default: $CORPUS_TOOLS_BUILD, else build/)")
     tables.set_defaults(action=_tables)
+
+    report = commands.add_parser("report", help="write one HTML report of the executed notebooks (offline, self-contained)",
+                                 description="Write one self-contained HTML file of the executed notebooks of a study: "
+                                 "their text, tables and figures (code hidden), in run order, with a table of contents. "
+                                 "It loads nothing from the network, and the same executed notebooks give the same bytes.")
+    common(report)
+    report.add_argument("--executed", type=Path, default=PROJECT_ROOT / "build" / "executed", metavar="DIR",
+                        help="folder of the executed notebooks, as `figures --output-dir` wrote them "
+                        "(default: build/executed in the project)")
+    report.add_argument("--output", type=Path, metavar="FILE",
+                        help="the HTML file (default: report.html beside the study's figures folder)")
+    report.add_argument("--code", action="store_true", help="show the code cells too (default: text, tables and figures only)")
+    report.add_argument("--run", action="store_true", help="run every notebook first, as `figures` does, into --executed")
+    report.add_argument("--kernel", default=None, help="with --run: Jupyter kernel (default: the one the notebooks ask for)")
+    report.set_defaults(action=_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point of ``corpus-tools``; returns the exit status."""
     args = _parser().parse_args(argv)
-    return report_errors(lambda: args.action(args), known=(StudyError, _TableError))
+    return report_errors(lambda: args.action(args), known=(StudyError, _TableError, ReportError))
 
 
 if __name__ == "__main__":  # pragma: no cover
