@@ -13,16 +13,28 @@ An empty table (a corpus with no quotations, no mention of the actor groups, no 
 enough) gives a small figure with the title and "no data" (:func:`no_data_figure`), never an
 error, so a notebook runs to the end on any corpus and its CSV has just the header.
 
+No figure overstates certainty:
+
+* every estimate drawn with an interval (:func:`plot_estimates`) has its n written beside it
+  ("n=12"), and an estimate from fewer than :data:`MIN_N` units is drawn hollow, without its
+  interval (a bootstrap over one sentence gives the interval [x, x], which looks exact);
+* every panel has axis labels, and every colour that encodes something other than the group
+  named by the tick labels or panel titles has a legend or a colour bar (method in
+  :func:`plot_f1`, shading in :func:`plot_ranked_bars`, cell shades in :func:`plot_confusions`
+  and :func:`plot_matrix`).
+
 Old names, kept as aliases: ``plot_outlet_counts`` (:func:`plot_group_counts`),
 ``plot_outlet_estimates`` (:func:`plot_estimates`).
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 import numpy as np
 import pandas as pd
 
@@ -32,6 +44,15 @@ from .figures import GREY, house_style
 #: Scatter and strip plots draw at most this many points per group (a seeded sample; boxes,
 #: means and the CSV always use every point). Keeps SVGs small for corpora of thousands of articles.
 MAX_POINTS = 2000
+
+#: :func:`plot_estimates` draws an estimate from fewer units than this hollow, without its
+#: interval. A percentile bootstrap over a handful of units has few distinct resamples and
+#: covers less than its nominal level; over one unit, or a few that agree (3 of 3 targets
+#: negative), it gives a zero-width interval such as [1, 1] that looks exact.
+MIN_N = 10
+
+#: Colour of notes, n labels and other secondary text.
+NOTE_COLOR = "#555555"
 
 
 def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS) -> np.ndarray:
@@ -74,6 +95,35 @@ def _panel_grid(n: int, max_cols: int, panel_w: float, extra_w: float, row_h: fl
     return fig, axes, flat[:n]
 
 
+def _layout(fig, *, note: str | None = None, handles: Sequence | None = None) -> None:
+    """``tight_layout`` with room at the bottom for a legend (``handles``) and a one-line note.
+
+    The legend and the note are figure-level, under the panels, left-aligned; without either,
+    this is ``fig.tight_layout()``.
+    """
+    height = fig.get_figheight()
+    legend_h = 0.3 if handles else 0.0
+    note_h = 0.26 if note else 0.0
+    bottom = (legend_h + note_h) / height
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    if handles:
+        fig.legend(handles=list(handles), loc="lower left", bbox_to_anchor=(0.01, note_h / height), ncol=len(handles),
+                   fontsize=8, frameon=False)
+    if note:
+        fig.text(0.01, 0.04 / height, note, ha="left", va="bottom", fontsize=8, color=NOTE_COLOR)
+
+
+def _colorbar(fig, image, ax, label: str, *, percent: bool = False) -> None:
+    """A colour bar for ``image`` to the right of ``ax`` (an inset, so ``tight_layout`` keeps working)."""
+    cax = ax.inset_axes([1.04, 0.0, 0.045, 1.0])
+    bar = fig.colorbar(image, cax=cax)
+    bar.set_label(label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    if percent:
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    bar.outline.set_visible(False)
+
+
 #: What an empty figure says.
 NO_DATA = "no data"
 
@@ -112,6 +162,7 @@ __all__ = [
     "plot_naming",
     "plot_matrix",
     "MAX_POINTS",
+    "MIN_N",
     # old names, kept as aliases
     "plot_outlet_counts",
     "plot_outlet_estimates",
@@ -148,6 +199,7 @@ def plot_group_counts(counts: pd.DataFrame, colors: Mapping[str, str], *, by: st
         for yi, (_, row) in zip(y, counts.iterrows()):
             ax.text(row["sentences"], yi, f"  {row['articles']} art., {row['words']:,} words", va="center", fontsize=8)
         ax.set_xlabel("sentences after cleaning")
+        ax.set_ylabel(by)
         ax.set_xlim(0, counts["sentences"].max() * 1.45)
         ax.set_title(f"Sentences per {by}")
         fig.tight_layout()
@@ -183,6 +235,7 @@ def plot_sentence_lengths(lengths: pd.DataFrame, colors: Mapping[str, str], *, b
         _box_strip(ax, data, positions, groups, colors, width=0.5, jitter=0.18, size=9, alpha=0.6)
         ax.set_yticks(positions, groups)
         ax.set_xlabel("words per sentence")
+        ax.set_ylabel(by)
         ax.set_title(title)
         fig.tight_layout()
     return fig
@@ -195,30 +248,50 @@ def plot_estimates(
     *,
     panel: str = "scorer",
     title: str,
-    xlabel: str,
+    xlabel: str | Mapping[str, str],
+    n: str | None = None,
+    n_label: str | None = None,
+    min_n: int = MIN_N,
     zero_line: bool = True,
-    xlim: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
     max_cols: int = 4,
     by: str = "outlet",
 ) -> plt.Figure:
-    """Plot point estimates with interval bars per group, one panel per value of ``panel``.
+    """Plot point estimates with interval bars per group, one panel per value of ``panel``, n beside each.
+
+    Each estimate is a dot on its interval, with "n=<count>" at the right of its panel's row.
+    An estimate from fewer than ``min_n`` units (or an unknown number) is drawn hollow and
+    **without its interval**: a bootstrap over a few units gives intervals that look far more
+    precise than they are ([1, 1] from one unit). A note under the panels says what n counts
+    and states the rule.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Tidy: ``<by>``, ``panel``, ``value``, ``value_low``, ``value_high``.
+        Tidy: ``<by>``, ``panel``, ``value``, ``value_low``, ``value_high`` and ``n``.
     value : str
         Column to plot; its interval is in ``<value>_low`` / ``<value>_high``.
     colors : mapping
         Group to colour.
     panel : str, default "scorer"
         Column whose values become small multiples, at most ``max_cols`` to a row.
-    title, xlabel : str
-        Figure title and x-axis label.
+    title : str
+        Figure title.
+    xlabel : str or mapping
+        x-axis label of every panel, or one per panel value (every panel must have one).
+    n : str
+        Column with the number of units behind each estimate (``"n_sentences"``, ``"n"``,
+        ...): written beside each estimate and compared with ``min_n``. Required unless the
+        table is empty.
+    n_label : str, optional
+        What n counts, for the note ("sentences"); default "units".
+    min_n : int, default :data:`MIN_N`
+        Estimates with ``n < min_n`` are drawn hollow, without their interval.
     zero_line : bool, default True
         Draw a vertical line at 0.
-    xlim : (float, float), optional
-        One x range for every panel, so panels compare at a glance.
+    xlim : (float, float) or mapping, optional
+        One x range for every panel, so panels compare at a glance, or one per panel value
+        (a panel left out of the mapping gets a range from its data).
     max_cols : int, default 4
         Panels per row.
     by : str, default "outlet"
@@ -227,33 +300,66 @@ def plot_estimates(
     Raises
     ------
     ValueError
-        ``table`` has no column ``by``.
+        ``table`` has no column ``by``, ``n`` is not given or not a column of a non-empty
+        ``table``, or ``xlabel`` is a mapping without a panel's label.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"outlet": ["A", "B"], "scorer": "vader", "n_sentences": [40, 1],
+    ...                   "mean": [-0.2, 0.5], "mean_low": [-0.3, 0.5], "mean_high": [-0.1, 0.5]})
+    >>> fig = plot_estimates(t, "mean", {"A": "#0072B2", "B": "#E69F00"}, title="T", xlabel="mean",
+    ...                      n="n_sentences", n_label="sentences")
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)
+    ['n=1', 'n=40']
+    >>> len(fig.axes[0].lines)  # A: interval and dot; B (n=1): hollow dot only; the zero line
+    4
+    >>> plt.close(fig)
     """
     _require_column(table, by, "plot_estimates")
     if table.empty:
         return no_data_figure(title)
+    if n is None:
+        raise ValueError("plot_estimates: name the column with the number of units behind each estimate "
+                         f"(n='n_sentences', ...); the table's columns: {', '.join(map(str, table.columns))}")
+    if n not in table.columns:
+        raise ValueError(f"plot_estimates: the table has no column {n!r} with the number of units behind each estimate "
+                         f"(n={n!r}; its columns: {', '.join(map(str, table.columns))})")
     panels = sorted(table[panel].unique())
+    if isinstance(xlabel, Mapping):
+        missing = [p for p in panels if p not in xlabel]
+        if missing:
+            raise ValueError(f"plot_estimates: xlabel has no label for the panel(s) {missing}")
     groups = sorted(table[by].unique())
     y_of = {g: i for i, g in enumerate(reversed(groups))}
+    note = (f"n = {n_label or 'units'} behind each estimate (right of each row). "
+            f"Hollow: n < {min_n}, interval not shown.")
     with house_style():
         fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, 0.42 * len(groups) + 1.1, sharey=True)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             for _, row in part.iterrows():
-                y, color = y_of[row[by]], colors.get(row[by], GREY)
-                ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
-                ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
+                y, color, count = y_of[row[by]], colors.get(row[by], GREY), row[n]
+                known = pd.notna(count)
+                if known and count >= min_n:
+                    ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
+                    ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
+                else:  # too few units for an interval that means anything: a hollow dot, no interval
+                    ax.plot(row[value], y, "o", markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.5, markersize=6)
+                ax.text(1.02, y, f"n={int(count)}" if known else "n=?", transform=ax.get_yaxis_transform(),
+                        ha="left", va="center", fontsize=7, color=NOTE_COLOR)
             if zero_line:
                 ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
-            if xlim is not None:
-                ax.set_xlim(*xlim)
+            limits = xlim.get(name) if isinstance(xlim, Mapping) else xlim
+            if limits is not None:
+                ax.set_xlim(*limits)
             ax.set_title(str(name), loc="left", fontsize=10)
-            ax.set_xlabel(xlabel)
+            ax.set_xlabel(xlabel[name] if isinstance(xlabel, Mapping) else xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         for row_axes in axes:
             row_axes[0].set_yticks(list(y_of.values()), list(y_of.keys()))
+            row_axes[0].set_ylabel(by)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
-        fig.tight_layout()
+        _layout(fig, note=note)
     return fig
 
 
@@ -293,6 +399,7 @@ def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, t
             ax.set_title(scorer, loc="left", fontsize=10)
             ax.set_xlabel("sentence score")
         axes[0][0].set_yticks(positions, groups)
+        axes[0][0].set_ylabel(by)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
@@ -347,6 +454,9 @@ def plot_agreement(
 def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: str) -> plt.Figure:
     """Row-normalised confusion matrices, one per scorer, with macro-F1 in the panel titles.
 
+    Each cell shows the share of the row's human label and the count; a colour bar gives the
+    shading's scale.
+
     Parameters
     ----------
     confusion : pandas.DataFrame
@@ -358,12 +468,12 @@ def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: st
     """
     scorers = sorted(confusion["scorer"].unique())
     with house_style():
-        fig, axes = plt.subplots(1, len(scorers), figsize=(3.4 * len(scorers) + 0.6, 3.6), squeeze=False)
+        fig, axes = plt.subplots(1, len(scorers), figsize=(3.4 * len(scorers) + 1.2, 3.6), squeeze=False)
         for ax, scorer in zip(axes[0], scorers):
             part = confusion[confusion["scorer"] == scorer]
             share = part.pivot(index="true", columns="predicted", values="share_of_true").reindex(index=LABELS, columns=LABELS)
             count = part.pivot(index="true", columns="predicted", values="count").reindex(index=LABELS, columns=LABELS)
-            ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+            image = ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
             for i in range(len(LABELS)):
                 for j in range(len(LABELS)):
                     v = share.iloc[i, j]
@@ -376,6 +486,7 @@ def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: st
             ax.grid(False)
             m = metrics[metrics["scorer"] == scorer].iloc[0]
             ax.set_title(f"{scorer}: macro-F1 {m['macro_f1']:.2f}, acc. {m['accuracy']:.2f}", loc="left", fontsize=9)
+        _colorbar(fig, image, axes[0][-1], "share of the human label (row)", percent=True)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
@@ -383,6 +494,9 @@ def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: st
 
 def plot_f1(metrics: pd.DataFrame, *, title: str) -> plt.Figure:
     """Macro-F1 per scorer and method, with the cross-validation spread where there is one.
+
+    Bars are coloured by method (cut-offs tuned on train, conventional cut-offs, the
+    always-neutral baseline), named in a legend with the meaning of the error bars.
 
     Parameters
     ----------
@@ -392,17 +506,28 @@ def plot_f1(metrics: pd.DataFrame, *, title: str) -> plt.Figure:
         Figure title.
     """
     rows = metrics.assign(label=metrics["scorer"] + " · " + metrics["method"] + " · " + metrics["split"])
+    palette = {"tuned on train": "#0072B2", "conventional": "#E69F00", "always neutral": GREY}
     with house_style():
-        fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.4))
+        fig, ax = plt.subplots(figsize=(9.0, 0.38 * len(rows) + 1.4))
         y = np.arange(len(rows))[::-1]
-        palette = {"tuned on train": "#0072B2", "conventional": "#E69F00", "always neutral": GREY}
-        ax.barh(y, rows["macro_f1"], color=[palette.get(m, GREY) for m in rows["method"]],
-                xerr=rows["macro_f1_sd"].fillna(0), error_kw={"elinewidth": 1, "capsize": 2})
-        for yi, v in zip(y, rows["macro_f1"]):
-            ax.text(v + 0.01, yi, f"{v:.3f}", va="center", fontsize=8)
+        ax.barh(y, rows["macro_f1"], color=[palette.get(m, GREY) for m in rows["method"]])
+        sd = rows["macro_f1_sd"].to_numpy(dtype=float)
+        spread = np.isfinite(sd)
+        if spread.any():  # only rows with a spread (cross-validation means) get an error bar
+            ax.errorbar(rows["macro_f1"].to_numpy()[spread], y[spread], xerr=sd[spread], fmt="none", ecolor="black",
+                        elinewidth=1, capsize=2)
+        for yi, v, d in zip(y, rows["macro_f1"], np.nan_to_num(sd)):
+            ax.text(v + d + 0.01, yi, f"{v:.3f}", va="center", fontsize=8)
         ax.set_yticks(y, rows["label"], fontsize=8)
         ax.set_xlim(0, 1)
         ax.set_xlabel("macro-F1 (3 classes)")
+        ax.set_ylabel("scorer · cut-offs · data")
+        methods = list(dict.fromkeys(rows["method"]))
+        handles = [Patch(facecolor=palette.get(m, GREY), label=m) for m in methods]
+        if spread.any():
+            handles.append(Line2D([], [], color="black", linewidth=1, marker="|", markersize=6, label="±1 SD over CV folds"))
+        ax.legend(handles=handles, title="cut-offs", title_fontsize=8, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  alignment="left")
         ax.set_title(title)
         fig.tight_layout()
     return fig
@@ -446,6 +571,7 @@ def plot_prominence(prom: pd.DataFrame, colors: Mapping[str, str], *, title: str
             ax.plot(part["per_1000_words"], y, "o", color=colors.get(group, GREY), markersize=5, label=group)
         ax.set_yticks(range(len(order)), order)
         ax.set_xlabel("mentions per 1,000 words")
+        ax.set_ylabel("actor group")
         ax.set_title(title)
         ax.legend(fontsize=8, loc="lower right")
         fig.tight_layout()
@@ -461,7 +587,9 @@ def plot_ranked_bars(
     panel: str = "outlet",
     title: str,
     xlabel: str,
+    ylabel: str | None = None,
     faded: str | None = None,
+    faded_labels: tuple[str, str] | None = None,
     max_cols: int = 3,
 ) -> plt.Figure:
     """Plot ranked items (terms) as horizontal bars, one panel per group, bars in the group's colour.
@@ -479,8 +607,14 @@ def plot_ranked_bars(
         part ``by`` plays in the other functions.
     title, xlabel : str
         Figure title and x-axis label.
+    ylabel : str, optional
+        y-axis label (first panel of each row); default the ``label`` column's name.
     faded : str, optional
-        Boolean column: True rows are drawn pale (e.g. not significant).
+        Boolean column: True rows are drawn pale (e.g. not significant). A legend under the
+        panels explains the shading.
+    faded_labels : (str, str), optional
+        Legend entries for solid and pale bars (``("BH q < 0.10", "BH q >= 0.10")``); default
+        ``("<faded> false", "<faded> true")``.
     max_cols : int, default 3
         Panels per row.
     """
@@ -490,7 +624,7 @@ def plot_ranked_bars(
     panels = sorted(table[panel].unique())
     longest = int(table.groupby(panel).size().max())
     with house_style():
-        fig, _, flat = _panel_grid(len(panels), max_cols, 3.6, 0.6, 0.24 * longest + 1.0)
+        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.6, 0.6, 0.24 * longest + 1.0)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             y = np.arange(len(part))[::-1]
@@ -501,12 +635,21 @@ def plot_ranked_bars(
             ax.set_title(str(name), loc="left", fontsize=10)
             ax.set_xlabel(xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        for row_axes in axes:
+            row_axes[0].set_ylabel(ylabel if ylabel is not None else label)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
-        fig.tight_layout()
+        handles = None
+        if faded:
+            solid, pale = faded_labels or (f"{faded.replace('_', ' ')} false", f"{faded.replace('_', ' ')} true")
+            handles = [Patch(facecolor="#555555", label=f"solid: {solid}"),
+                       Patch(facecolor="#555555", alpha=0.35, label=f"pale: {pale}")]
+        _layout(fig, handles=handles)
     return fig
 
 
-def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str = "outlet") -> plt.Figure:
+def plot_naming(
+    naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str = "outlet", xlabel: str = "share of the concept's uses"
+) -> plt.Figure:
     """Plot each group's share of each variant of a contested name as stacked bars, one panel per concept.
 
     Parameters
@@ -520,6 +663,8 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str 
         Panels per row.
     by : str, default "outlet"
         Column of ``naming`` with the groups (one bar each, sorted top to bottom).
+    xlabel : str, default "share of the concept's uses"
+        x-axis label of every panel.
 
     Raises
     ------
@@ -533,7 +678,7 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str 
     groups = sorted(naming[by].unique())
     shades = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
     with house_style():
-        fig, _, flat = _panel_grid(len(concepts), max_cols, 3.8, 1.6, 0.36 * len(groups) + 1.6, sharey=True)
+        fig, axes, flat = _panel_grid(len(concepts), max_cols, 3.8, 1.6, 0.36 * len(groups) + 1.8, sharey=True)
         for ax, concept in zip(flat, concepts):
             part = naming[naming["concept"] == concept]
             variants = list(dict.fromkeys(part["variant"]))
@@ -548,15 +693,33 @@ def plot_naming(naming: pd.DataFrame, *, title: str, max_cols: int = 3, by: str 
                 left += share
             ax.set_xlim(0, 1)
             ax.set_yticks(y, groups)
+            ax.set_xlabel(xlabel, fontsize=9)
             ax.set_title(concept, loc="left", fontsize=10)
-            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(variants)), frameon=False)
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(3, len(variants)), frameon=False)
+        for row_axes in axes:
+            row_axes[0].set_ylabel(by)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
         fig.tight_layout()
     return fig
 
 
-def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: str, fmt: str = "{:.2f}", vmax: float | None = None) -> plt.Figure:
-    """Plot a tidy group-by-group table (similarity, shared passages) as a heatmap.
+def plot_matrix(
+    table: pd.DataFrame,
+    row: str,
+    col: str,
+    value: str,
+    *,
+    title: str,
+    fmt: str = "{:.2f}",
+    vmax: float | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    label: str | None = None,
+) -> plt.Figure:
+    """Plot a tidy group-by-group table (similarity, shared passages) as a heatmap with a colour bar.
+
+    Every cell shows its number; a cell without one (NaN, such as a group with itself in a
+    table of pairs) is left blank and marked "–".
 
     Parameters
     ----------
@@ -570,6 +733,10 @@ def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: s
         Format of the numbers written in the cells.
     vmax : float, optional
         Top of the colour scale (default: the largest value).
+    xlabel, ylabel : str, optional
+        Axis labels; default the ``col`` and ``row`` column names.
+    label : str, optional
+        Label of the colour bar; default the ``value`` column name.
     """
     if table.empty:
         return no_data_figure(title)
@@ -579,16 +746,21 @@ def plot_matrix(table: pd.DataFrame, row: str, col: str, value: str, *, title: s
     values = grid.to_numpy(dtype=float)
     top = vmax if vmax is not None else np.nanmax(values) if np.isfinite(values).any() else 1.0
     with house_style():
-        fig, ax = plt.subplots(figsize=(0.9 * len(names) + 3.2, 0.75 * len(names) + 1.8))
-        ax.imshow(np.nan_to_num(values), cmap="Blues", vmin=0, vmax=top or 1.0)
+        fig, ax = plt.subplots(figsize=(0.9 * len(names) + 4.0, 0.75 * len(names) + 2.0))
+        image = ax.imshow(np.ma.masked_invalid(values), cmap="Blues", vmin=0, vmax=top or 1.0)
         for i in range(len(names)):
             for j in range(len(names)):
                 v = values[i, j]
                 if np.isfinite(v):
                     ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if v > 0.6 * (top or 1) else "black")
+                else:
+                    ax.text(j, i, "–", ha="center", va="center", fontsize=8, color=NOTE_COLOR)
         ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
         ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.set_xlabel(xlabel if xlabel is not None else col)
+        ax.set_ylabel(ylabel if ylabel is not None else row)
         ax.grid(False)
+        _colorbar(fig, image, ax, label if label is not None else value)
         ax.set_title(title)
         fig.tight_layout()
     return fig
