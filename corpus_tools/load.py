@@ -84,8 +84,10 @@ loader saw, and what became of it.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -172,7 +174,17 @@ REPORT_COLUMNS = ("path", "record", "article_id", "status", "reason", "error")
 _SKIP_WARNINGS = 50  # at most this many skip warnings one by one, then one summary
 
 
-def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str, bool]]]:
+def _excluded(relative: str, exclude: tuple[str, ...]) -> str | None:
+    """The first pattern of ``exclude`` that matches a path relative to the corpus folder, or one of its folders."""
+    parts = relative.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in exclude:
+        if any(fnmatch.fnmatchcase(p, pattern.strip("/")) for p in prefixes):
+            return pattern
+    return None
+
+
+def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[tuple[Path, str, bool]]]:
     """The files to read, in sorted order, and ``(path, reason, warn)`` for each one left out."""
     root_real = root.resolve()
     files: list[Path] = []
@@ -196,7 +208,10 @@ def _walk(root: Path) -> tuple[list[Path], list[tuple[Path, str, bool]]]:
             return
         for entry in entries:
             path = Path(entry.path)
-            if entry.name.startswith((".", "_")):
+            if pattern := _excluded(path.relative_to(root).as_posix(), exclude):
+                kind = "folder, not searched" if entry.is_dir(follow_symlinks=False) else "file"
+                ignored.append((path, f"excluded {kind}: matches the exclude pattern {pattern!r}", False))
+            elif entry.name.startswith((".", "_")):
                 kind = "folder, not searched" if entry.is_dir(follow_symlinks=False) else "file"
                 ignored.append((path, f"hidden {kind}: the name starts with '.' or '_'", False))
             elif entry.is_symlink():
@@ -285,9 +300,9 @@ def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> from corpus_tools.paths import SEEDS_DIR
-    >>> report = load_report(load_corpus(SEEDS_DIR))
+    >>> report = load_report(load_corpus(SEEDS_DIR, exclude=["labels"]))
     >>> report["status"].value_counts().to_dict()
-    {'loaded': 5, 'ignored': 3}
+    {'loaded': 5, 'ignored': 4}
     """
     rows = articles.attrs.get("load_report") if isinstance(articles, pd.DataFrame) else None
     if rows is None:
@@ -312,6 +327,7 @@ def load_corpus(
     errors: str = "strict",
     on_error: str = "raise",
     progress: bool | None = None,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Load, clean and describe a corpus of news articles.
 
@@ -343,6 +359,11 @@ def load_corpus(
         summed up in one; :func:`load_report` lists them all.
     progress : bool, optional
         Show a progress bar; by default only for 200 files or more.
+    exclude : iterable of str, default ()
+        Glob patterns (``fnmatch``, case-sensitive) of files and folders of a corpus folder
+        not to read, relative to it, with ``/`` between folders: ``"labels"`` leaves out the
+        folder ``labels/`` and everything in it, ``"*.csv"`` every CSV file at the top,
+        ``"drafts/*.txt"``. :func:`load_report` lists what they left out (``ignored``).
 
     Returns
     -------
@@ -408,7 +429,7 @@ def load_corpus(
     Examples
     --------
     >>> from corpus_tools.paths import SEEDS_DIR
-    >>> articles = load_corpus(SEEDS_DIR)
+    >>> articles = load_corpus(SEEDS_DIR, exclude=["labels"])  # labels/: hand-coded labels
     >>> len(articles), articles["outlet"].isna().sum()
     (5, np.int64(0))
     """
@@ -420,7 +441,7 @@ def load_corpus(
         raise FileNotFoundError(f"{root}: corpus folder not found (working directory: {Path.cwd()})")
     if root.is_dir():
         base = root
-        files, left_out = _walk(root)
+        files, left_out = _walk(root, tuple(exclude))
     elif root.is_file():
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
             hint = ""

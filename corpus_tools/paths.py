@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "SEEDS_DIR", "FIGURES_DIR", "NOTEBOOKS_DIR", "DATA_DIR", "project_path"]
+__all__ = ["PROJECT_ROOT", "SEEDS_DIR", "FIGURES_DIR", "NOTEBOOKS_DIR", "DATA_DIR", "BUILD_ENV", "build_dir", "project_path"]
 
 
 def _find_root() -> Path:
@@ -34,6 +34,14 @@ FIGURES_DIR = PROJECT_ROOT / "figures"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 #: Data files shipped inside the package (lexicons, label sets, models).
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: Environment variable naming the build folder (stored tables, scratch figures); default ``build/``.
+BUILD_ENV = "CORPUS_TOOLS_BUILD"
+
+
+def build_dir() -> Path:
+    """Return the build folder: ``$CORPUS_TOOLS_BUILD`` if set, else ``build/`` in the project (absolute)."""
+    return Path(os.environ.get(BUILD_ENV) or PROJECT_ROOT / "build").expanduser().resolve()
 
 
 def project_path(path: str | os.PathLike) -> Path:

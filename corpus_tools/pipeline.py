@@ -112,7 +112,8 @@ import numpy as np
 import pandas as pd
 
 from .figures import UMASK, atomic_path, escape_formulas
-from .paths import PROJECT_ROOT
+from .paths import BUILD_ENV, PROJECT_ROOT
+from .paths import build_dir as default_build_dir
 from .study import KEYS, Study, StudyError, load_study
 
 __all__ = [
@@ -133,7 +134,6 @@ __all__ = [
 ]
 
 #: Environment variable naming the build folder (the tables go to ``<it>/tables/<key>/``).
-BUILD_ENV = "CORPUS_TOOLS_BUILD"
 
 #: Study keys no table depends on: they change what a notebook shows, not a stored table.
 FIGURE_ONLY_KEYS: tuple[str, ...] = (
@@ -266,7 +266,7 @@ def tables_dir(build_dir: str | os.PathLike | None = None) -> Path:
     '/tmp/b/tables'
     """
     if build_dir is None:
-        build_dir = os.environ.get(BUILD_ENV) or PROJECT_ROOT / "build"
+        return default_build_dir() / "tables"
     return Path(build_dir).expanduser().resolve() / "tables"
 
 
@@ -423,7 +423,8 @@ def _load_articles(study: Study, progress: bool | None) -> pd.DataFrame:
     from . import load
 
     articles = load.load_corpus(study.corpus, manifest=study["corpus.manifest"] or None,
-                                encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress)
+                                encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress,
+                                exclude=study["corpus.exclude"])
     if study["corpus.sample"]:
         articles = articles.head(study["corpus.sample"])
     return articles

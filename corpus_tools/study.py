@@ -39,7 +39,7 @@ from typing import Any, Callable, Mapping
 
 from .actors import load_actors
 from .language import LANGUAGES
-from .paths import NOTEBOOKS_DIR
+from .paths import NOTEBOOKS_DIR, build_dir
 from .sentiment import SCORERS
 
 __all__ = ["KEYS", "NOTEBOOKS", "Key", "Study", "StudyError", "load_study", "find_notebook"]
@@ -129,6 +129,8 @@ KEYS: tuple[Key, ...] = (
          "a column name (letters, digits, _) of the articles other than " + ", ".join(_NOT_GROUPS))),
     Key("corpus.language", "str", "en", "language of the articles (ISO 639-1); only English (\"en\") is bundled",
         (lambda v: v in LANGUAGES, f"one of {sorted(LANGUAGES)}")),
+    Key("corpus.exclude", "list", [],
+        'glob patterns of files and folders of the corpus folder not to read ("labels", "*.csv", "drafts/*.txt")'),
     Key("corpus.encoding", "str", "utf-8", "text encoding of the files",
         (lambda v: _known_encoding(v), "an encoding Python knows, such as \"utf-8\"")),
     Key("corpus.errors", "str", "strict", '"strict" stops at an undecodable byte, "replace" loads it as U+FFFD',
@@ -295,8 +297,9 @@ class Study:
         ``corpus-tools figures`` (and ``make figures``) set :data:`RUNNER_ENV` in the kernel's
         environment, and their figures go to ``output.figures``. A notebook run by hand (in
         JupyterLab, or papermill called directly) writes to a scratch folder,
-        ``build/interactive/<name of output.figures>`` next to the study file, so that
-        exploring never rewrites the figures a study has published; give
+        ``interactive/<study folder>/<name of output.figures>`` in the build folder
+        (:func:`corpus_tools.paths.build_dir`: ``build/`` of the project, never inside a
+        corpus folder), so that exploring never rewrites the figures a study has published; give
         ``SETTINGS = {"output.figures": ...}`` (an override) to write to a folder of your choice.
 
         Returns
@@ -312,8 +315,8 @@ class Study:
         """
         if os.environ.get(RUNNER_ENV) or "output.figures" in self.overrides:
             return self.figures_dir
-        base = self.source.parent if self.source else Path.cwd()
-        return base / "build" / "interactive" / self.figures_dir.name
+        name = self.source.parent.name if self.source else "overrides"
+        return build_dir() / "interactive" / name / self.figures_dir.name
 
     def notebook_parameters(self) -> dict[str, Any]:
         """Return the papermill parameters every notebook takes for this study.

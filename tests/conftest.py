@@ -22,7 +22,7 @@ def fixture_articles():
 
 @pytest.fixture(scope="session")
 def seed_articles():
-    return ct.load_corpus(SEEDS_DIR)
+    return ct.load_corpus(SEEDS_DIR, exclude=["labels"])  # seeds/labels: hand-coded gold labels, not articles
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,7 @@ def test_sha256_is_of_the_file_bytes(seed_articles, project_root):
 
 
 def test_loading_twice_gives_the_same_table(seed_articles):
-    pd.testing.assert_frame_equal(seed_articles, ct.load_corpus(ct.paths.SEEDS_DIR))
+    pd.testing.assert_frame_equal(seed_articles, ct.load_corpus(ct.paths.SEEDS_DIR, exclude=["labels"]))
 
 
 # --- the fixture corpus: known answers -------------------------------------------------
@@ -245,7 +245,7 @@ def test_skip_bad_files_keeps_the_good_ones_and_names_the_bad(tmp_path):
 
 def test_seeds_folder_is_never_written(seed_articles, project_root):
     """Loading reads only: the seed files still hash to what the table recorded."""
-    ct.load_corpus(project_root / "seeds")
+    ct.load_corpus(project_root / "seeds", exclude=["labels"])
     for path, digest in zip(seed_articles["path"], seed_articles["sha256"]):
         assert hashlib.sha256((project_root / "seeds" / path).read_bytes()).hexdigest() == digest
 
@@ -264,3 +264,20 @@ def test_audit_check_counts_repeated_lines(tmp_path):
     assert ct.audit_discrepancies(arts).empty
     broken = arts.assign(text=arts["text"].str.replace("The talks went on.\n\n", "", regex=False))
     assert ct.audit_discrepancies(broken)["line"].tolist() == ["The talks went on."]
+
+
+def test_exclude_leaves_out_matching_folders_and_files_and_reports_them(tmp_path):
+    """A corpus folder may hold other files (hand labels, drafts): ``exclude`` leaves them out, listed in the report."""
+    (tmp_path / "a.txt").write_text("Headline\n\nThe talks ended without a deal on Monday.\n", encoding="utf-8")
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "codes.csv").write_text("quote_id,speaker\nQ1,Putin\n", encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "b.txt").write_text("Draft\n\nNot for the corpus.\n", encoding="utf-8")
+    with pytest.raises(ct.CorpusError, match=r"codes\.csv: no 'text' column"):
+        ct.load_corpus(tmp_path, manifest=False)
+    articles = ct.load_corpus(tmp_path, manifest=False, exclude=["labels", "drafts/*.txt"])
+    assert articles["article_id"].tolist() == ["a"]
+    report = ct.load_report(articles).set_index("path")
+    assert report.loc["labels", "status"] == "ignored"
+    assert "matches the exclude pattern 'labels'" in report.loc["labels", "reason"]
+    assert "matches the exclude pattern 'drafts/*.txt'" in report.loc["drafts/b.txt", "reason"]

@@ -366,7 +366,7 @@ def test_a_notebook_run_by_hand_writes_figures_to_a_scratch_folder(monkeypatch):
 
     monkeypatch.delenv(RUNNER_ENV, raising=False)
     study = load_study(SEEDS_STUDY)
-    assert study.output_dir() == SEEDS_DIR / "build" / "interactive" / "figures"
+    assert study.output_dir() == PROJECT_ROOT / "build" / "interactive" / "seeds" / "figures"  # never inside the corpus folder
     assert study.output_dir() != study.figures_dir == FIGURES_DIR
 
 
