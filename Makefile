@@ -106,7 +106,7 @@ $(LAB_STAMP): $(STAMP) pyproject.toml
 	touch $@
 
 lab: setup $(LAB_STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks $(ALLOW_ROOT)
+	$(BIN)/jupyter lab --config=.jupyter/jupyter_server_config.py --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks $(ALLOW_ROOT)
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pipeline.py

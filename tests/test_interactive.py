@@ -214,3 +214,53 @@ def test_git_filter_does_nothing_outside_a_git_checkout(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "not a git checkout" in done.stdout
     assert not (tmp_path / ".git").exists()
+
+
+# --- JupyterLab saves the project's notebooks without outputs ------------------------------------
+
+
+def _ran_in_lab(nb: dict) -> dict:
+    """The notebook as JupyterLab holds it after Run All: outputs, counts, timings, full language_info."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python",
+                                       "file_extension": ".py", "pygments_lexer": "ipython3", "nbconvert_exporter": "python",
+                                       "codemirror_mode": {"name": "ipython", "version": 3}}
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "version_major": 2, "version_minor": 0}}
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = i
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["42\n"]},
+                               {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}]
+            cell["metadata"]["execution"] = {"iopub.execute_input": "2026-12-01T10:00:00.000Z"}
+    return nb
+
+
+@pytest.mark.parametrize("notebook", sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")), ids=lambda p: p.stem)
+def test_the_lab_pre_save_hook_saves_a_run_notebook_as_committed(notebook):
+    """What JupyterLab writes after Run All and Save is byte for byte the committed notebook."""
+    import nbformat
+
+    from corpus_tools.labhooks import strip_outputs
+
+    committed = notebook.read_text(encoding="utf-8")
+    model = {"type": "notebook", "content": _ran_in_lab(json.loads(committed))}
+    strip_outputs(model, path=f"notebooks/{notebook.name}")
+    assert nbformat.writes(nbformat.from_dict(model["content"])) + "\n" == committed
+
+
+def test_the_hook_leaves_notebooks_outside_the_project_folder_alone():
+    from corpus_tools.labhooks import strip_outputs
+
+    nb = _ran_in_lab({"metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "1", "outputs": [], "execution_count": None}]})
+    model = {"type": "notebook", "content": nb}
+    strip_outputs(model, path="my-analysis/explore.ipynb")
+    assert model["content"]["cells"][0]["outputs"]
+
+
+def test_make_lab_starts_jupyter_with_the_hook():
+    config = PROJECT_ROOT / ".jupyter" / "jupyter_server_config.py"
+    assert "pre_save_hook = strip_outputs" in config.read_text(encoding="utf-8")
+    lab = next(line for line in (PROJECT_ROOT / "Makefile").read_text().splitlines() if "jupyter lab" in line)
+    assert "--config=.jupyter/jupyter_server_config.py" in lab
