@@ -24,6 +24,9 @@ Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.sco
   (``TargetSentiment``, ``summarise_stance``; a subpackage) and :mod:`~corpus_tools.quotes`
   (``extract_quotes``, ``summarise_voices``); :mod:`~corpus_tools.terms` (``compute_keyness``,
   ``find_collocations``, ``kwic``, ``count_naming``);
+* **correct**: :mod:`~corpus_tools.correction` (per-group estimates corrected by a random
+  sample of human codes: prediction-powered inference, ``correct_estimates``; the coding
+  workflow ``draw_coding_sample``, ``write_coding_sheet``, ``read_codes``);
 * **compare**: :mod:`~corpus_tools.compare` (``summarise_groups``, ``find_shared_passages``,
   ``find_agency_credits``), :mod:`~corpus_tools.uncertainty` (bootstrap intervals);
 * **figures**: :mod:`~corpus_tools.figures` (house style, ``save_figure``),
@@ -72,8 +75,8 @@ from .pipeline import build_tables, export_tables, read_table
 from .study import Study, StudyError, load_study
 
 from . import (  # the analysis modules, as ct.<module> (and ct.stance, ct.terms, ct.compare: see __getattr__)
-    actors, audit, constants, describe, figures, language, manifest, plots, quotes, read, sentiment, uncertainty,
-    validation,
+    actors, audit, constants, correction, describe, figures, language, manifest, plots, quotes, read, sentiment,
+    uncertainty, validation,
 )
 
 __version__ = "0.1.0"
