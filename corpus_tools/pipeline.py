@@ -66,7 +66,7 @@ targets           ``stance.list_targets`` +           article_id, sentence_id, t
                   (sentences, mentions)               p_neutral, p_positive, stance; every group
 quotations        ``quotes.extract_quotes``           article_id, quote_id, start, end, quote, n_words,
                   (articles, actor dictionary)        kind, balanced, speaker, rule, actor, group, camp,
-                                                      voice_group
+                                                      voice_group, speaker_name, speaker_kind
 terms             ``terms.extract_terms`` (tokens)    the tokens columns, then term
 keyness           ``terms.compute_keyness`` (terms,   <by>, term, count, count_rest, per_1000,
                   articles), notebook 03's settings   per_1000_rest, log_odds, z, g2, log_ratio, p, q
@@ -230,7 +230,7 @@ TABLES: dict[str, TableSpec] = {
               "sentence:str start:int64 end:int64 p_negative:float64 p_neutral:float64 p_positive:float64 stance:str"),
         _spec("quotations", ("articles",),
               "article_id:str quote_id:int64 start:int64 end:int64 quote:str n_words:int64 kind:str balanced:bool "
-              "speaker:str rule:str actor:str group:str camp:str voice_group:str"),
+              "speaker:str rule:str actor:str group:str camp:str voice_group:str speaker_name:str speaker_kind:str"),
         _spec("terms", ("tokens",), f"{_TOKEN_COLS} term:str"),
         _spec("keyness", ("terms", "articles"),
               "<by>:str term:str count:int64 count_rest:int64 per_1000:float64 per_1000_rest:float64 log_odds:float64 "

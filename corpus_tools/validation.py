@@ -215,7 +215,13 @@ def tuned_thresholds(scorer: str, *, train: pd.DataFrame | None = None) -> tuple
 
 
 def validate_sentence_scorer(
-    scorer: str, *, folds: int = 5, seed: int = 0, train: pd.DataFrame | None = None, test: pd.DataFrame | None = None
+    scorer: str,
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    train: pd.DataFrame | None = None,
+    test: pd.DataFrame | None = None,
+    progress: bool = True,
 ) -> dict:
     """Run the whole protocol for one sentence-level scorer.
 
@@ -227,6 +233,9 @@ def validate_sentence_scorer(
         Cross-validation folds and seed.
     train, test : pandas.DataFrame, optional
         Labelled targets (default: NewsMTSC ``train`` and ``devtest_mt``).
+    progress : bool, default True
+        A progress bar over the five steps (load, score train, score test, fit, cross-validate):
+        the whole protocol takes several seconds per scorer.
 
     Returns
     -------
@@ -236,13 +245,25 @@ def validate_sentence_scorer(
         ``always neutral``, with split, macro-F1, accuracy, per-class F1) and
         ``confusion`` (tidy confusion matrix on test with tuned thresholds).
     """
-    train = load_newsmtsc("train") if train is None else train
-    test = load_newsmtsc("devtest_mt") if test is None else test
-    obj = get_scorer(scorer)
-    tr = score_sentiment(train, scorers=[obj], progress=False)[obj.polarity].to_numpy()
-    te = score_sentiment(test, scorers=[obj], progress=False)[obj.polarity].to_numpy()
-    low, high, _ = fit_thresholds(tr, train["label"].to_numpy())
-    cv = cross_validate_thresholds(tr, train["label"], train["sentence_id"], folds=folds, seed=seed)
+    from tqdm.auto import tqdm
+
+    with tqdm(total=5, desc=f"validating {scorer}", disable=not progress, leave=False) as bar:
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update()
+
+        train = load_newsmtsc("train") if train is None else train
+        test = load_newsmtsc("devtest_mt") if test is None else test
+        step("loaded NewsMTSC")
+        obj = get_scorer(scorer)
+        tr = score_sentiment(train, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+        step("scored train")
+        te = score_sentiment(test, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+        step("scored devtest_mt")
+        low, high, _ = fit_thresholds(tr, train["label"].to_numpy())
+        step("fitted cut-offs")
+        cv = cross_validate_thresholds(tr, train["label"], train["sentence_id"], folds=folds, seed=seed)
+        step("cross-validated")
     rows = [
         {"scorer": obj.name, "method": "tuned on train", "split": "train (cv mean)", "macro_f1": cv["macro_f1"].mean(),
          "macro_f1_sd": cv["macro_f1"].std(ddof=1), "accuracy": cv["accuracy"].mean(), "low": low, "high": high},

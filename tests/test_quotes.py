@@ -35,8 +35,87 @@ def test_offsets_point_inside_the_marks(seed_articles):
 
 
 def test_pronoun_is_resolved_to_the_last_person_named():
+    # Zelenskyy is a person of the actor dictionary: an antecedent even without a speech verb
     q = quotes_of('Zelenskyy spoke in Kyiv on Friday.\n\nHe said, "Those were redundant steps that did not help."')
-    assert (q.iloc[0]["speaker"], q.iloc[0]["group"]) == ("He", "Ukraine")
+    row = q.iloc[0]
+    found = (row["speaker"], row["speaker_name"], row["speaker_kind"], row["group"])
+    assert found == ("Zelenskyy", "Zelenskyy", "named", "Ukraine")
+    assert row["rule"] == "speaker_before+pronoun"
+
+
+# Speakers as issue 12 wants them: titles kept in ``speaker``, the bare name in ``speaker_name``,
+# descriptions and pronouns resolved to an earlier named person when one fits, kept otherwise,
+# and an explicit "unattributed". Hand-written cases, none taken from the held-out set.
+SPEAKER_CASES = [
+    # honorifics and titles are kept with the name, never cut to "Mr" or "Gov"
+    ('"We will appeal the ruling," Mr. Steele said.', "Mr. Steele", "Steele", "named"),
+    ('"We will appeal the ruling," said Gov. Jane Ortiz.', "Gov. Jane Ortiz", "Jane Ortiz", "named"),
+    ('"We will appeal the ruling," Mrs Obama told the magazine.', "Mrs Obama", "Obama", "named"),
+    ('"We want a deal very soon," Foreign Minister Ana Ruiz told reporters.', "Foreign Minister Ana Ruiz", "Ana Ruiz", "named"),
+    ('"We need answers from them now," White House press secretary Sarah Sanders said.',
+     "White House press secretary Sarah Sanders", "Sarah Sanders", "named"),
+    # what follows a name is not part of it
+    ('"It will pass with votes from both parties," Hoyer of Maryland told reporters.', "Hoyer", "Hoyer", "named"),
+    ('"It is over for them now," Sen. John Doe, R-Texas, said on Tuesday.', "Sen. John Doe", "John Doe", "named"),
+    ('"We are still counting the votes," Smith, 45, said.', "Smith", "Smith", "named"),
+    # the article's earlier full name fills in a one-word name
+    ('Christopher Steele wrote the dossier.\n\n"I stand by every word of it," Mr. Steele said.',
+     "Mr. Steele", "Christopher Steele", "named"),
+    # a description is linked to the last earlier named person whose title fits
+    ('Gov. Jane Ortiz signed the bill. "This is a good day for the state," the governor said.',
+     "Gov. Jane Ortiz", "Jane Ortiz", "named"),
+    ('Jane Roe, the mayor, spoke first. "We have to rebuild the bridge," the mayor said.', "Jane Roe", "Jane Roe", "named"),
+    # ... and kept as a description when none fits
+    ('"The markets will recover by spring," a spokesman said.', "a spokesman", "", "description"),
+    ('A spokesman for Mr. Trump said: "The president has no comment on this."', "A spokesman for Mr. Trump", "", "description"),
+    ('Prosecutors say the charge was added because he was killed "as a result of the crime."', "Prosecutors", "", "description"),
+    # a pronoun takes the nearest earlier person whose gender fits ...
+    ('Sen. Tom Reyes met reporters. "The vote will be close," he said.', "Sen. Tom Reyes", "Tom Reyes", "named"),
+    ('Ms. Lee left early. Mr. Park stayed. "I will not resign over this," she said.', "Ms. Lee", "Lee", "named"),
+    # ... and stays a pronoun, with no name, when nobody fits ("it"/"they" never resolve)
+    ('"Nobody expected this outcome at all," she said.', "she", "", "pronoun"),
+    ('Mr. Park stayed. "I will not resign over this," she said.', "she", "", "pronoun"),
+    ('"The numbers simply do not add up," they said.', "they", "", "pronoun"),
+    # no speaker: an explicit "unattributed", never "" and never a wrong name
+    ('The ministry met on Monday. "We reject every one of these claims."', "unattributed", "", "unattributed"),
+    ('Asked whether the plan "did not have the report in it," Moyer responded: "It is a close call."',
+     "unattributed", "", "unattributed"),
+]
+
+
+@pytest.mark.parametrize("text, speaker, name, kind", SPEAKER_CASES)
+def test_speaker_name_and_kind(text, speaker, name, kind):
+    row = quotes_of(text).iloc[0]
+    assert (row["speaker"], row["speaker_name"], row["speaker_kind"]) == (speaker, name, kind)
+
+
+@pytest.mark.parametrize(
+    "text, speakers",
+    [
+        # partial quotes in reported speech take the reporting verb's subject, not a name inside the clause
+        ('Bill Nelson, D-Fla., said Cruz had "gone over the line" and "impugned the patriotism" of Hagel.',
+         ["Bill Nelson", "Bill Nelson"]),
+        # a participle takes the subject of the last reporting verb before it
+        ('Bennet said that Biden was looking through "rose-colored glasses," adding that it is wrong to focus on '
+         '"how politicians did their work in Washington long ago."', ["Bennet", "Bennet"]),
+        # an attribution with a colon introduces the next quotation, not the one before it
+        ('Asked if the plan "did not have the report in it," Moyer responded: "So I think it is a close call."',
+         ["unattributed", "Moyer"]),
+    ],
+)
+def test_reported_speech_and_participles(text, speakers):
+    assert quotes_of(text)["speaker"].tolist() == speakers
+
+
+def test_speaker_columns_and_kinds(seed_articles):
+    q = extract_quotes(seed_articles)
+    assert list(q.columns) == quotes.QUOTE_COLUMNS
+    assert set(q["speaker_kind"]) <= set(quotes.SPEAKER_KINDS)
+    named = q["speaker_kind"] == "named"
+    assert (q.loc[named, "speaker_name"] != "").all() and (q.loc[~named, "speaker_name"] == "").all()
+    assert (q.loc[q["speaker_kind"] == "unattributed", "speaker"] == "unattributed").all()
+    assert not q["speaker_name"].isin(["Mr", "Ms", "Mrs", "Gov", "Sen", "Rep", "Dr", "President"]).any()
+    assert (q.loc[q["speaker_kind"] == "unattributed", "voice_group"] == "unattributed").all()
 
 
 def test_continuation_quote_inherits_the_speaker():
@@ -72,10 +151,11 @@ def test_short_quotes_are_terms_and_analysts_are_other():
 
 def test_attribution_on_hand_labelled_seed_quotations(seed_articles):
     """51 quotations of the seeds, speakers labelled by hand from the articles. The patterns were
-    written on the same texts, so this is in-sample; it guards against regressions."""
+    written on the same texts, so this is in-sample; it guards against regressions (48 of 51
+    right before issue 12, 49 after)."""
     accuracy, table = evaluate_attribution(extract_quotes(seed_articles))
     assert len(table) == 51
-    assert accuracy >= 0.85, table[~table["correct"]]
+    assert accuracy >= 0.94, table[~table["correct"]]
 
 
 def test_summarise_voices_sums_to_one_per_outlet_and_brackets(seed_articles):
