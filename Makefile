@@ -47,8 +47,9 @@ $(STAMP): pyproject.toml
 # Notebook outputs never reach git: when a notebook is staged (git add, and what git status and
 # git diff compare), the "nbstrip" clean filter (nbstripout, from the test extra) drops outputs,
 # execution counts and the metadata Jupyter adds on save (language_info beyond its name, cell
-# execution times), keeping cell ids; .gitattributes applies it to *.ipynb. The file on disk keeps
-# its outputs. The filter is required: without .venv, git refuses to stage notebooks (rather than
+# execution times), keeping cell ids; .gitattributes applies it to *.ipynb. A file saved by another
+# editor keeps its outputs on disk (`make lab` saves the project's notebooks without them:
+# corpus_tools/labhooks.py). The filter is required: without .venv, git refuses to stage notebooks (rather than
 # stage their outputs) until `make setup` again. git status may list a notebook whose outputs alone
 # changed size (git diff shows nothing, and git add stages nothing). Written to this checkout's
 # .git/config only when a value differs (so parallel makes do not race for the config lock);

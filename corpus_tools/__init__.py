@@ -20,7 +20,8 @@ Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.sco
   :mod:`~corpus_tools.describe` (counts per group, ``label_groups``, ``check_group_column``);
 * **score**: :mod:`~corpus_tools.sentiment` (``score_sentiment``, ``summarise_sentiment``) and
   :mod:`~corpus_tools.validation` (NewsMTSC, thresholds, macro-F1);
-  :mod:`~corpus_tools.actors` (``find_mentions``, ``count_mentions``), :mod:`~corpus_tools.stance`
+  :mod:`~corpus_tools.actors` (``find_mentions``, ``count_mentions``), :mod:`~corpus_tools.roles`
+  (each mention's role and voice: ``assign_roles``, ``assign_voice``), :mod:`~corpus_tools.stance`
   (``TargetSentiment``, ``summarise_stance``; a subpackage) and :mod:`~corpus_tools.quotes`
   (``extract_quotes``, ``summarise_voices``); :mod:`~corpus_tools.terms` (``compute_keyness``,
   ``find_collocations``, ``kwic``, ``count_naming``);
@@ -75,8 +76,8 @@ from .pipeline import build_tables, export_tables, read_table
 from .study import Study, StudyError, load_study
 
 from . import (  # the analysis modules, as ct.<module> (and ct.stance, ct.terms, ct.compare: see __getattr__)
-    actors, audit, constants, correction, describe, figures, language, manifest, plots, quotes, read, sentiment,
-    uncertainty, validation,
+    actors, audit, constants, correction, describe, figures, language, manifest, plots, quotes, read, roles,
+    sentiment, uncertainty, validation,
 )
 
 __version__ = "0.1.0"

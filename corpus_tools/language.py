@@ -43,7 +43,7 @@ field                        what                                               
 ``judgement_verbs``,         that ...", "..., saying ...")
 ``addressee_verbs``,
 ``speech_participles``
-``passive_markers``,         words around a verb or subject that end or block a     :mod:`~corpus_tools.roles`
+``passive_markers``,         words around a verb or subject that end or block a    :mod:`~corpus_tools.roles`
 ``clause_conjunctions``,     reported claim
 ``relative_pronouns``,
 ``attribution_tails``
@@ -322,7 +322,9 @@ ENGLISH = Language(
         "part", "parts", "region", "regions", "east", "west", "north", "south", "centre", "center", "area", "areas",
         "city", "cities", "capital", "territory", "border", "borders", "heart", "outskirts", "map",
     }),
-    place_prepositions=frozenset({"in", "inside", "into", "near", "across", "throughout", "within", "around", "along", "outside"}),
+    place_prepositions=frozenset({
+        "in", "inside", "into", "near", "across", "throughout", "within", "around", "along", "outside",
+    }),
     region_adjectives=frozenset({
         "eastern", "western", "northern", "southern", "central", "northeastern", "northwestern", "southeastern",
         "southwestern", "east", "west", "north", "south", "occupied",

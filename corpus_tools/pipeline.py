@@ -60,13 +60,15 @@ sentence_scores   ``sentiment.score_sentiment``       the sentences columns, the
 mentions          ``actors.find_mentions``            article_id, sentence_id, start, end,
                   (sentences, actor dictionary)       start_in_sentence, end_in_sentence, mention,
                                                       actor, group, camp, kind
-targets           ``stance.list_targets`` +           article_id, sentence_id, text_start, text_end,
-                  ``stance.score_targets`` with the   mention, actor, group, camp, kind, sentence,
-                  ``stance.backend`` model            start, end (in the sentence), p_negative,
-                  (sentences, mentions)               p_neutral, p_positive, stance; every group
 quotations        ``quotes.extract_quotes``           article_id, quote_id, start, end, quote, n_words,
                   (articles, actor dictionary)        kind, balanced, speaker, rule, actor, group, camp,
                                                       voice_group, speaker_name, speaker_kind
+targets           ``stance.list_targets`` +           article_id, sentence_id, text_start, text_end,
+                  ``stance.score_targets`` with the   mention, actor, group, camp, kind, sentence,
+                  ``stance.backend`` model            start, end (in the sentence), p_negative,
+                  (sentences, mentions, quotations)   p_neutral, p_positive, stance, role, role_rule,
+                                                      voice, speaker, speaker_camp, voice_rule; every
+                                                      group
 terms             ``terms.extract_terms`` (tokens)    the tokens columns, then term
 keyness           ``terms.compute_keyness`` (terms,   <by>, term, count, count_rest, per_1000,
                   articles), notebook 03's settings   per_1000_rest, log_odds, z, g2, log_ratio, p, q
@@ -225,12 +227,13 @@ TABLES: dict[str, TableSpec] = {
         _spec("mentions", ("sentences",),
               "article_id:str sentence_id:int64 start:int64 end:int64 start_in_sentence:int64 end_in_sentence:int64 "
               f"mention:str {_MENTION_COLS}"),
-        _spec("targets", ("sentences", "mentions"),
-              f"article_id:str sentence_id:int64 text_start:int64 text_end:int64 mention:str {_MENTION_COLS} "
-              "sentence:str start:int64 end:int64 p_negative:float64 p_neutral:float64 p_positive:float64 stance:str"),
         _spec("quotations", ("articles",),
               "article_id:str quote_id:int64 start:int64 end:int64 quote:str n_words:int64 kind:str balanced:bool "
               "speaker:str rule:str actor:str group:str camp:str voice_group:str speaker_name:str speaker_kind:str"),
+        _spec("targets", ("sentences", "mentions", "quotations"),
+              f"article_id:str sentence_id:int64 text_start:int64 text_end:int64 mention:str {_MENTION_COLS} "
+              "sentence:str start:int64 end:int64 p_negative:float64 p_neutral:float64 p_positive:float64 stance:str "
+              "role:str role_rule:str voice:str speaker:str speaker_camp:str voice_rule:str"),
         _spec("terms", ("tokens",), f"{_TOKEN_COLS} term:str"),
         _spec("keyness", ("terms", "articles"),
               "<by>:str term:str count:int64 count_rest:int64 per_1000:float64 per_1000_rest:float64 log_odds:float64 "
@@ -484,11 +487,11 @@ def _mentions(ctx: _Context, sentences: pd.DataFrame) -> pd.DataFrame:
     return actors.find_mentions(sentences, ctx.actors())
 
 
-def _targets(ctx: _Context, sentences: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def _targets(ctx: _Context, sentences: pd.DataFrame, mentions: pd.DataFrame, quotations: pd.DataFrame) -> pd.DataFrame:
     from . import stance
 
     model = stance.TargetSentiment.pretrained(ctx.study["stance.backend"])
-    return stance.score_targets(stance.list_targets(sentences, mentions), model)
+    return stance.score_targets(stance.list_targets(sentences, mentions, quotations=quotations), model)
 
 
 def _quotations(ctx: _Context, articles: pd.DataFrame) -> pd.DataFrame:

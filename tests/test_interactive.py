@@ -261,6 +261,6 @@ def test_the_hook_leaves_notebooks_outside_the_project_folder_alone():
 
 def test_make_lab_starts_jupyter_with_the_hook():
     config = PROJECT_ROOT / ".jupyter" / "jupyter_server_config.py"
-    assert "pre_save_hook = strip_outputs" in config.read_text(encoding="utf-8")
+    assert "pre_save_hook = _hooks.strip_outputs" in config.read_text(encoding="utf-8")
     lab = next(line for line in (PROJECT_ROOT / "Makefile").read_text().splitlines() if "jupyter lab" in line)
     assert "--config=.jupyter/jupyter_server_config.py" in lab

@@ -41,9 +41,9 @@ FLOORS = {
     "params": 1, "read": 1, "clean": 1, "segment": 1, "describe": 1, "uncertainty": 1, "figures": 1,
     # built on one step: the manifest (read), the cleaning audit (clean), actor mentions,
     # sentence scores and terms
-    "manifest": 2, "audit": 2, "actors": 2, "sentiment": 2, "terms": 2, "correction": 2,
+    "manifest": 2, "audit": 2, "actors": 2, "sentiment": 2, "terms": 2, "correction": 2, "roles": 2,
     # the corpus table, the analyses that combine scores, the plots
-    "load": 3, "quotes": 3, "roles": 3, "validation": 3, "compare": 3, "plots": 3,
+    "load": 3, "quotes": 3, "validation": 3, "compare": 3, "plots": 3,
     "stance": 3, "stance.features": 3, "stance.backends": 3, "stance.training": 3, "stance.model": 3, "stance.tables": 3,
     # the study file, the tables pipeline, the notebook runner (it reads each notebook's study), the command line
     "study": 4,
@@ -229,6 +229,7 @@ NOT_VERBS = {
     "kwic": "the name quanteda and every corpus tool give a concordance",
     "log_odds_dirichlet": "the statistic's name (Monroe, Colaresi & Quinn 2008)",
     "no_data_figure": "a figure, not an action",
+    "who_says_what": "the table's name (Lasswell's 'who says what to whom'), the issue's own words",
 }
 
 

@@ -80,7 +80,7 @@ def test_the_manifest_lists_the_tables_their_rows_and_the_keys_inputs(built):
     manifest = json.loads((tables.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["key"] == tables.key and list(manifest["tables"]) == list(TABLES)
     assert all(manifest["tables"][n]["rows"] == len(tables[n]) for n in TABLES)
-    assert manifest["tables"]["targets"]["inputs"] == ["sentences", "mentions"]
+    assert manifest["tables"]["targets"]["inputs"] == ["sentences", "mentions", "quotations"]
     inputs = manifest["inputs"]
     assert inputs["package"]["corpus_tools"] == ct.__version__ and len(inputs["corpus"]) == 64
     assert inputs["settings"]["terms.min_count"] == 2 and "output.figures" not in inputs["settings"]
@@ -123,7 +123,9 @@ def test_the_tables_are_what_the_notebooks_functions_give(built):
     eq(tables["sentence_scores"], sentiment.score_sentiment(sents, scorers=["textblob", "vader"]))
     mentions = actors.find_mentions(sents, actors.load_actors(None))
     eq(tables["mentions"], mentions)
-    eq(tables["targets"], stance.score_targets(stance.mention_table(sents, mentions), stance.TargetSentiment.pretrained("lexical")))
+    quoted = quotes.extract_quotes(articles, actors=actors.load_actors(None))
+    eq(tables["targets"], stance.score_targets(stance.list_targets(sents, mentions, quotations=quoted),
+                                               stance.TargetSentiment.pretrained("lexical")))
     eq(tables["quotations"], quotes.extract_quotes(articles, actors=actors.load_actors(None)))
     content = terms.term_table(ct.tokens(articles), lemmatize=True)
     eq(tables["terms"], content)
@@ -299,7 +301,7 @@ def test_cli_tables_names_the_table_whose_step_failed(built, capsys, tmp_path, m
 
     monkeypatch.setattr(stance, "score_targets", broken)
     rc, out, err = run_cli(capsys, "tables", study.source, "--build-dir", tmp_path / "b", "--set", "corpus.sample=1")
-    assert rc == 1 and out.splitlines()[-1].startswith("[8/13] mentions: ")
+    assert rc == 1 and out.splitlines()[-1].startswith("[9/13] quotations: ")
     assert one_error_line(err) == "error: table targets: ValueError: no stance today"
 
 

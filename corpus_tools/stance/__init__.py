@@ -43,7 +43,9 @@ institutions too, which is a transfer the validation numbers do not cover.
 Modules
 -------
 :mod:`~corpus_tools.stance.tables`
-    The analysis: :func:`list_targets`, :func:`score_targets`, :func:`summarise_stance`,
+    The analysis: :func:`list_targets` (with each mention's role and voice, :mod:`corpus_tools.roles`),
+    :func:`score_targets`, :func:`summarise_stance` (the outlet's own voice, actor mentions only, by
+    default), :func:`who_says_what` (quoted stance by speaker camp),
     :func:`find_stance_examples` (old names, kept as aliases: ``mention_table``,
     ``stance_by_outlet``, ``stance_examples``).
 :mod:`~corpus_tools.stance.model`
@@ -64,7 +66,7 @@ from .backends import FinetunedModel
 from .features import MASK, LexicalFeatures, check_targets, mark_mention
 from .model import (BACKENDS, CACHE_DIR, DEFAULT_MODEL, EmbeddingsBackend, FinetunedBackend, LexicalBackend,
                     StanceBackend, TargetSentiment, model_path)
-from .tables import find_stance_examples, list_targets, score_targets, summarise_stance
+from .tables import find_stance_examples, list_targets, score_targets, summarise_stance, who_says_what
 from .tables import mention_table, stance_by_outlet, stance_examples  # old names, kept as aliases
 from .training import cross_validate
 
@@ -80,6 +82,7 @@ __all__ = [
     "score_targets",
     "find_stance_examples",
     "summarise_stance",
+    "who_says_what",
     "mention_table",
     "stance_examples",
     "stance_by_outlet",
