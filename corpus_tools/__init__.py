@@ -25,6 +25,8 @@ Every module is reachable from ``import corpus_tools as ct`` (``ct.sentiment.sco
   (``TargetSentiment``, ``summarise_stance``; a subpackage) and :mod:`~corpus_tools.quotes`
   (``extract_quotes``, ``summarise_voices``); :mod:`~corpus_tools.terms` (``compute_keyness``,
   ``find_collocations``, ``kwic``, ``count_naming``);
+* **gold**: :mod:`~corpus_tools.gold` (a study's hand-coded stance targets and speakers, and the
+  models measured on them);
 * **correct**: :mod:`~corpus_tools.correction` (per-group estimates corrected by a random
   sample of human codes: prediction-powered inference, ``correct_estimates``; the coding
   workflow ``draw_coding_sample``, ``write_coding_sheet``, ``read_codes``);
@@ -76,7 +78,7 @@ from .pipeline import build_tables, export_tables, read_table
 from .study import Study, StudyError, load_study
 
 from . import (  # the analysis modules, as ct.<module> (and ct.stance, ct.terms, ct.compare: see __getattr__)
-    actors, audit, constants, correction, describe, figures, language, manifest, plots, quotes, read, roles,
+    actors, audit, constants, correction, describe, figures, gold, language, manifest, plots, quotes, read, roles,
     sentiment, uncertainty, validation,
 )
 

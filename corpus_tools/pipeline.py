@@ -146,6 +146,8 @@ FIGURE_ONLY_KEYS: tuple[str, ...] = (
     "terms.kwic_patterns",
     "terms.naming",
     "sentiment.cv_folds",
+    "labels.targets",
+    "labels.quotations",
     "uncertainty.unit",
     "uncertainty.bootstrap",
     "uncertainty.ci",

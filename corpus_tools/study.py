@@ -171,6 +171,8 @@ KEYS: tuple[Key, ...] = (
     Key("uncertainty.ci", "float", 0.95, "coverage of the confidence intervals",
         (lambda v: 0.5 <= v < 1, "at least 0.5 and below 1")),
     Key("uncertainty.seed", "int", 0, "seed of the bootstrap, the permutations and the cross-validation folds"),
+    Key("labels.targets", "path", "", 'gold stance targets coded from docs/codebook.md (CSV); "" = none. Measures, never trains'),
+    Key("labels.quotations", "path", "", 'gold quotation speakers (CSV); "" = none'),
     Key("output.figures", "path", "figures", "folder the figures are written to (PNG, SVG and CSV per figure)"),
 )
 
@@ -508,7 +510,7 @@ def _check_files(settings: dict[str, Any], raw: Mapping[str, tuple], default_whe
         raise StudyError(f"{where('corpus.path')}: corpus.path is empty; give the folder (or .jsonl/.csv file) of the articles")
     if not corpus.exists():
         raise StudyError(f"{where('corpus.path')}: corpus.path: {corpus} not found")
-    for name in ("corpus.manifest", "actors.dictionary", "terms.naming"):
+    for name in ("corpus.manifest", "actors.dictionary", "terms.naming", "labels.targets", "labels.quotations"):
         value = settings[name]
         if value and not Path(value).is_file():
             raise StudyError(f"{where(name)}: {name}: {value} not found")

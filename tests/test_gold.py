@@ -1,0 +1,96 @@
+"""Gold labels: read with every bad row named, and the measures computed from them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import corpus_tools as ct
+from corpus_tools import gold
+from corpus_tools.paths import SEEDS_DIR
+
+HEADER = "target_id,article_id,sentence_id,text_start,text_end,mention,group,sentence,role,voice,speaker,stance\n"
+
+
+def write(tmp_path, rows: str, header: str = HEADER):
+    path = tmp_path / "targets.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    return path
+
+
+def test_a_label_outside_the_codebook_is_an_error_naming_the_file_and_the_row(tmp_path):
+    path = write(tmp_path, "T1,a,0,0,6,Russia,Russia,Russia said.,actor,author,,neutral\n"
+                           "T2,a,0,0,6,Russia,Russia,Russia said.,actor,author,,hostile\n")
+    with pytest.raises(gold.GoldError, match=r"targets\.csv: row 3: stance 'hostile' is not one of \['negative', 'neutral', 'positive'\]"):
+        gold.load_gold_targets(path)
+
+
+def test_a_missing_column_and_a_repeated_id_are_errors(tmp_path):
+    with pytest.raises(gold.GoldError, match=r"missing column\(s\) \['stance'\]"):
+        gold.load_gold_targets(write(tmp_path, "T1,a,0,0,6,Russia,Russia,x,actor,author,\n", HEADER.replace(",stance", "")))
+    with pytest.raises(gold.GoldError, match=r"target_id 'T1' repeats"):
+        gold.load_gold_targets(write(tmp_path, "T1,a,0,0,6,Russia,Russia,x,actor,author,,neutral\n" * 2))
+
+
+def test_the_seeds_gold_lies_on_the_seeds_text(seed_articles):
+    """Every gold target's offsets give its mention in the cleaned seed articles."""
+    targets = gold.load_gold_targets(SEEDS_DIR / "labels" / "targets.csv")
+    text = seed_articles.set_index("article_id")["text"]
+    assert all(text[a][s:e] == m for a, s, e, m in zip(targets["article_id"], targets["text_start"], targets["text_end"], targets["mention"]))
+    quotations = gold.load_gold_quotations(SEEDS_DIR / "labels" / "quotations.csv")
+    assert len(quotations) == 60 and quotations["speaker"].ne("").all()
+
+
+class FixedModel:
+    """A stand-in model that predicts given labels in order."""
+
+    def __init__(self, labels):
+        self.labels = list(labels)
+
+    def predict(self, X):
+        assert list(X.columns) == ["sentence", "start", "end", "mention"]
+        return np.array(self.labels[: len(X)])
+
+
+def test_evaluate_stance_counts_false_alarms_precision_and_coverage():
+    sentences = pd.DataFrame({"article_id": ["a", "a"], "sentence_id": [0, 1], "start": [0, 20],
+                              "end": [19, 40], "sentence": ["Russia warned NATO.", "Kyiv thanked the EU."]})
+    targets = pd.DataFrame({"target_id": ["T1", "T2", "T3", "T4"], "article_id": "a", "text_start": [0, 14, 20, 37],
+                            "text_end": [6, 18, 24, 39], "mention": ["Russia", "NATO", "Kyiv", "EU"],
+                            "role": ["actor", "actor", "actor", "place"], "voice": ["author", "quoted", "author", "author"],
+                            "stance": ["negative", "neutral", "positive", "neutral"]})
+    out = gold.evaluate_stance(targets, sentences, FixedModel(["negative", "negative", "neutral", "positive"]), name="m")
+    row = out["metrics"].set_index(["scorer", "subset"]).loc[("m", "all targets")]
+    assert row["n"] == 4 and row["accuracy"] == 0.25
+    assert row["false_alarms"] == 1.0  # both gold-neutral targets called polar
+    assert row["polar_calls"] == 3 and row["polar_precision"] == pytest.approx(1 / 3)
+    assert row["polar_coverage"] == 0.5  # of the two gold-polar targets, the negative one is right
+    assert out["metrics"].set_index(["scorer", "subset"]).loc[("m", "actor, author voice"), "n"] == 2
+    assert out["confusion"]["count"].sum() == 4
+
+
+def test_targets_off_the_text_are_an_error():
+    sentences = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "end": [10], "sentence": ["NATO met."]})
+    targets = pd.DataFrame({"target_id": ["T1"], "article_id": "a", "text_start": [0], "text_end": [4], "mention": ["Nato"],
+                            "role": ["actor"], "voice": ["author"], "stance": ["neutral"]})
+    with pytest.raises(gold.GoldError, match="do not give their mention"):
+        gold.evaluate_stance(targets, sentences, FixedModel(["neutral"]))
+
+
+def test_the_outlets_own_stance_is_neutral_where_the_gold_says_quoted_or_not_an_actor():
+    g = pd.DataFrame({"article_id": "a", "text_start": [0, 10, 20], "text_end": [5, 15, 25],
+                      "role": ["actor", "actor", "event"], "voice": ["author", "quoted", "author"],
+                      "stance": ["negative", "negative", "negative"]})
+    targets = pd.DataFrame({"article_id": "a", "text_start": [0, 10, 20], "text_end": [5, 15, 25]})
+    assert gold.author_stance_codes(g, targets)["code"].tolist() == ["negative", "neutral", "neutral"]
+
+
+def test_a_speaker_is_right_when_the_last_names_agree():
+    g = pd.DataFrame({"quote_id": ["Q1", "Q2", "Q3"], "article_id": "a", "start": [0, 50, 90], "end": [10, 60, 99],
+                      "quote": ["x", "y", "z"], "speaker": ["Sergey Lavrov", "Jens Stoltenberg", "unattributed"],
+                      "speaker_camp": ["russia", "west", "other"]})
+    q = pd.DataFrame({"article_id": "a", "start": [0, 50, 90], "speaker": ["Lavrov", "he", "unattributed"],
+                      "speaker_name": ["Lavrov", "", ""], "camp": ["russia", None, None]})
+    out = gold.evaluate_speakers(g, q)
+    assert out["checked"]["speaker_right"].tolist() == [True, False, True]
+    assert out["checked"]["camp_right"].tolist() == [True, False, True]
+    assert out["summary"]["speaker_right"] == pytest.approx(2 / 3)
