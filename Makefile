@@ -114,6 +114,7 @@ benchmark: setup
 	$(BIN)/python benchmarks/bench_clean.py
 	$(BIN)/python benchmarks/bench_sentiment.py
 	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf build .pytest_cache

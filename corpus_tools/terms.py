@@ -44,7 +44,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 from tqdm import tqdm
 
 from .describe import label_groups
@@ -410,7 +409,8 @@ def compute_keyness(
     if len(vocab) < 2:  # with one term the log-odds are 0/0: nothing to compare
         most = int(vocab_counts.max()) if len(vocab_counts) else 0
         raise KeynessError(f"fewer than two terms occur {min_count} times or more (the most frequent occurs {most} time(s))", "min_count")
-    t = t[t["term"].isin(vocab)]
+    term_code = pd.Index(vocab).get_indexer(t["term"])  # -1: not tested
+    t, cols_idx = t[term_code >= 0], term_code[term_code >= 0]
     unit_key = {"sentence": ["article_id", "sentence_id"], "paragraph": ["article_id", "paragraph_id"], "article": ["article_id"]}[unit]
     # units in a fixed order (article_id, then sentence or paragraph id), not the order of the
     # records: the permutations, and so p and q, must not depend on how the corpus was stored
@@ -419,27 +419,59 @@ def compute_keyness(
     rows_idx = unit_index.get_indexer(pd.MultiIndex.from_frame(t[unit_key]))
     if (rows_idx < 0).any():  # pragma: no cover - guarded by drop_duplicates above
         raise RuntimeError("keyness: a term row matched no unit")
-    cols_idx = np.searchsorted(vocab, t["term"].to_numpy())
-    m = sparse.csr_matrix((np.ones(len(t)), (rows_idx, cols_idx)), shape=(len(units), len(vocab)))
     labels = pd.Categorical(units[by], categories=groups).codes
+    n_groups, n_terms = len(groups), len(vocab)
+    # Counts per group = G^T @ X, with X the unit x term count matrix and G the unit x group
+    # indicator of a labelling. X's non-zeros are the term rows (unit, term), so G^T @ X is a
+    # scatter-add of ones into (term, group) bins: one np.bincount per labelling, no sparse
+    # matrix built per permutation. Counts are integers, so the result is exactly the
+    # sparse product's, whatever the order of the additions.
+    bin_dtype = np.int32 if n_groups * n_terms < 2**31 else np.int64
+    term_bin = (cols_idx * n_groups).astype(bin_dtype)
 
     def group_counts(lab: np.ndarray) -> np.ndarray:
-        indicator = sparse.csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(len(groups), len(lab)))
-        return np.asarray((indicator @ m).todense())
-
-    def z_all(counts: np.ndarray) -> np.ndarray:
-        total = counts.sum(axis=0)
-        return np.vstack([log_odds_dirichlet(counts[g], total - counts[g], prior_scale * total)[1] for g in range(len(groups))])
+        idx = lab.astype(bin_dtype)[rows_idx]
+        idx += term_bin
+        return np.bincount(idx, minlength=n_terms * n_groups).reshape(n_terms, n_groups).T.astype(float)
 
     observed = group_counts(labels)
     total = observed.sum(axis=0)
-    z_obs = z_all(observed)
+    alpha = prior_scale * total
+    a0 = alpha.sum()
+
+    buffers = [np.empty((n_groups, n_terms)) for _ in range(5)]
+
+    def z_all(counts: np.ndarray) -> np.ndarray:
+        """log_odds_dirichlet's z for every group at once: the same operations in the same order, in place."""
+        rest, in_a, rest_a, odds_in, odds_rest = buffers
+        np.subtract(total, counts, out=rest)
+        np.add(counts, alpha, out=in_a)
+        np.add(rest, alpha, out=rest_a)
+        np.subtract(counts.sum(axis=1, keepdims=True) + a0, counts, out=odds_in)  # n_g + a0 - y_g - a
+        odds_in -= alpha
+        np.divide(in_a, odds_in, out=odds_in)
+        np.log(odds_in, out=odds_in)
+        np.subtract(rest.sum(axis=1, keepdims=True) + a0, rest, out=odds_rest)  # n_r + a0 - y_r - a
+        odds_rest -= alpha
+        np.divide(rest_a, odds_rest, out=odds_rest)
+        np.log(odds_rest, out=odds_rest)
+        delta = np.subtract(odds_in, odds_rest, out=odds_in)
+        np.divide(1.0, in_a, out=in_a)
+        np.divide(1.0, rest_a, out=rest_a)
+        in_a += rest_a
+        return np.divide(delta, np.sqrt(in_a, out=in_a), out=delta)  # the returned array is a buffer: use it at once
+
+    z_obs = z_all(observed).copy()
+    bar = np.abs(z_obs) - 1e-12
     exceed = np.zeros_like(z_obs)
     if n_perm > 0:
         rng = np.random.default_rng(seed)
         show = len(units) >= 20_000 if progress is None else progress
+        reached = np.empty(z_obs.shape, dtype=bool)
+        # the same stream of permutations as ever (one rng.permutation per draw): same seed, same p
         for _ in tqdm(range(n_perm), desc="keyness permutations", disable=not show, leave=False):
-            exceed += np.abs(z_all(group_counts(rng.permutation(labels)))) >= np.abs(z_obs) - 1e-12
+            z = z_all(group_counts(rng.permutation(labels)))
+            exceed += np.greater_equal(np.abs(z, out=z), bar, out=reached)
     rows = []
     for g, group in enumerate(groups):
         yg, yr = observed[g], total - observed[g]

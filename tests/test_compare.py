@@ -21,13 +21,26 @@ def test_shared_passages_find_the_kremlin_readout_across_outlets(seed_articles, 
     assert passages["cosine"].is_monotonic_decreasing and (passages["cosine"] >= compare.MIN_COSINE).all()
 
 
-def test_identical_sentence_in_two_outlets_is_a_near_duplicate():
+def test_identical_sentence_in_two_outlets_is_an_exact_copy():
     text = "The Kremlin said the written answers ignored Russia's fundamental security concerns."
     arts = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
                          "text": [text, text + " Talks go on.", "Cats sleep all day long in the sun."]})
     passages = compare.find_shared_passages(ct.sentences(arts), arts)
-    assert len(passages) == 1 and passages.iloc[0]["kind"] == "near-duplicate"
+    assert len(passages) == 1 and passages.iloc[0]["kind"] == "exact"
     assert passages.iloc[0]["cosine"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("copy, kind", [
+    ("The Kremlin said the written answers ignored Russia's fundamental security concerns.", "exact"),
+    ("the kremlin said: “the written answers ignored Russia’s fundamental security concerns”", "exact"),
+    ("The Kremlin said that the written answers had ignored Russia's fundamental security concerns.", "near"),
+    ("The Kremlin said the written answers ignored Moscow's fundamental security concerns on Friday.", "paraphrase"),
+])
+def test_kind_of_a_copy(copy, kind):
+    text = "The Kremlin said the written answers ignored Russia's fundamental security concerns."
+    arts = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"], "text": [text, copy]})
+    passages = compare.find_shared_passages(ct.sentences(arts), arts)
+    assert passages["kind"].tolist() == [kind]
 
 
 def test_sentences_of_one_outlet_are_never_paired():

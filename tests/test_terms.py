@@ -179,6 +179,46 @@ def test_W7_keyness_p_values_do_not_depend_on_record_order(seed_articles, unit):
     assert forward["p"].notna().all()
 
 
+def _exceed_by_sparse_products(terms_table, articles, *, unit, n_perm, seed):
+    """The permutation loop as it was before issue 13: a sparse group x unit indicator per
+    permutation times the unit x term matrix, z one group at a time. Returns exceed counts."""
+    from scipy import sparse
+
+    t = terms_table.merge(articles[["article_id", "outlet"]], on="article_id")
+    groups = sorted(t["outlet"].unique())
+    vc = t["term"].value_counts()
+    vocab = np.array(sorted(vc[vc >= 3].index))
+    t = t[t["term"].isin(vocab)]
+    key = {"sentence": ["article_id", "sentence_id"], "article": ["article_id"]}[unit]
+    units = t[key + ["outlet"]].drop_duplicates(key).sort_values(key, kind="stable").reset_index(drop=True)
+    rows = pd.MultiIndex.from_frame(units[key]).get_indexer(pd.MultiIndex.from_frame(t[key]))
+    m = sparse.csr_matrix((np.ones(len(t)), (rows, np.searchsorted(vocab, t["term"].to_numpy()))), shape=(len(units), len(vocab)))
+    labels = pd.Categorical(units["outlet"], categories=groups).codes
+
+    def z_all(lab):
+        indicator = sparse.csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(len(groups), len(lab)))
+        counts = np.asarray((indicator @ m).todense())
+        total = counts.sum(axis=0)
+        return np.vstack([log_odds_dirichlet(counts[g], total - counts[g], total)[1] for g in range(len(groups))])
+
+    z_obs, rng = z_all(labels), np.random.default_rng(seed)
+    exceed = np.zeros_like(z_obs)
+    for _ in range(n_perm):
+        exceed += np.abs(z_all(rng.permutation(labels))) >= np.abs(z_obs) - 1e-12
+    return pd.DataFrame({"outlet": np.repeat(groups, len(vocab)), "term": np.tile(vocab, len(groups)),
+                         "p": ((exceed + 1) / (n_perm + 1)).ravel()})
+
+
+@pytest.mark.parametrize("unit", ["sentence", "article"])
+def test_keyness_p_values_are_those_of_the_sparse_product_loop(seed_terms, seed_articles, unit):
+    """Issue 13: counting permutations with one bincount each changed no p-value (same seed, same permutations)."""
+    key = compute_keyness(seed_terms, seed_articles, unit=unit, n_perm=60, seed=4)
+    ref = _exceed_by_sparse_products(seed_terms, seed_articles, unit=unit, n_perm=60, seed=4)
+    merged = key.merge(ref, on=["outlet", "term"], suffixes=("", "_ref"), validate="1:1")
+    assert len(merged) == len(key) and (merged["p"] == merged["p_ref"]).all()
+    assert merged["p"].nunique() > 5
+
+
 # --------------------------------------------------------------------------------------
 # Grouping by any column (corpus.group_by), checked against hand counts
 # --------------------------------------------------------------------------------------
