@@ -64,6 +64,7 @@ Old names, kept as aliases: ``voice_share`` (:func:`summarise_voices`), ``most_q
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -283,12 +284,14 @@ def _cut_modifiers(phrase: str) -> str:
     return phrase
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _analyse(phrase: str) -> dict:
     """Read a speaker phrase: ``speaker`` (as written, tidied), ``name``, ``kind``, ``titles``, ``gender``, ``head``.
 
     ``kind`` is ``named`` when the phrase ends with a name (titles and honorifics before it are
     kept in ``speaker`` and left out of ``name``), ``pronoun``, ``description`` otherwise, and
-    ``unattributed`` for an empty phrase.
+    ``unattributed`` for an empty phrase. Cached: phrases repeat across a corpus, and callers only
+    read the dict it returns.
     """
     raw = re.sub(r"\s*\([^)]*(?:\)|$)", "", (phrase or "").replace("[", "").replace("]", "")).strip(_STRIP + ".")
     raw = re.sub(r"\s+", " ", raw)
