@@ -29,6 +29,7 @@ Old names, kept as aliases: ``plot_outlet_counts`` (:func:`plot_group_counts`),
 
 from __future__ import annotations
 
+import textwrap
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -352,7 +353,7 @@ def plot_estimates(
             limits = xlim.get(name) if isinstance(xlim, Mapping) else xlim
             if limits is not None:
                 ax.set_xlim(*limits)
-            ax.set_title(str(name), loc="left", fontsize=10)
+            ax.set_title(textwrap.fill(str(name), 34), loc="left", fontsize=10)  # long titles wrap, never touch
             ax.set_xlabel(xlabel[name] if isinstance(xlabel, Mapping) else xlabel)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         for row_axes in axes:

@@ -460,8 +460,14 @@ def _image_output(output: Mapping, alt: str, caption: str) -> str:
     return f'<figure class="output-figure">{img}{figcaption}</figure>\n'
 
 
+#: A widget's output (a live progress bar): interactive only; its text fallback is a frozen bar.
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
 def _rich_output(output: Mapping) -> str:
     data = output.get("data", {})
+    if _WIDGET in data:
+        return ""  # a progress bar or other widget: its plain-text fallback would show it frozen
     if "text/html" in data:
         return f'<div class="output-html">{_offline_html(_joined(data["text/html"]))}</div>\n'
     if "text/markdown" in data:

@@ -249,8 +249,8 @@ def validate_sentence_scorer(
 
     with tqdm(total=5, desc=f"validating {scorer}", disable=not progress, leave=False) as bar:
         def step(name: str) -> None:
-            bar.set_postfix_str(name)
             bar.update()
+            bar.set_postfix_str(name)  # redraws, so the count and the step shown agree
 
         train = load_newsmtsc("train") if train is None else train
         test = load_newsmtsc("devtest_mt") if test is None else test

@@ -7,8 +7,13 @@ What it does
     "Run All Cells" from the menu (Run > Run All Cells; ``window.jupyterapp`` is not exposed by
     default), waits until the kernel is idle and no cell shows ``[*]``, then counts in the page:
     images in output areas (``.jp-OutputArea-output img``), stderr outputs and their text, error
-    outputs (tracebacks), and widget progress bars (``.widget-progress`` inside
-    ``.jupyter-widgets``, sampled while the notebook runs, not only at the end). It compares the
+    outputs (tracebacks), widget progress bars (``.widget-hprogress``, ipywidgets 8's class;
+    ``.widget-progress`` was ipywidgets 7's), widget views (``.jupyter-widgets``), outputs
+    rendered as ``application/vnd.jupyter.widget-view+json`` (an output holding a widget view),
+    the bars' labels, and tqdm bars drawn as text instead; all sampled every 0.5 s while the
+    notebook runs, not only at the end (tqdm's ``leave=False`` removes a bar when it ends). The
+    first live bar is screenshot, ``<out>/<NN>-progress<suffix>.png`` (NN: the notebook's
+    number), taken again if it first showed 0%. It compares the
     images with the figures the notebook saves (its ``ct.save_figure`` calls) and with the PNGs
     the run wrote (files under --repo modified during the run, .venv/ and .git/ left out: the
     scratch figures a notebook run by hand writes to build/interactive/<study folder>/figures/),
@@ -76,6 +81,11 @@ NOTEBOOKS = [
     "04-compare-outlets.ipynb",
 ]
 KERNEL_DISPLAY = "Python (corpus-tools)"
+# A progress bar view: ipywidgets 8 (the lab extra's) gives it .widget-hprogress (.widget-vprogress if
+# vertical); .widget-progress is kept for older ipywidgets. JupyterLab's widget renderer sets no
+# data-mime-type on the output, so an application/vnd.jupyter.widget-view+json output is found as
+# an output area child holding a .jupyter-widgets view.
+PROGRESS_SEL = ".widget-hprogress, .widget-vprogress, .widget-progress"
 MAX_PNG_BYTES = 400_000
 
 # The notebook panel on show (a restored workspace may keep other panels, hidden).
@@ -91,15 +101,28 @@ return {
   busy_cells: prompts.filter(t => t.includes('[*]')).length,
   numbered_cells: prompts.filter(t => /\[\d+\]/.test(t)).length,
   statusbar: bar ? bar.innerText : '',
-  progress_widgets: p.querySelectorAll('.jp-OutputArea-output .widget-progress').length,
+  progress_widgets: p.querySelectorAll(
+    '.jp-OutputArea-output :is(.widget-hprogress, .widget-vprogress, .widget-progress)').length,
   widget_outputs: p.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length,
+  // Outputs rendered as widget views (application/vnd.jupyter.widget-view+json): the output area
+  // child holds a .jupyter-widgets view (JupyterLab's widget renderer sets no data-mime-type).
+  widget_mime_outputs: [...p.querySelectorAll('.jp-OutputArea-output')].filter(
+    o => o.matches('[data-mime-type="application/vnd.jupyter.widget-view+json"]')
+         || o.querySelector(':scope > .jupyter-widgets')).length,
+  // What a live bar says (tqdm's HBox: label, bar, counts/postfix), and any tqdm bar drawn as text.
+  progress_texts: [...p.querySelectorAll(
+    '.jp-OutputArea-output :is(.widget-hprogress, .widget-vprogress, .widget-progress)')].map(
+    e => (e.closest('.widget-hbox') || e).innerText.replace(/\s+/g, ' ').trim()),
+  text_progress: [...p.querySelectorAll('.jp-OutputArea-output .jp-RenderedText')].map(e => e.textContent)
+    .filter(t => /\d+%\|/.test(t) || /^(HBox|FloatProgress|IntProgress)\(/.test(t.trim()))
+    .map(t => t.slice(-300)),
   dialogs: [...document.querySelectorAll('.jp-Dialog')].map(e => e.innerText),
 };
 """
 
 COUNT_JS = PANEL_JS + r"""
 const out = {images: 0, image_cells: [], stderr: [], errors: [], progress_widgets: 0, widget_views: 0,
-             widget_text_fallbacks: 0, code_cells: 0};
+             widget_mime_outputs: 0, widget_text_fallbacks: 0, code_cells: 0};
 const cells = [...p.querySelectorAll('.jp-Cell')];
 cells.forEach((c, i) => {
   if (!c.classList.contains('jp-CodeCell')) return;
@@ -115,8 +138,11 @@ cells.forEach((c, i) => {
     else
       out.stderr.push({cell: i, text: text.slice(0, 2000)});
   });
-  out.progress_widgets += c.querySelectorAll('.widget-progress').length;
+  out.progress_widgets += c.querySelectorAll(':is(.widget-hprogress, .widget-vprogress, .widget-progress)').length;
   out.widget_views += c.querySelectorAll('.jupyter-widgets').length;
+  out.widget_mime_outputs += [...c.querySelectorAll('.jp-OutputArea-output')].filter(
+    o => o.matches('[data-mime-type="application/vnd.jupyter.widget-view+json"]')
+         || o.querySelector(':scope > .jupyter-widgets')).length;
   c.querySelectorAll('.jp-RenderedText[data-mime-type="text/plain"]').forEach(e => {
     if (/^(HBox|FloatProgress|IntProgress)\(/.test(e.textContent.trim())) out.widget_text_fallbacks += 1;
   });
@@ -312,7 +338,10 @@ def run_notebook(driver, base: str, token: str, name: str, repo: Path, out_dir: 
     t1 = time.monotonic()
     run_started_epoch = time.time() - 1  # mtime resolution margin
     result["run_all_via"] = "menu Run > " + click_menu(driver, "Run", r"Run All Cells")
-    max_progress = max_widgets = 0
+    max_progress = max_widgets = max_mime = 0
+    progress_texts: list[str] = []
+    text_progress: list[str] = []
+    progress_shot = None
     started = False
     idle_since = None
     end = t1 + timeout
@@ -324,6 +353,23 @@ def run_notebook(driver, base: str, token: str, name: str, repo: Path, out_dir: 
         st = driver.execute_script(STATE_JS)
         max_progress = max(max_progress, st["progress_widgets"])
         max_widgets = max(max_widgets, st["widget_outputs"])
+        max_mime = max(max_mime, st["widget_mime_outputs"])
+        progress_texts.extend(t for t in st["progress_texts"] if t not in progress_texts)
+        text_progress.extend(t for t in st["text_progress"] if t not in text_progress)
+        moving = any(re.search(r"\b([1-9]\d?)%", t) for t in st["progress_texts"])
+        if st["progress_widgets"] and (progress_shot is None or (moving and not progress_shot["moving"])):
+            # One screenshot of the first live progress bar, while it runs (tqdm leave=False removes
+            # it), taken again once a bar shows 1-99% if the first one caught it at 0%.
+            shot = out_dir / (name[:2] + "-progress" + suffix + ".png")
+            driver.execute_script(PANEL_JS + f"const w = p.querySelector('.jp-OutputArea-output :is({PROGRESS_SEL})');"
+                                  " if (w) w.scrollIntoView({block: 'center'});")
+            dismiss_news_toast(driver)
+            driver.save_screenshot(str(shot))
+            still = driver.execute_script(STATE_JS)["progress_texts"]
+            w, h, size = shrink_png(shot, repo)
+            progress_shot = {"path": str(shot), "width": w, "height": h, "bytes": size,
+                             "bar_text_before": st["progress_texts"], "bar_text_after": still,
+                             "moving": moving, "at_run_s": round(time.monotonic() - t1, 1)}
         busy = st["busy_cells"] > 0 or not re.search(r"\|\s*Idle", st["statusbar"])
         if st["busy_cells"] or st["numbered_cells"]:
             started = True
@@ -340,6 +386,10 @@ def run_notebook(driver, base: str, token: str, name: str, repo: Path, out_dir: 
     result["code_cells"] = len(st["prompts"])
     result["progress_widgets_seen_max"] = max_progress
     result["widget_views_seen_max"] = max_widgets
+    result["widget_mime_outputs_seen_max"] = max_mime
+    result["progress_texts_seen"] = progress_texts
+    result["text_progress_seen"] = text_progress
+    result["progress_screenshot"] = progress_shot
 
     counts = driver.execute_script(COUNT_JS)
     result.update({
@@ -351,6 +401,7 @@ def run_notebook(driver, base: str, token: str, name: str, repo: Path, out_dir: 
         "error_text": [e["text"] for e in counts["errors"]],
         "progress_widgets_at_end": counts["progress_widgets"],
         "widget_views_at_end": counts["widget_views"],
+        "widget_mime_outputs_at_end": counts["widget_mime_outputs"],
         "widget_text_fallbacks": counts["widget_text_fallbacks"],
     })
     nb_path = repo / "notebooks" / name

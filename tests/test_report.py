@@ -88,6 +88,13 @@ def test_report_loads_nothing_from_the_network(page):
                    "base-uri 'none'; form-action 'none'"]
 
 
+def test_progress_bars_are_left_out_not_frozen_at_zero(executed, page):
+    """Notebook 01's validation shows a live bar in JupyterLab; its text fallback must not reach the report."""
+    study, out = executed
+    assert "validating" in (out / "01-score-sentiment.ipynb").read_text(encoding="utf-8")  # the bar is in the run
+    assert "validating" not in page[1] and "it/s]" not in page[1]
+
+
 def test_same_executed_notebooks_give_the_same_bytes(executed, page, tmp_path, capsys):
     study, out = executed
     again = tmp_path / "again.html"
