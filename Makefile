@@ -115,6 +115,7 @@ benchmark: setup
 	$(BIN)/python benchmarks/bench_sentiment.py
 	$(BIN)/python benchmarks/bench_analysis.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_pipeline_scale.py
 
 clean:
 	rm -rf build .pytest_cache

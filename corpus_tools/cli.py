@@ -6,7 +6,7 @@ Usage::
                                [--notebooks 00 02 ...] [--kernel NAME]
     corpus-tools check STUDY [--set KEY=VALUE ...]
     corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
-                              [--force] [--build-dir DIR]
+                              [--force] [--build-dir DIR] [--workers N] [--chunk-size N]
     corpus-tools report STUDY [--set KEY=VALUE ...] [--executed build/executed] [--output FILE]
                               [--code] [--run [--kernel NAME]]
 
@@ -129,7 +129,10 @@ def _tables(args: argparse.Namespace) -> None:
     with warnings.catch_warnings():
         warnings.showwarning = show
         try:
-            tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log)
+            if args.workers is not None and args.workers < 0:
+                raise StudyError("--workers must be 0 (one per core) or more")
+            tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log, workers=args.workers,
+                                  chunk_size=args.chunk_size)
             if args.export is not None:
                 written = export_tables(tables, args.export, format=args.format or "csv")
         except Exception as exc:
@@ -193,6 +196,11 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--force", action="store_true", help="recompute the tables even when they are stored")
     tables.add_argument("--build-dir", type=Path, default=None,
                         help="build folder; the tables go to DIR/tables/<key> (default: $CORPUS_TOOLS_BUILD, else build/)")
+    tables.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes building the per-article tables, in chunks of articles (0: one per core; default: "
+                        "$CORPUS_TOOLS_WORKERS, else tables.workers, else 1); the tables are the same")
+    tables.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                        help="articles per chunk (default: tables.chunk_size, else 500 with 2 workers or more)")
     tables.set_defaults(action=_tables)
 
     report = commands.add_parser("report", help="write one HTML report of the executed notebooks (offline, self-contained)",

@@ -77,6 +77,25 @@ shared_passages   ``compare.find_shared_passages``    <by>_a, article_a, sentenc
                                                       cosine, kind
 ================= =================================== ==================================================
 
+Chunks and processes
+--------------------
+The per-article tables (:data:`PER_ARTICLE`: audit to terms) each depend only on one
+article's rows, so they can be computed in **chunks of articles**, in ``workers`` processes
+(a :class:`concurrent.futures.ProcessPoolExecutor`). Each chunk writes its tables as Parquet
+parts; the parent appends the parts, in article order, to ``<table>.parquet`` (one row group
+per chunk) and deletes them, so the stored layout is the same as without chunks. Audit and
+targets, which their functions sort by ``article_id``, are sorted again after the append when
+the articles are not in ``article_id`` order. Keyness and shared passages, which compare the
+whole corpus, are then computed in the parent from the stored tables (only the columns they
+use). Chunks change how the tables are computed, not what they hold: the tables are equal,
+row for row and type for type, whatever ``workers`` and ``chunk_size`` are, and the key does
+not depend on them (:data:`RUN_ONLY_KEYS`).
+
+``workers`` comes from the argument, else ``$CORPUS_TOOLS_WORKERS``, else the study key
+``tables.workers`` (where the study has it), else 1; ``chunk_size`` from the argument, else
+``tables.chunk_size``, else :data:`DEFAULT_CHUNK_SIZE` when ``workers > 1``. With one
+worker and no chunk size, every table is computed in this process, whole, as before.
+
 A table that cannot be built for this corpus is stored empty, with its columns, and a note
 in ``manifest.json`` (``Tables.notes``): keyness with fewer than two groups, or with fewer
 than two terms reaching ``terms.min_count``.
@@ -104,6 +123,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -120,13 +140,17 @@ from .study import KEYS, Study, StudyError, load_study
 
 __all__ = [
     "BUILD_ENV",
+    "DEFAULT_CHUNK_SIZE",
     "DEPENDENCIES",
     "FIGURE_ONLY_KEYS",
     "PATH_KEYS",
+    "PER_ARTICLE",
+    "RUN_ONLY_KEYS",
     "STEP_NOTE",
     "TABLES",
     "TableSpec",
     "Tables",
+    "WORKERS_ENV",
     "build_tables",
     "check_export_folder",
     "export_tables",
@@ -157,6 +181,34 @@ FIGURE_ONLY_KEYS: tuple[str, ...] = (
 #: Study keys that are paths: the key holds what the file holds (the articles table, the
 #: actor dictionary's bytes), not where it is, so a moved project reuses its tables.
 PATH_KEYS: tuple[str, ...] = ("corpus.path", "corpus.manifest", "actors.dictionary")
+
+#: Study keys that change how the tables are computed, not what they hold (proposed keys of
+#: the study file; left out of the key whether or not the study has them).
+RUN_ONLY_KEYS: tuple[str, ...] = ("tables.workers", "tables.chunk_size")
+
+#: Environment variable: how many processes :func:`build_tables` uses (``0``: one per core).
+WORKERS_ENV = "CORPUS_TOOLS_WORKERS"
+
+#: Articles per chunk when ``workers > 1`` and no chunk size is given.
+DEFAULT_CHUNK_SIZE = 500
+
+#: The tables computed chunk by chunk: each depends only on the rows of one article.
+PER_ARTICLE: tuple[str, ...] = (
+    "audit", "paragraphs", "sentences", "tokens", "sentence_scores", "mentions", "quotations", "targets", "terms",
+)
+
+#: The articles columns the per-article stages read (a chunk sends only these to a worker).
+_CHUNK_COLUMNS: tuple[str, ...] = ("article_id", "path", "raw_text", "title", "title_from", "text")
+
+#: Per-article tables whose functions sort them by article (not in the articles' order): their
+#: concatenated chunks are sorted again by these columns when the articles are not in that order.
+_SORTED_BY: dict[str, list[str]] = {"audit": ["article_id", "line"], "targets": ["article_id", "sentence_id", "start"]}
+
+#: The columns a corpus-level stage reads from a stored per-article table.
+_COLUMNS_USED: dict[str, list[str]] = {
+    "terms": ["article_id", "paragraph_id", "sentence_id", "term"],
+    "sentences": ["article_id", "sentence_id", "sentence"],
+}
 
 #: Libraries whose version enters the key: they compute the numbers.
 DEPENDENCIES: tuple[str, ...] = (
@@ -381,7 +433,7 @@ def _key_inputs(study: Study) -> dict[str, Any]:
     from . import __version__
     from .actors import DEFAULT_ACTORS
 
-    skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS)
+    skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS) | set(RUN_ONLY_KEYS)
     settings = {key.name: study.settings[key.name] for key in KEYS if key.name not in skipped}
     files = {"actors.dictionary": _sha256_file(Path(study["actors.dictionary"] or DEFAULT_ACTORS))}
     if study["stance.backend"] == "finetuned":  # the only model outside the package's data
@@ -412,6 +464,7 @@ class _Context:
     study: Study
     progress: bool | None
     notes: dict[str, str]
+    memo: dict[str, Any] | None = None  # chunks: the actor dictionary and the stance model, loaded once per process
 
     @property
     def by(self) -> str:
@@ -420,7 +473,20 @@ class _Context:
     def actors(self) -> pd.DataFrame:
         from .actors import load_actors
 
-        return load_actors(self.study["actors.dictionary"] or None)
+        if self.memo is None:
+            return load_actors(self.study["actors.dictionary"] or None)
+        if "actors" not in self.memo:
+            self.memo["actors"] = load_actors(self.study["actors.dictionary"] or None)
+        return self.memo["actors"]
+
+    def stance_model(self):
+        from . import stance
+
+        if self.memo is None:
+            return stance.TargetSentiment.pretrained(self.study["stance.backend"])
+        if "stance" not in self.memo:
+            self.memo["stance"] = stance.TargetSentiment.pretrained(self.study["stance.backend"])
+        return self.memo["stance"]
 
 
 def _load_articles(study: Study, progress: bool | None) -> pd.DataFrame:
@@ -492,7 +558,7 @@ def _mentions(ctx: _Context, sentences: pd.DataFrame) -> pd.DataFrame:
 def _targets(ctx: _Context, sentences: pd.DataFrame, mentions: pd.DataFrame, quotations: pd.DataFrame) -> pd.DataFrame:
     from . import stance
 
-    model = stance.TargetSentiment.pretrained(ctx.study["stance.backend"])
+    model = ctx.stance_model()
     return stance.score_targets(stance.list_targets(sentences, mentions, quotations=quotations), model)
 
 
@@ -541,6 +607,159 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
     "keyness": _keyness,
     "shared_passages": _shared_passages,
 }
+
+
+# --------------------------------------------------------------------------------------
+# Chunks of articles, in processes
+# --------------------------------------------------------------------------------------
+
+#: What a worker process keeps between its chunks of one build (emptied when the process starts).
+_PROCESS_MEMO: dict[str, Any] = {}
+
+
+def _start_worker() -> None:
+    _PROCESS_MEMO.clear()
+
+
+def _positive(value: Any, what: str, *, zero_is_all: bool = False) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = -1
+    if zero_is_all and number == 0:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if number < 1:
+        allowed = "a whole number of 1 or more (0: one per core)" if zero_is_all else "a whole number of 1 or more"
+        raise ValueError(f"{what} must be {allowed}, got {value!r}")
+    return number
+
+
+def _workers_and_chunk_size(study: Study, workers: int | None, chunk_size: int | None) -> tuple[int, int | None]:
+    """``(workers, chunk_size)`` from the arguments, ``$CORPUS_TOOLS_WORKERS`` and the study (see the module docstring)."""
+    if workers is not None:
+        workers = _positive(workers, "workers", zero_is_all=True)
+    elif os.environ.get(WORKERS_ENV, "").strip():
+        workers = _positive(os.environ[WORKERS_ENV], WORKERS_ENV, zero_is_all=True)
+    elif study.settings.get("tables.workers") is not None:
+        workers = _positive(study.settings["tables.workers"], "tables.workers", zero_is_all=True)
+    else:
+        workers = 1
+    if chunk_size is not None:
+        chunk_size = _positive(chunk_size, "chunk_size")
+    elif study.settings.get("tables.chunk_size"):  # 0 or absent: the default
+        chunk_size = _positive(study.settings["tables.chunk_size"], "tables.chunk_size")
+    elif workers > 1:
+        chunk_size = DEFAULT_CHUNK_SIZE
+    return workers, chunk_size
+
+
+def _chunk_tables(study: Study, index: int, articles: pd.DataFrame, parts: str, memo: dict | None = None) -> dict:
+    """Compute the per-article tables of one chunk of articles; write each as ``<parts>/<table>-<index>.parquet``.
+
+    Runs in a worker process (or in this one, with ``memo``). Returns each table's part,
+    rows and seconds, the sentiment scorers, and any note.
+    """
+    ctx = _Context(study, False, {}, _PROCESS_MEMO if memo is None else memo)
+    frames: dict[str, pd.DataFrame] = {"articles": articles}
+    done: dict[str, Any] = {}
+    for name in PER_ARTICLE:
+        begun = time.perf_counter()
+        try:
+            result = _STAGES[name](ctx, *(frames[n] for n in TABLES[name].inputs))
+        except Exception as exc:
+            exc.add_note(f"{STEP_NOTE} {name}")
+            raise
+        frame = frames[name] = _storable(result, name, ctx.by)
+        path = Path(parts) / f"{name}-{index:05d}.parquet"
+        frame.to_parquet(path, engine="pyarrow", index=False)
+        done[name] = {"part": str(path), "rows": len(frame), "seconds": time.perf_counter() - begun}
+    return {"tables": done, "scorers": frames["sentence_scores"].attrs.get("scorers", {}), "notes": ctx.notes}
+
+
+class _Appender:
+    """Append the chunks' parts of each per-article table, in chunk order, to ``<folder>/<table>.parquet``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writers: dict[str, Any] = {}
+        self.info: dict[str, dict[str, Any]] = {name: {"rows": 0, "seconds": 0.0, "columns": None} for name in PER_ARTICLE}
+        self.scorers: dict = {}
+        self.notes: dict[str, str] = {}
+
+    def add(self, chunk: dict) -> None:
+        import pyarrow.parquet as pq
+
+        for name, part in chunk["tables"].items():
+            table = pq.read_table(part["part"])
+            writer = self.writers.get(name)
+            if writer is None:
+                writer = self.writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
+            elif not table.schema.equals(writer.schema, check_metadata=False):
+                table = table.cast(writer.schema)
+            writer.write_table(table)
+            info = self.info[name]
+            if info["columns"] is None or (info["rows"] == 0 and part["rows"]):  # the types of rows, not of an empty part
+                info["columns"] = {str(c): str(t) for c, t in pd.read_parquet(part["part"]).head(0).dtypes.items()}
+            info["rows"] += part["rows"]
+            info["seconds"] += part["seconds"]
+            del table
+            os.remove(part["part"])
+        self.scorers = self.scorers or chunk["scorers"]
+        for name, note in chunk["notes"].items():
+            self.notes.setdefault(name, note)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()
+
+
+def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int, chunk_size: int, show: bool) -> _Appender:
+    """Compute the per-article tables chunk by chunk (in ``workers`` processes) and store them in ``folder``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    parts = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}parts-", dir=folder))
+    starts = range(0, len(articles), chunk_size)
+    columns = [c for c in _CHUNK_COLUMNS if c in articles.columns]
+
+    def chunk(k: int) -> pd.DataFrame:
+        return articles.iloc[starts[k]: starts[k] + chunk_size][columns].reset_index(drop=True)
+
+    appender = _Appender(folder)
+    try:
+        with tqdm(total=len(starts), desc=f"chunks of {chunk_size} articles", unit="chunk", disable=not show, leave=False) as bar:
+            if workers == 1:
+                memo: dict[str, Any] = {}
+                for k in range(len(starts)):
+                    appender.add(_chunk_tables(ctx.study, k, chunk(k), str(parts), memo))
+                    bar.update()
+            else:
+                with ProcessPoolExecutor(max_workers=min(workers, len(starts)), initializer=_start_worker) as pool:
+                    pending: deque = deque()
+                    submitted = 0
+                    try:
+                        while submitted < len(starts) or pending:
+                            while submitted < len(starts) and len(pending) < 2 * workers:  # bounds the chunks in flight
+                                pending.append(pool.submit(_chunk_tables, ctx.study, submitted, chunk(submitted), str(parts)))
+                                submitted += 1
+                            appender.add(pending.popleft().result())
+                            bar.update()
+                    except BaseException:
+                        for future in pending:
+                            future.cancel()
+                        raise
+    finally:
+        appender.close()
+        shutil.rmtree(parts, ignore_errors=True)
+    by_article = articles["article_id"].sort_values(kind="stable").index
+    if not (by_article == pd.RangeIndex(len(articles))).all():
+        for name, keys in _SORTED_BY.items():  # the chunks are each sorted; their concatenation is not
+            path = folder / f"{name}.parquet"
+            frame = pd.read_parquet(path).sort_values(keys, kind="stable").reset_index(drop=True)
+            frame.to_parquet(path, engine="pyarrow", index=False)
+    return appender
 
 
 # --------------------------------------------------------------------------------------
@@ -678,6 +897,8 @@ def build_tables(
     progress: bool | None = None,
     build_dir: str | os.PathLike | None = None,
     log: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
 ) -> Tables:
     """Compute every table of a study once and store it; reuse the stored tables while nothing changed.
 
@@ -694,7 +915,16 @@ def build_tables(
         The build folder (see :func:`tables_dir`).
     log : callable, optional
         Called with one line per table (``"[5/13] sentences: 1,204 rows (0.4 s)"``); with
-        it, no bar counts the tables themselves.
+        it, no bar counts the tables themselves. For a table built in chunks, the seconds are
+        summed over the chunks, in every process (not the build's wall time).
+    workers : int, optional
+        Processes computing the per-article tables (``0``: one per core); default
+        ``$CORPUS_TOOLS_WORKERS``, else the study's ``tables.workers``, else 1.
+    chunk_size : int, optional
+        Articles per chunk; default the study's ``tables.chunk_size``, else
+        :data:`DEFAULT_CHUNK_SIZE` with more than one worker. With one worker and no chunk
+        size the tables are computed whole, in this process. Neither changes the tables nor
+        the key (see "Chunks and processes" in :mod:`corpus_tools.pipeline`).
 
     Returns
     -------
@@ -732,6 +962,7 @@ def build_tables(
                 log(f"[{i + 1}/{total}] {name}: {manifest['tables'][name]['rows']:,} rows (stored{'; ' + note if note else ''})")
         return Tables(folder, manifest, cached=True)
 
+    workers, chunk_size = _workers_and_chunk_size(study, workers, chunk_size)
     started = time.perf_counter()
     raw = _group_column(_load_articles(study, progress), by, study)
     articles = _storable(raw, "articles", by)
@@ -745,35 +976,58 @@ def build_tables(
     frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": report}
     info: dict[str, dict] = {}
     show_bar = log is None and (progress if progress is not None else len(articles) >= 200)
+    chunked = chunk_size is not None and len(articles) > chunk_size  # one chunk: the whole corpus, here
+    stored: _Appender | None = None
+    groups: pd.DataFrame | None = None  # chunked: what keyness and shared passages read of the articles
+
+    def table_input(name: str) -> pd.DataFrame:
+        if name in frames:
+            return frames[name]
+        if name == "articles":
+            return groups
+        return pd.read_parquet(tmp / f"{name}.parquet", columns=_COLUMNS_USED.get(name))  # chunked: stored, not held
+
     try:
         with tqdm(total=total, desc="tables", disable=not show_bar, leave=False) as bar:
             for i, (name, spec) in enumerate(TABLES.items()):
-                if name not in frames:
-                    bar.set_postfix_str(name)
-                    begun = time.perf_counter()
-                    try:
-                        result = _STAGES[name](ctx, *(frames[n] for n in spec.inputs))
-                    except Exception as exc:
-                        exc.add_note(f"{STEP_NOTE} {name}")
-                        raise
-                    frames[name] = _storable(result, name, by)
-                    seconds_of[name] = time.perf_counter() - begun
-                seconds = seconds_of[name]
-                frame = frames[name]
-                frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+                if chunked and name in PER_ARTICLE:
+                    if stored is None:
+                        bar.set_postfix_str(f"{PER_ARTICLE[0]} to {PER_ARTICLE[-1]}, {workers} worker(s)")
+                        stored = _in_chunks(ctx, articles, tmp, workers, chunk_size,
+                                            progress if progress is not None else len(articles) >= 200)
+                        ctx.notes.update({k: v for k, v in stored.notes.items() if k not in ctx.notes})
+                        groups = articles[["article_id", by]]
+                        del frames["articles"]  # stored already; read back when asked for
+                        articles = None
+                    rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
+                else:
+                    if name not in frames:
+                        bar.set_postfix_str(name)
+                        begun = time.perf_counter()
+                        try:
+                            result = _STAGES[name](ctx, *(table_input(n) for n in spec.inputs))
+                        except Exception as exc:
+                            exc.add_note(f"{STEP_NOTE} {name}")
+                            raise
+                        frames[name] = _storable(result, name, by)
+                        seconds_of[name] = time.perf_counter() - begun
+                    seconds = seconds_of[name]
+                    frame = frames[name]
+                    frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+                    rows, columns = len(frame), {str(c): str(t) for c, t in frame.dtypes.items()}
                 note = ctx.notes.get(name, "")
-                info[name] = {"file": f"{name}.parquet", "rows": int(len(frame)),
-                              "columns": {str(c): str(t) for c, t in frame.dtypes.items()}, "inputs": list(spec.inputs),
-                              "note": note}
+                info[name] = {"file": f"{name}.parquet", "rows": int(rows), "columns": columns,
+                              "inputs": list(spec.inputs), "note": note}
                 bar.update()
                 if log is not None:
-                    log(f"[{i + 1}/{total}] {name}: {len(frame):,} rows ({seconds:.1f} s{'; ' + note if note else ''})")
+                    log(f"[{i + 1}/{total}] {name}: {rows:,} rows ({seconds:.1f} s{'; ' + note if note else ''})")
+        scorers = stored.scorers if stored is not None else frames["sentence_scores"].attrs.get("scorers", {})
         manifest = {
             "key": key,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "study": str(study.source) if study.source else None,
             "inputs": inputs,
-            "scorers": frames["sentence_scores"].attrs.get("scorers", {}),
+            "scorers": scorers,
             "tables": info,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -259,6 +259,7 @@ def test_the_build_folder_comes_from_the_argument_then_the_environment(monkeypat
 def test_the_keys_left_out_of_the_key_are_study_keys():
     names = {key.name for key in ct.study.KEYS}
     assert set(pipeline.FIGURE_ONLY_KEYS) <= names and set(pipeline.PATH_KEYS) <= names
+    assert set(pipeline.RUN_ONLY_KEYS) <= names
 
 
 def test_cli_tables_prints_a_line_per_table_and_exports(built, capsys, tmp_path):

@@ -1,0 +1,194 @@
+"""The tables built in chunks of articles, in one or two processes, equal the tables built whole."""
+
+import json
+import multiprocessing
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus_tools as ct
+from corpus_tools import pipeline, quotes
+from corpus_tools.pipeline import PER_ARTICLE, TABLES, build_tables, table_key
+
+SEEDS = Path(__file__).parent / "fixtures" / "corpus"
+
+# Sentences with actors, quotations (attributed, pronouns, continuations) and plain narration.
+SENTENCES = [
+    '"We will not accept these terms," Peskov said.',
+    "The Kremlin rejected the U.S. offer on Monday, officials in Moscow said.",
+    "NATO troops massed near Ukraine's border before the summit.",
+    'Gov. Jane Ortiz spoke first. "We will rebuild the bridge," the governor said.',
+    '"It is late," she added.',
+    "Biden said Washington would respond decisively to any invasion.",
+    "Analysts in Brussels warned that the talks could collapse.",
+    "Putin said NATO was expanding toward Russia's borders.",
+    "Zelensky urged the West to send more weapons to Kyiv.",
+    "Prices of grain rose sharply across Europe this week.",
+    "The EU promised new sanctions if Russian forces crossed the border.",
+    "France and Germany called for calm as diplomats met in Geneva.",
+    '"Diplomacy is the only way forward," Macron told reporters.',
+    "Residents of Kharkiv queued for fuel and bread.",
+]
+# No actor, no quotation, no furniture: articles with no mentions, targets, quotations or audit lines.
+PLAIN = ["Prices of grain rose sharply this week.", "Residents queued for fuel and bread in the cold.",
+         "The harvest was smaller than last year."]
+
+
+def write_corpus(folder: Path, n: int = 300, seed: int = 7, plain_first: int = 0) -> Path:
+    """``n`` short articles of three outlets; some names sort differently as paths and as ids.
+
+    The first ``plain_first`` articles (in path order too) hold only :data:`PLAIN` sentences, and no headline.
+    """
+    rng = random.Random(seed)
+    articles = folder / "articles"
+    articles.mkdir(parents=True)
+    rows = ["file,outlet"]
+    for i in range(n):
+        # "x-1.txt" sorts before "x.txt" as a path, after "x" as an id: the articles are not in id order
+        stem = f"story{i // 2:03d}" + ("-1" if i % 2 else "")
+        pool = PLAIN if i < plain_first else SENTENCES
+        paragraphs = [" ".join(rng.choice(pool) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 3))]
+        text = ("" if i < plain_first else f"Headline number {i}\n\n") + "\n\n".join(paragraphs) + "\n"
+        (articles / f"{stem}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"{stem}.txt,{('Alpha News', 'Beta Daily', 'Gamma Post')[i % 3]}")
+    (articles / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    study = folder / "study.toml"
+    study.write_text('[corpus]\npath = "articles"\n\n[terms]\nmin_count = 2\n\n'
+                     '[uncertainty]\npermutations = 99\nseed = 3\n', encoding="utf-8")
+    return study
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """The same study built whole, in chunks in this process, and in chunks in two processes."""
+    root = tmp_path_factory.mktemp("parallel")
+    study = ct.load_study(write_corpus(root))
+    whole = build_tables(study, build_dir=root / "whole", workers=1)
+    here = build_tables(study, build_dir=root / "here", workers=1, chunk_size=45)
+    two = build_tables(study, build_dir=root / "two", workers=2, chunk_size=40)
+    return study, whole, here, two
+
+
+def test_the_corpus_exercises_every_table_and_the_resort(builds):
+    study, whole, here, two = builds
+    articles = whole["articles"]
+    assert len(articles) == 300 and not articles["article_id"].is_monotonic_increasing
+    assert all(whole.rows(name) > 0 for name in TABLES), whole
+    assert whole.notes == {}
+
+
+@pytest.mark.parametrize("which", ["here", "two"])
+def test_chunked_tables_equal_the_whole_tables(builds, which):
+    study, whole, here, two = builds
+    chunked = {"here": here, "two": two}[which]
+    assert chunked.key == whole.key and chunked.folder.name == whole.folder.name
+    for name in TABLES:
+        fresh = pd.read_parquet(chunked.path(name))  # what a later read gives, too
+        pd.testing.assert_frame_equal(chunked[name], whole[name], check_dtype=True, obj=name)
+        pd.testing.assert_frame_equal(fresh, whole[name], check_dtype=True, obj=name)
+    assert chunked["sentence_scores"].attrs == whole["sentence_scores"].attrs
+    assert set(chunked["sentence_scores"].attrs["scorers"]) == {"textblob", "vader"}
+    a = json.loads((whole.folder / "manifest.json").read_text(encoding="utf-8"))
+    b = json.loads((chunked.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert a["inputs"] == b["inputs"] and a["scorers"] == b["scorers"]
+    for name in TABLES:
+        assert {k: v for k, v in a["tables"][name].items()} == b["tables"][name], name
+    assert sorted(p.name for p in chunked.folder.iterdir()) == sorted([f"{n}.parquet" for n in TABLES] + ["manifest.json"])
+    assert not [p for p in chunked.folder.parent.iterdir() if p.name.startswith(".")]  # no parts, no temporary folder
+
+
+def test_a_chunked_table_is_one_file_with_a_row_group_per_chunk(builds):
+    import pyarrow.parquet as pq
+
+    study, whole, here, two = builds
+    assert pq.ParquetFile(two.path("sentences")).num_row_groups == 8  # 300 articles, 40 a chunk
+    assert pq.ParquetFile(whole.path("sentences")).num_row_groups == 1
+
+
+def test_workers_and_chunk_size_leave_the_key_alone(builds):
+    study, whole, here, two = builds
+    assert table_key(study) == whole.key
+    assert set(pipeline.RUN_ONLY_KEYS).isdisjoint(json.loads((whole.folder / "manifest.json").read_text())["inputs"]["settings"])
+
+
+def test_a_stored_build_is_reused_whatever_the_workers(builds, monkeypatch):
+    study, whole, here, two = builds
+    monkeypatch.setattr(pipeline, "_load_articles", lambda *a, **k: pytest.fail("the corpus was loaded again"))
+    again = build_tables(study, build_dir=whole.folder.parent.parent, workers=2, chunk_size=10)
+    assert again.cached and again.key == whole.key
+
+
+@pytest.mark.parametrize(
+    "env, arg, chunk, expected",
+    [
+        (None, None, None, (1, None)),
+        ("2", None, None, (2, pipeline.DEFAULT_CHUNK_SIZE)),
+        ("2", 1, None, (1, None)),
+        (None, 3, 100, (3, 100)),
+        (None, 1, 100, (1, 100)),
+        (" 4 ", None, 7, (4, 7)),
+    ],
+)
+def test_workers_come_from_the_argument_then_the_environment(builds, monkeypatch, env, arg, chunk, expected):
+    study = builds[0]
+    monkeypatch.delenv(pipeline.WORKERS_ENV, raising=False)
+    if env is not None:
+        monkeypatch.setenv(pipeline.WORKERS_ENV, env)
+    assert pipeline._workers_and_chunk_size(study, arg, chunk) == expected
+
+
+def test_zero_workers_means_one_per_core(builds, monkeypatch):
+    monkeypatch.setenv(pipeline.WORKERS_ENV, "0")
+    workers, _ = pipeline._workers_and_chunk_size(builds[0], None, None)
+    assert workers >= 1
+
+
+@pytest.mark.parametrize("env, arg, chunk, message", [
+    ("two", None, None, "CORPUS_TOOLS_WORKERS must be a whole number of 1 or more (0: one per core), got 'two'"),
+    (None, -1, None, "workers must be a whole number"),
+    (None, 2, 0, "chunk_size must be a whole number of 1 or more, got 0"),
+])
+def test_bad_workers_or_chunk_sizes_are_refused(builds, monkeypatch, env, arg, chunk, message):
+    monkeypatch.delenv(pipeline.WORKERS_ENV, raising=False)
+    if env is not None:
+        monkeypatch.setenv(pipeline.WORKERS_ENV, env)
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        pipeline._workers_and_chunk_size(builds[0], arg, chunk)
+
+
+@pytest.mark.parametrize("workers", [
+    1,
+    pytest.param(2, marks=pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                                             reason="the broken function reaches the workers only when they fork")),
+])
+def test_a_failing_chunk_names_its_table_and_leaves_no_folder(tmp_path, monkeypatch, workers):
+    study = ct.load_study(write_corpus(tmp_path, n=30))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("quotation rules broke")
+
+    monkeypatch.setattr(quotes, "extract_quotes", broken)
+    with pytest.raises(RuntimeError, match="quotation rules broke") as info:
+        build_tables(study, build_dir=tmp_path / "build", workers=workers, chunk_size=10)
+    assert "while building the table quotations" in info.value.__notes__
+    assert list((tmp_path / "build" / "tables").iterdir()) == []
+
+
+def test_the_per_article_tables_are_those_between_load_report_and_keyness():
+    names = list(TABLES)
+    assert list(PER_ARTICLE) == names[names.index("load_report") + 1: names.index("keyness")]
+
+
+def test_chunks_with_empty_tables_first_give_the_same_types(tmp_path):
+    """The first chunk has no mentions, quotations, targets or audit lines: its empty parts set no types."""
+    study = ct.load_study(write_corpus(tmp_path, n=90, plain_first=30))
+    whole = build_tables(study, build_dir=tmp_path / "whole")
+    chunked = build_tables(study, build_dir=tmp_path / "chunked", workers=1, chunk_size=30)
+    first = whole["articles"]["article_id"].iloc[:30]
+    for name in ("audit", "mentions", "quotations", "targets"):
+        assert not whole[name]["article_id"].isin(first).any() and whole.rows(name) > 0, name
+    for name in TABLES:
+        pd.testing.assert_frame_equal(chunked[name], whole[name], check_dtype=True, obj=name)
+    assert chunked.manifest["tables"] == whole.manifest["tables"]
