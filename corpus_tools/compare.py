@@ -527,10 +527,11 @@ def summarise_groups(
     keyness: pd.DataFrame | None = None,
     credits: pd.DataFrame | None = None,
     n_key_terms: int = 5,
+    unit: str = "sentence",
 ) -> pd.DataFrame:
     """Summarise each group's results from the other notebooks in one long table.
 
-    Every argument is the output of the function that makes it (``describe.outlet_counts``,
+    Every argument is the output of the function that makes it (``describe.count_sentences``,
     ``sentiment.summarise_sentiment``, ``stance.summarise_stance``, ``quotes.summarise_voices``,
     ``actors.count_mentions``, ``terms.compute_keyness``, :func:`find_agency_credits`), grouped by
     the same ``by``; any can be left out.
@@ -545,13 +546,19 @@ def summarise_groups(
     counts, sentiment, stance, voices, prominence, keyness, credits : pandas.DataFrame, optional
         The per-group tables listed above.
     n_key_terms : int, default 5
-        Key terms listed per group.
+        Key terms listed per group: those with a Benjamini-Hochberg ``q`` below 0.10 (the
+        keyness figure's rule), or the top ones when no permutation test was run.
+    unit : {"sentence", "article"}, default "sentence"
+        What the sentiment intervals resampled (``uncertainty.unit``): the ``n`` of a
+        sentiment estimate is the group's sentences or articles.
 
     Returns
     -------
     pandas.DataFrame
         ``<by>``, ``section``, ``measure``, ``value``, ``low``, ``high`` (NaN where an
-        interval does not apply), ``text`` (for non-numeric results such as key terms and
+        interval does not apply), ``n`` (the units the interval resamples: sentences or
+        articles for sentiment, targets for stance, the group's quotations of every camp for
+        voice shares; NaN elsewhere), ``text`` (for non-numeric results such as key terms and
         agency credits), sorted by group, section and measure.
 
     Raises
@@ -567,8 +574,9 @@ def summarise_groups(
     """
     rows: list[dict] = []
 
-    def add(group, section, measure, value=np.nan, low=np.nan, high=np.nan, text=""):
-        rows.append({by: group, "section": section, "measure": measure, "value": value, "low": low, "high": high, "text": text})
+    def add(group, section, measure, value=np.nan, low=np.nan, high=np.nan, text="", n=np.nan):
+        rows.append({by: group, "section": section, "measure": measure, "value": value, "low": low, "high": high, "n": n,
+                     "text": text})
 
     def records(table: pd.DataFrame, name: str) -> list[dict]:
         _require_column(table, by, "summarise_groups", name)
@@ -586,28 +594,33 @@ def summarise_groups(
             add(r[by], "corpus", "words", r["words"])
     if sentiment is not None:
         for r in records(sentiment, "sentiment"):
-            add(r[by], "sentiment", f"mean sentence score ({r['scorer']})", r["mean"], r["mean_low"], r["mean_high"])
+            n = r[f"n_{unit}s"]
+            add(r[by], "sentiment", f"mean sentence score ({r['scorer']})", r["mean"], r["mean_low"], r["mean_high"], n=n)
             add(r[by], "sentiment", f"share of negative sentences ({r['scorer']})", r["share_negative"],
-                r["share_negative_low"], r["share_negative_high"])
+                r["share_negative_low"], r["share_negative_high"], n=n)
     if stance is not None:
         for r in records(stance, "stance"):
-            add(r[by], "stance", f"net stance toward {r['group']}", r["net"], r["net_low"], r["net_high"])
+            add(r[by], "stance", f"net stance toward {r['group']}", r["net"], r["net_low"], r["net_high"], n=r["n"])
     if voices is not None:
         for r in records(voices, "voices"):
-            add(r[by], "voice", f"share of quoted words: {r['voice_group']}", r["share"], r["share_low"], r["share_high"])
+            add(r[by], "voice", f"share of quoted words: {r['voice_group']}", r["share"], r["share_low"], r["share_high"],
+                n=r["quotes_total"])
     if prominence is not None:
         for r in records(prominence, "prominence"):
             add(r[by], "prominence", f"mentions of {r['group']} per 1,000 words", r["per_1000_words"])
     if keyness is not None:
         _require_column(keyness, by, "summarise_groups", "keyness")
         for group, part in keyness.groupby(by, sort=True):
-            significant = part[part["p"] < 0.05] if part["p"].notna().any() else part
-            add(group, "terms", "key terms (p < 0.05)", text=", ".join(significant["term"].head(n_key_terms)))
+            significant = part[part["q"] < 0.10] if part["q"].notna().any() else part
+            add(group, "terms", "key terms (BH q < 0.10)", text=", ".join(significant["term"].head(n_key_terms)))
     if credits is not None:
         _require_column(credits, by, "summarise_groups", "credits")
         for group, part in credits.groupby(by, sort=True):
             add(group, "sources", "agency credits", text=", ".join(sorted(part["agency"].unique())))
-    out = pd.DataFrame(rows, columns=[by, "section", "measure", "value", "low", "high", "text"])
+    if unit not in ("sentence", "article"):
+        raise ValueError(f"unit must be 'sentence' or 'article', got {unit!r}")
+    out = pd.DataFrame(rows, columns=[by, "section", "measure", "value", "low", "high", "n", "text"])
+    out["n"] = out["n"].astype("Int64")
     return out.sort_values([by, "section", "measure"], kind="stable").reset_index(drop=True)
 
 

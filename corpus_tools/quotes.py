@@ -1006,8 +1006,9 @@ def summarise_voices(
     -------
     pandas.DataFrame
         ``by`` (``outlet`` by default), ``voice_group``, ``quotes`` (count), ``words``
-        (quoted words), ``share``, ``share_low``, ``share_high``; every pair of article group
-        and voice group, sorted.
+        (quoted words), ``share``, ``share_low``, ``share_high``, ``quotes_total`` (the
+        group's quotations of every voice group: what the interval resamples, the ``n`` of the
+        share); every pair of article group and voice group, sorted.
 
     Raises
     ------
@@ -1027,7 +1028,7 @@ def summarise_voices(
     2      FR  Russian officials      6   0.75
     3      FR       unattributed      2   0.25
     """
-    check_group_column(articles, by, reserved=("voice_group", "quotes", "words", "share", "share_low", "share_high",
+    check_group_column(articles, by, reserved=("voice_group", "quotes", "words", "share", "share_low", "share_high", "quotes_total",
                                                "kind", "n_words", "quote_id", "quote"))
     q = quotes[quotes["kind"] == "quote"].merge(label_groups(articles, by), on="article_id", how="left")
     found = set(q["voice_group"].dropna())
@@ -1050,7 +1051,8 @@ def summarise_voices(
                 by: key, "voice_group": g, "quotes": int(mask.sum()), "words": int(part.loc[mask, "n_words"].sum()),
                 "share": share[k], "share_low": low[k], "share_high": high[k],
             })
-    return pd.DataFrame(rows, columns=[by, "voice_group", "quotes", "words", "share", "share_low", "share_high"])
+    out = pd.DataFrame(rows, columns=[by, "voice_group", "quotes", "words", "share", "share_low", "share_high"])
+    return out.assign(quotes_total=out.groupby(by)["quotes"].transform("sum").astype("int64"))
 
 
 def rank_speakers(voices: pd.DataFrame, actors: str | Path | pd.DataFrame | None = None, *, n: int = 2,

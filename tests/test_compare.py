@@ -169,18 +169,35 @@ def test_find_agency_credits_by_country_on_the_seeds(seed_articles):
 def test_summarise_groups_by_country():
     arts = COUNTRY_ARTICLES.assign(machine_translated=[True, False, True])
     counts = pd.DataFrame({"country": ["DE", "FR"], "articles": [2, 1], "sentences": [4, 2], "words": [30, 18]})
-    key = pd.DataFrame({"country": ["DE", "DE", "FR"], "term": ["Kremlin", "cat", "sun"], "p": [0.01, 0.5, 0.02]})
+    key = pd.DataFrame({"country": ["DE", "DE", "FR"], "term": ["Kremlin", "cat", "sun"], "p": [0.01, 0.02, 0.02],
+                        "q": [0.05, 0.30, 0.08]})  # "cat" has p < 0.05 but q >= 0.10: not a key term
     summary = compare.summarise_groups(arts, by="country", counts=counts, keyness=key,
                                        credits=compare.find_agency_credits(arts, by="country"))
-    assert list(summary.columns) == ["country", "section", "measure", "value", "low", "high", "text"]
+    assert list(summary.columns) == ["country", "section", "measure", "value", "low", "high", "n", "text"]
     value = summary.set_index(["country", "measure"])["value"]
     assert value[("DE", "articles")] == 2 and value[("FR", "articles")] == 1
     assert value[("DE", "machine-translated articles")] == 1 and value[("FR", "machine-translated articles")] == 1
     assert value[("DE", "sentences")] == 4 and value[("FR", "words")] == 18
     text = summary.set_index(["country", "measure"])["text"]
-    assert text[("DE", "key terms (p < 0.05)")] == "Kremlin" and text[("FR", "key terms (p < 0.05)")] == "sun"
+    assert text[("DE", "key terms (BH q < 0.10)")] == "Kremlin" and text[("FR", "key terms (BH q < 0.10)")] == "sun"
     assert text[("DE", "agency credits")] == "AP, Reuters" and ("FR", "agency credits") not in text.index
     assert summary["country"].is_monotonic_increasing
+
+
+def test_summarise_groups_gives_each_estimate_the_n_its_interval_resamples():
+    arts = COUNTRY_ARTICLES
+    sentiment = pd.DataFrame({"country": ["DE"], "scorer": ["vader"], "n_sentences": [40], "n_articles": [2], "mean": [0.1],
+                              "mean_low": [0.0], "mean_high": [0.2], "share_negative": [0.3], "share_negative_low": [0.2],
+                              "share_negative_high": [0.4]})
+    stance = pd.DataFrame({"country": ["DE"], "group": ["NATO"], "n": [7], "net": [-0.2], "net_low": [-0.5], "net_high": [0.1]})
+    voices = pd.DataFrame({"country": ["DE", "DE"], "voice_group": ["a", "b"], "quotes": [3, 2], "share": [0.6, 0.4],
+                           "share_low": [0.2, 0.1], "share_high": [0.9, 0.8], "quotes_total": [5, 5]})
+    summary = compare.summarise_groups(arts, by="country", sentiment=sentiment, stance=stance, voices=voices)
+    n = summary[summary["country"].eq("DE")].set_index("measure")["n"]
+    assert n["mean sentence score (vader)"] == 40 and n["net stance toward NATO"] == 7 and n["share of quoted words: a"] == 5
+    assert pd.isna(n["articles"])
+    by_article = compare.summarise_groups(arts, by="country", sentiment=sentiment, unit="article")
+    assert by_article.set_index("measure").loc["mean sentence score (vader)", "n"] == 2
 
 
 def test_summarise_groups_names_a_table_without_the_group_column():

@@ -218,7 +218,8 @@ def test_find_extremes_by_country():
 
 def test_summarise_voices_by_country():
     voices = quotes.summarise_voices(QUOTES, ARTICLES, by="country", n_boot=100)
-    assert list(voices.columns) == ["country", "voice_group", "quotes", "words", "share", "share_low", "share_high"]
+    assert list(voices.columns) == ["country", "voice_group", "quotes", "words", "share", "share_low", "share_high", "quotes_total"]
+    assert voices.groupby("country")["quotes_total"].first().to_dict() == {"DE": 1, "FR": 2}
     assert rows(voices, ["country", "voice_group", "quotes", "words", "share"]) == [
         ["DE", "Russian officials", 0, 0, 0.0], ["DE", "Western officials", 1, 4, 1.0], ["DE", "unattributed", 0, 0, 0.0],
         ["FR", "Russian officials", 1, 6, 0.75], ["FR", "Western officials", 0, 0, 0.0], ["FR", "unattributed", 1, 2, 0.25],
