@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .constants import OTHER_CAMP, UNATTRIBUTED
 from .describe import label_groups, check_group_column
 from .errors import ParameterError
 from .paths import DATA_DIR
@@ -49,12 +50,8 @@ __all__ = [
 
 #: The actor dictionary shipped with the package.
 DEFAULT_ACTORS = DATA_DIR / "actors.csv"
-#: The reserved camp: actors on no side, and quoted analysts, experts and observers.
-OTHER_CAMP = "other"
-#: The voice group of :data:`OTHER_CAMP` when the dictionary gives it none.
+#: The voice group of :data:`~corpus_tools.constants.OTHER_CAMP` when the dictionary gives it none.
 OTHER_VOICE_GROUP = "analysts/other"
-#: The voice group of quotations whose speaker has no camp; no camp may take this label.
-UNATTRIBUTED = "unattributed"
 _COLUMNS = ("group", "camp", "actor", "kind", "alias")
 _OPTIONAL = ("voice_group",)
 

@@ -129,8 +129,6 @@ def _tables(args: argparse.Namespace) -> None:
     with warnings.catch_warnings():
         warnings.showwarning = show
         try:
-            if args.workers is not None and args.workers < 0:
-                raise StudyError("--workers must be 0 (one per core) or more")
             tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log, workers=args.workers,
                                   chunk_size=args.chunk_size)
             if args.export is not None:

@@ -30,9 +30,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .constants import LABELS
+from .constants import LABELS, UNATTRIBUTED
+from .correction import correct_estimates
+from .describe import label_groups
 from .errors import CorpusError
 from .roles import ROLES, VOICES
+from .validation import confusion, macro_f1
 
 __all__ = [
     "GoldError",
@@ -42,6 +45,7 @@ __all__ = [
     "evaluate_roles",
     "evaluate_speakers",
     "author_stance_codes",
+    "correct_stance",
     "STANCE_VALUE",
 ]
 
@@ -153,20 +157,17 @@ def _target_frame(gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scores(gold_labels: pd.Series, predicted: pd.Series) -> dict:
-    from sklearn.metrics import confusion_matrix, f1_score
-
     y, p = gold_labels.to_numpy(), predicted.to_numpy()
     neutral, polar = y == "neutral", p != "neutral"
     gold_polar = ~neutral
     return {
         "n": len(y),
-        "macro_f1": float(f1_score(y, p, labels=list(LABELS), average="macro", zero_division=0)),
+        "macro_f1": macro_f1(y, p) if len(y) else np.nan,
         "accuracy": float((y == p).mean()) if len(y) else np.nan,
         "false_alarms": float(polar[neutral].mean()) if neutral.any() else np.nan,
         "polar_calls": int(polar.sum()),
         "polar_precision": float((y[polar] == p[polar]).mean()) if polar.any() else np.nan,
         "polar_coverage": float((y[gold_polar] == p[gold_polar]).mean()) if gold_polar.any() else np.nan,
-        "confusion": confusion_matrix(y, p, labels=list(LABELS)),
     }
 
 
@@ -180,8 +181,8 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
     sentences : pandas.DataFrame
         The study's sentences table (the gold offsets are in its articles' cleaned text).
     model : TargetSentiment
-        A fitted model; its ``predict`` as the package calls it (abstaining when the model
-        does). If it also offers ``predict(..., abstain=False)`` both are measured.
+        A fitted model. Its prediction as the package makes it (abstaining when the model
+        does) and, when the model abstains, its most probable class, both from one pass.
     name : str
         The model's name in the output.
 
@@ -193,37 +194,28 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
         ``actor, author voice``), ``n``, ``macro_f1``, ``accuracy``, ``false_alarms`` (share of
         gold-neutral targets called polar), ``polar_calls``, ``polar_precision`` (share of
         polar calls that match the gold), ``polar_coverage`` (share of gold-polar targets called
-        right); ``confusion``: tidy confusion matrices on all targets (``scorer``, ``true``,
-        ``predicted``, ``count``, ``share_of_true``); ``predictions``: the gold with one column
-        per prediction.
+        right); a subset with no targets gets NaN. ``confusion``: tidy confusion matrices on all
+        targets (``scorer``, ``true``, ``predicted``, ``count``, ``share_of_true``);
+        ``predictions``: the gold with one column per prediction.
     """
-    import inspect
-
-    X = _target_frame(gold, sentences)
-    predictions = {name: pd.Series(model.predict(X), index=gold.index)}
-    if "abstain" in inspect.signature(model.predict).parameters:
-        predictions[f"{name} (argmax)"] = pd.Series(model.predict(X, abstain=False), index=gold.index)
+    proba = model.predict_proba(_target_frame(gold, sentences))
+    predictions = {name: pd.Series(model.label(proba), index=gold.index)}
+    if getattr(model, "abstain", False) and getattr(model, "thresholds_", None) is not None:
+        predictions[f"{name} (argmax)"] = pd.Series(model.label(proba, abstain=False), index=gold.index)
     subsets = {
         "all targets": np.ones(len(gold), dtype=bool),
         "actor mentions": (gold["role"] == "actor").to_numpy(),
         "actor, author voice": ((gold["role"] == "actor") & (gold["voice"] == "author")).to_numpy(),
     }
-    rows, confusions = [], []
-    for scorer, predicted in predictions.items():
-        for subset, mask in subsets.items():
-            scores = _scores(gold["stance"][mask], predicted[mask])
-            matrix = scores.pop("confusion")
-            rows.append({"scorer": scorer, "subset": subset, **scores})
-            if subset == "all targets":
-                for i, true in enumerate(LABELS):
-                    total = matrix[i].sum()
-                    for j, pred in enumerate(LABELS):
-                        confusions.append({"scorer": scorer, "true": true, "predicted": pred, "count": int(matrix[i, j]),
-                                           "share_of_true": matrix[i, j] / total if total else 0.0})
+    rows = [{"scorer": scorer, "subset": subset, **_scores(gold["stance"][mask], predicted[mask])}
+            for scorer, predicted in predictions.items() for subset, mask in subsets.items()]
+    confusions = [confusion(gold["stance"], predicted).assign(scorer=scorer) for scorer, predicted in predictions.items()]
     out = gold.copy()
     for scorer, predicted in predictions.items():
         out[scorer] = predicted.to_numpy()
-    return {"metrics": pd.DataFrame(rows), "confusion": pd.DataFrame(confusions), "predictions": out}
+    return {"metrics": pd.DataFrame(rows),
+            "confusion": pd.concat(confusions, ignore_index=True)[["scorer", "true", "predicted", "count", "share_of_true"]],
+            "predictions": out}
 
 
 def evaluate_roles(gold: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
@@ -284,8 +276,8 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     name = found["speaker_name"].where(found["speaker_name"].astype(str) != "", found["speaker_rules"]) \
         if "speaker_name" in found else found["speaker_rules"]
     found["speaker_right"] = [(_last_name(g) == _last_name(p)) for g, p in zip(found["speaker"], name.fillna(""))]
-    gold_camp = found["speaker_camp"].where(found["speaker"] != "unattributed", "unattributed")
-    rules_camp = found["camp_rules"].fillna("unattributed").replace("", "unattributed")
+    gold_camp = found["speaker_camp"].where(found["speaker"] != UNATTRIBUTED, UNATTRIBUTED)
+    rules_camp = found["camp_rules"].fillna(UNATTRIBUTED).replace("", UNATTRIBUTED)
     found["camp_right"] = (gold_camp == rules_camp).to_numpy()
     summary = {"n": len(gold), "found": len(found),
                "speaker_right": float(found["speaker_right"].mean()) if len(found) else np.nan,
@@ -318,3 +310,28 @@ def author_stance_codes(gold: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFra
     codes = gold.assign(code=gold["stance"].where(own, "neutral"))[["article_id", "text_start", "text_end", "code"]]
     keys = targets[["article_id", "text_start", "text_end"]].drop_duplicates()
     return codes.merge(keys, on=["article_id", "text_start", "text_end"], how="inner").reset_index(drop=True)
+
+
+def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataFrame, *, by: str = "outlet",
+                   ci: float = 0.95) -> pd.DataFrame:
+    """Net stance per group and actor group in the outlet's own voice: model, corrected by the gold codes, human.
+
+    The units are the targets the per-outlet stance counts (actor mentions in the author's
+    voice, as :func:`corpus_tools.stance.summarise_stance` by default), valued -1 / 0 / +1 by
+    their stance; the codes are :func:`author_stance_codes`; the estimates are
+    :func:`corpus_tools.correction.correct_estimates` per (``by``, ``group``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`~corpus_tools.correction.correct_estimates` plus ``n`` (targets
+        for the model's estimate, codes for the others). Articles without a group count under
+        ``"unknown"``, as in every per-group table.
+    """
+    own = targets
+    if "voice" in targets.columns and "role" in targets.columns:
+        own = targets[targets["voice"].eq("author") & targets["role"].eq("actor")]
+    units = own.merge(label_groups(articles, by), on="article_id", how="left").assign(value=lambda d: d["stance"].map(STANCE_VALUE))
+    codes = author_stance_codes(gold, units).assign(code=lambda d: d["code"].map(STANCE_VALUE))
+    out = correct_estimates(units, codes, id_column=["article_id", "text_start", "text_end"], value="value", by=[by, "group"], ci=ci)
+    return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))

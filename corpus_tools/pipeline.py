@@ -92,7 +92,7 @@ row for row and type for type, whatever ``workers`` and ``chunk_size`` are, and 
 not depend on them (:data:`RUN_ONLY_KEYS`).
 
 ``workers`` comes from the argument, else ``$CORPUS_TOOLS_WORKERS``, else the study key
-``tables.workers`` (where the study has it), else 1; ``chunk_size`` from the argument, else
+``tables.workers`` (default 1); ``chunk_size`` from the argument, else
 ``tables.chunk_size``, else :data:`DEFAULT_CHUNK_SIZE` when ``workers > 1``. With one
 worker and no chunk size, every table is computed in this process, whole, as before.
 
@@ -182,8 +182,7 @@ FIGURE_ONLY_KEYS: tuple[str, ...] = (
 #: actor dictionary's bytes), not where it is, so a moved project reuses its tables.
 PATH_KEYS: tuple[str, ...] = ("corpus.path", "corpus.manifest", "actors.dictionary")
 
-#: Study keys that change how the tables are computed, not what they hold (proposed keys of
-#: the study file; left out of the key whether or not the study has them).
+#: Study keys that change how the tables are computed, not what they hold: left out of the key.
 RUN_ONLY_KEYS: tuple[str, ...] = ("tables.workers", "tables.chunk_size")
 
 #: Environment variable: how many processes :func:`build_tables` uses (``0``: one per core).
@@ -640,14 +639,12 @@ def _workers_and_chunk_size(study: Study, workers: int | None, chunk_size: int |
         workers = _positive(workers, "workers", zero_is_all=True)
     elif os.environ.get(WORKERS_ENV, "").strip():
         workers = _positive(os.environ[WORKERS_ENV], WORKERS_ENV, zero_is_all=True)
-    elif study.settings.get("tables.workers") is not None:
-        workers = _positive(study.settings["tables.workers"], "tables.workers", zero_is_all=True)
     else:
-        workers = 1
+        workers = _positive(study["tables.workers"], "tables.workers", zero_is_all=True)
     if chunk_size is not None:
         chunk_size = _positive(chunk_size, "chunk_size")
-    elif study.settings.get("tables.chunk_size"):  # 0 or absent: the default
-        chunk_size = _positive(study.settings["tables.chunk_size"], "tables.chunk_size")
+    elif study["tables.chunk_size"]:  # 0: the default
+        chunk_size = _positive(study["tables.chunk_size"], "tables.chunk_size")
     elif workers > 1:
         chunk_size = DEFAULT_CHUNK_SIZE
     return workers, chunk_size
@@ -753,8 +750,7 @@ def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int
     finally:
         appender.close()
         shutil.rmtree(parts, ignore_errors=True)
-    by_article = articles["article_id"].sort_values(kind="stable").index
-    if not (by_article == pd.RangeIndex(len(articles))).all():
+    if not articles["article_id"].is_monotonic_increasing:
         for name, keys in _SORTED_BY.items():  # the chunks are each sorted; their concatenation is not
             path = folder / f"{name}.parquet"
             frame = pd.read_parquet(path).sort_values(keys, kind="stable").reset_index(drop=True)

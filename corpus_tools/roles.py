@@ -125,6 +125,7 @@ import re
 
 import pandas as pd
 
+from .constants import OTHER_CAMP, UNATTRIBUTED
 from .language import ENGLISH, Language
 
 __all__ = ["assign_roles", "assign_voice", "ROLES", "VOICES", "ROLE_RULES", "VOICE_RULES", "OTHER_CAMP", "UNATTRIBUTED"]
@@ -142,11 +143,6 @@ ROLE_RULES = (
 #: Every ``voice_rule``.
 VOICE_RULES = ("quotation", "speaker", "addressee", "according_to", "attribution_after", "attribution_before",
                "attribution_participle", "narration")
-#: The camp of analysts and observers; the same as :data:`corpus_tools.actors.OTHER_CAMP` (a test checks),
-#: copied so that this module sits below :mod:`corpus_tools.actors` and :mod:`corpus_tools.stance` can import it.
-OTHER_CAMP = "other"
-#: The speaker of a quotation without one; the same as :data:`corpus_tools.actors.UNATTRIBUTED`.
-UNATTRIBUTED = "unattributed"
 
 _PLACE_KINDS = ("country", "bloc")
 _WORD = r"[\w\u00c0-\u024f]+"

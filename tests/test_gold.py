@@ -41,14 +41,17 @@ def test_the_seeds_gold_lies_on_the_seeds_text(seed_articles):
 
 
 class FixedModel:
-    """A stand-in model that predicts given labels in order."""
+    """A stand-in model whose labels are given in order (one pass: predict_proba, then label)."""
 
     def __init__(self, labels):
         self.labels = list(labels)
 
-    def predict(self, X):
+    def predict_proba(self, X):
         assert list(X.columns) == ["sentence", "start", "end", "mention"]
-        return np.array(self.labels[: len(X)])
+        return np.zeros((len(X), 3))
+
+    def label(self, proba, abstain=None):
+        return np.array(self.labels[: len(proba)], dtype=object)
 
 
 def test_evaluate_stance_counts_false_alarms_precision_and_coverage():
@@ -94,3 +97,25 @@ def test_a_speaker_is_right_when_the_last_names_agree():
     assert out["checked"]["speaker_right"].tolist() == [True, False, True]
     assert out["checked"]["camp_right"].tolist() == [True, False, True]
     assert out["summary"]["speaker_right"] == pytest.approx(2 / 3)
+
+
+def test_a_subset_without_targets_gets_nan_not_an_error():
+    sentences = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "end": [10], "sentence": ["NATO met."]})
+    targets = pd.DataFrame({"target_id": ["T1"], "article_id": "a", "text_start": [0], "text_end": [4], "mention": ["NATO"],
+                            "role": ["place"], "voice": ["author"], "stance": ["neutral"]})
+    metrics = gold.evaluate_stance(targets, sentences, FixedModel(["neutral"]))["metrics"].set_index("subset")
+    assert metrics.loc["all targets", "accuracy"] == 1.0
+    assert metrics.loc["actor mentions", "n"] == 0 and np.isnan(metrics.loc["actor mentions", "macro_f1"])
+
+
+def test_corrected_stance_counts_only_the_outlets_own_voice_and_groups_missing_values_as_unknown():
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", None]})
+    targets = pd.DataFrame({"article_id": ["a", "a", "b"], "text_start": [0, 10, 0], "text_end": [5, 15, 5],
+                            "group": "Russia", "voice": ["author", "quoted", "author"], "role": "actor",
+                            "stance": ["negative", "negative", "negative"]})
+    g = pd.DataFrame({"article_id": ["a", "a", "b"], "text_start": [0, 10, 0], "text_end": [5, 15, 5],
+                      "role": "actor", "voice": ["author", "quoted", "author"], "stance": ["neutral", "negative", "negative"]})
+    out = gold.correct_stance(targets, articles, g, by="outlet").set_index(["outlet", "estimate"])
+    assert out.loc[("X", "model"), "value"] == -1.0 and out.loc[("X", "model"), "n"] == 1  # the quoted target left out
+    assert out.loc[("X", "human"), "value"] == 0.0 and out.loc[("X", "corrected"), "value"] == 0.0
+    assert out.loc[("unknown", "human"), "value"] == -1.0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corpus_tools import actors, roles
+from corpus_tools import roles
 from corpus_tools import sentences as split
 from corpus_tools.actors import find_mentions
 from corpus_tools.language import ENGLISH, Language
@@ -229,10 +229,6 @@ def test_labels_and_rules_are_the_documented_ones():
     out = pd.concat([labelled(c[0]) for c in VOICE_CASES])
     assert set(out["voice"]) == set(VOICES) and set(out["voice_rule"]) <= set(VOICE_RULES)
     assert set(VOICE_RULES) - {"quotation"} <= set(out["voice_rule"])
-
-
-def test_the_reserved_camp_names_are_the_actor_dictionarys():
-    assert (roles.OTHER_CAMP, roles.UNATTRIBUTED) == (actors.OTHER_CAMP, actors.UNATTRIBUTED)
 
 
 # --------------------------------------------------------------------------------------

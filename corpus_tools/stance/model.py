@@ -280,21 +280,21 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         return calibrate_proba(proba, self.calibration_, self.classes_) if calibrated else proba
 
     def predict(self, X: pd.DataFrame, *, abstain: bool | None = None) -> np.ndarray:
-        """Predicted class per target: ``negative``, ``neutral`` or ``positive``.
-
-        ``abstain`` (default: the estimator's setting): neutral unless the more probable polar
-        class, calibrated, exceeds its threshold; False: the argmax of :meth:`predict_proba`. A
-        model without thresholds gives the argmax (and refuses an explicit ``abstain=True``).
-        """
+        """Predicted class per target: ``negative``, ``neutral`` or ``positive`` (:meth:`label` of the probabilities)."""
         if len(X) == 0:
             check_targets(X)
             return np.array([], dtype=object)
+        return self.label(self.predict_proba(X), abstain=abstain)
+
+    def label(self, proba: np.ndarray, *, abstain: bool | None = None) -> np.ndarray:
+        """Class of each row of raw :meth:`predict_proba` output. ``abstain`` (default: the estimator's setting):
+        neutral unless the calibrated top polar class exceeds its threshold; False: the argmax (no thresholds: the argmax, True raises)."""
         thresholds = getattr(self, "thresholds_", None)
         if abstain and thresholds is None:
             raise RuntimeError("no abstention thresholds: fit with abstain=True, or use TargetSentiment.pretrained()")
         if (self.abstain if abstain is None else abstain) and thresholds is not None:
-            return classify_with_abstention(self.predict_proba(X, calibrated=True), self.classes_, thresholds)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+            return classify_with_abstention(calibrate_proba(proba, self.calibration_, self.classes_), self.classes_, thresholds)
+        return self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], dtype=object)
 
     def __getstate__(self) -> dict[str, Any]:
         return self.__dict__.copy()  # the backend drops what it rebuilds (the MiniLM encoder)

@@ -282,7 +282,7 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
     proba = model.predict_proba(out) if len(out) else np.empty((0, 3))
     for k, label in enumerate(model.classes_):
         out[f"p_{label}"] = proba[:, k]
-    out["stance"] = np.asarray(model.predict(out), dtype=object) if len(out) else pd.Series(dtype=object)
+    out["stance"] = np.asarray(model.label(proba), dtype=object) if len(out) else pd.Series(dtype=object)
     last = [c for c in _ROLE_VOICE if c in out.columns]
     return out[[c for c in out.columns if c not in last] + last]
 
