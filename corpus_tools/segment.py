@@ -27,8 +27,11 @@ Counting rules
 from __future__ import annotations
 
 import re
+from itertools import chain
+from operator import itemgetter
 
 import blingfire
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -41,6 +44,11 @@ TOKEN_PATTERN = re.compile(
     r"|[^\W\d_]+(?:[-'][^\W\d_]+)*",  # words: de-escalation, don't
 )
 _POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
+#: :data:`TOKEN_PATTERN` with the text skipped before the token. Every letter or digit starts a
+#: token and nothing else does, so ``[\W_]*+`` skips exactly what ``finditer`` skips. The ``\Z``
+#: alternative ends each string with an empty token that takes the text after the last token, so
+#: a long run of punctuation is read once (a failed search would rescan it from every character).
+_GAP_AND_TOKEN = re.compile(r"([\W_]*+)(" + TOKEN_PATTERN.pattern + r"|\Z)")
 
 #: Show a progress bar when a table has at least this many articles.
 PROGRESS_MIN_ARTICLES = 200
@@ -77,7 +85,7 @@ def count_words(text: str) -> int:
     >>> count_words("NATO's reply, Lavrov said, was \\"not enough\\".")
     7
     """
-    return sum(1 for _ in iter_tokens(text))
+    return len(TOKEN_PATTERN.findall(text))  # a possessive 's comes off a word, never removes it
 
 
 def _paragraph_spans(text: str):
@@ -309,15 +317,68 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
     [['Russia', 0, 6, True], ['troops', 9, 15, True], ['100,000', 17, 24, False]]
     """
     sents = df if "sentence_id" in df.columns else sentences(df, text_col=text_col, progress=progress)
-    rows = []
-    last_article, tid = None, 0
-    items = zip(sents["article_id"], sents["paragraph_id"], sents["sentence_id"], sents["start"], sents["sentence"])
-    for article_id, pid, sid, offset, sent in _progress(items, len(sents), "tokens", progress, sents["article_id"].nunique()):
-        if article_id != last_article:
-            last_article, tid = article_id, 0
-        for start, end, tok in iter_tokens(sent):
-            rows.append((article_id, pid, sid, tid, offset + start, offset + end, tok, tok.lower(), not tok[0].isdigit()))
-            tid += 1
-    cols = ["article_id", "paragraph_id", "sentence_id", "token_id", "start", "end", "token", "lower", "is_alpha"]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.astype({c: "int64" for c in ("paragraph_id", "sentence_id", "token_id", "start", "end")} | {"is_alpha": "bool"})
+    texts = _progress(sents["sentence"], len(sents), "tokens", progress, sents["article_id"].nunique())
+    sentence, offset, matched = _matches([_GAP_AND_TOKEN.findall(sent) for sent in texts])
+    # the rules apply once per distinct match (26,000 in 1.6 million tokens on 10 MB of news), then spread by code
+    codes, distinct = pd.factorize(matched)
+    token, lower, is_alpha, length = _token_forms(distinct)
+    article_codes, article_ids = pd.factorize(sents["article_id"], use_na_sentinel=False)
+    start = _sentence_column(sents, "start", sentence) + offset
+    return pd.DataFrame({
+        "article_id": _take(list(article_ids), article_codes[sentence]),
+        "paragraph_id": _sentence_column(sents, "paragraph_id", sentence),
+        "sentence_id": _sentence_column(sents, "sentence_id", sentence),
+        "token_id": _token_ids(article_codes, sentence),
+        "start": start,
+        "end": start + length[codes],
+        "token": _take(token, codes),
+        "lower": _take(lower, codes),
+        "is_alpha": is_alpha[codes],
+    })
+
+
+def _matches(found: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flatten each sentence's ``(skipped, match)`` pairs into the tokens' sentence, offset in it and match.
+
+    The pairs of a sentence spell it out, so a match's offset is the length of the pairs before it
+    in the sentence plus its own skipped text. The empty matches that end each sentence are dropped.
+    """
+    pairs = list(chain.from_iterable(found))
+    n = len(pairs)
+    skipped = np.fromiter(map(len, map(itemgetter(0), pairs)), np.int64, n)
+    matched = np.fromiter(map(itemgetter(1), pairs), object, n)
+    match_len = np.fromiter(map(len, matched), np.int64, n)
+    pair_end = np.cumsum(skipped + match_len)
+    per_sentence = np.fromiter(map(len, found), np.int64, len(found))
+    sentence = np.repeat(np.arange(len(found)), per_sentence)
+    sentence_start = np.zeros(len(found), dtype=np.int64)
+    sentence_start[1:] = pair_end[np.cumsum(per_sentence)[:-1] - 1]
+    offset = pair_end - match_len - sentence_start[sentence]
+    keep = match_len > 0
+    return sentence[keep], offset[keep], matched[keep]
+
+
+def _token_forms(distinct: np.ndarray) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """For each distinct match: the token (a possessive 's cut off), its lower case, whether it is a word, its length."""
+    token = [m[:-2] if len(m) > 2 and _POSSESSIVE.search(m) else m for m in distinct]
+    is_alpha = np.array([not t[0].isdigit() for t in token], dtype=bool)
+    return token, [t.lower() for t in token], is_alpha, np.array([len(t) for t in token], dtype=np.int64)
+
+
+def _sentence_column(sents: pd.DataFrame, column: str, sentence: np.ndarray) -> np.ndarray:
+    return sents[column].to_numpy(dtype=np.int64)[sentence]
+
+
+def _take(values: list, codes: np.ndarray):
+    """``values[codes]`` in the dtype pandas infers from the values, as when the table was built from Python rows."""
+    return pd.Series(values).array.take(codes)
+
+
+def _token_ids(article_codes: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """Each token's 0-based position in its article; the count restarts where the article changes between sentences."""
+    per_sentence = np.bincount(sentence, minlength=len(article_codes))
+    tokens_before = np.cumsum(per_sentence) - per_sentence
+    new_article = np.ones(len(article_codes), dtype=bool)
+    new_article[1:] = article_codes[1:] != article_codes[:-1]
+    first = np.maximum.accumulate(np.where(new_article, tokens_before, 0))
+    return np.arange(len(sentence)) - first[sentence]
