@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .clean import clean_article
+from .clean import cleaning_records
 
 __all__ = ["cleaning_audit", "audit_discrepancies"]
 
@@ -19,7 +19,9 @@ def cleaning_audit(articles: pd.DataFrame) -> pd.DataFrame:
     """List every line cleaning took out of each article's body, moved, or flagged and kept.
 
     Cleaning is deterministic, so the audit is recomputed from ``raw_text`` (and, for titles
-    from a field, the ``title`` column).
+    from a field, the ``title`` column): articles cleaned recently, such as those
+    :func:`~corpus_tools.load.load_corpus` just loaded, are not cleaned again
+    (:func:`~corpus_tools.clean.cleaning_records`).
 
     Parameters
     ----------
@@ -49,8 +51,7 @@ def cleaning_audit(articles: pd.DataFrame) -> pd.DataFrame:
         articles["article_id"], articles["path"], articles["raw_text"], articles["title"], articles["title_from"]
     ):
         given = ("" if pd.isna(title) else str(title)) if title_from == "column" else None
-        result = clean_article(raw, title=given)
-        rows.extend({"article_id": aid, "path": path, **r} for r in result.removed)
+        rows.extend({"article_id": aid, "path": path, **r} for r in cleaning_records(raw, title=given))
     out = pd.DataFrame(rows, columns=["article_id", "path", "rule", "action", "line", "text", "note"])
     out["line"] = out["line"].astype("int64")
     return out.sort_values(["article_id", "line"], kind="stable").reset_index(drop=True)

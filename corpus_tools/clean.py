@@ -43,16 +43,19 @@ the title or dateline (``"moved"``) or was flagged and kept (``"kept"``). Cleani
 linear in the article's length (quoted passages are indexed once as hashed word n-grams, word
 counts are kept once per article, no rule looks at more than its line and a fixed
 neighbourhood), so a live blog of several megabytes is no slower per byte than a short story.
+:func:`clean_article` remembers the records of the last :data:`RECORDS_REMEMBERED` articles it
+cleaned, so :func:`cleaning_records` (what the audit lists) need not clean them again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache, partial
 from typing import Callable, Iterable, Sequence
 
 from .language import ENGLISH
@@ -64,6 +67,8 @@ __all__ = [
     "NORMALISERS",
     "Document",
     "clean_article",
+    "cleaning_records",
+    "RECORDS_REMEMBERED",
     "drop_furniture",
     "is_dateline",
     "looks_like_headline",
@@ -95,9 +100,29 @@ _SPACES = (
 #: Characters that are removed: zero-width characters and the soft hyphen, which sit inside words.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
-_QUOTE_TABLE = str.maketrans({**{c: '"' for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}})
-_DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
-_SPACE_TABLE = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _INVISIBLE}})
+_QUOTE_MAP = {**{c: '"' for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}}
+_DASH_MAP = {c: "-" for c in _DASHES}
+_SPACE_MAP = {**{c: " " for c in _SPACES}, **{c: "" for c in _INVISIBLE}}
+
+
+def _replacer(mapping: dict[str, str]) -> Callable[[str], str]:
+    """A ``str -> str`` function that replaces each character of ``mapping`` (what ``str.translate`` does).
+
+    ``str.translate`` looks every character of a non-ASCII text up in its table; a regex finds
+    just the few characters scraped text has to replace, several times faster.
+    """
+    pattern = re.compile("[" + "".join(map(re.escape, mapping)) + "]")
+    return partial(pattern.sub, lambda m: mapping[m.group()])
+
+
+_replace_quotes = _replacer(_QUOTE_MAP)
+_replace_dashes = _replacer(_DASH_MAP)
+_replace_spaces = _replacer(_SPACE_MAP)
+# The three at once, for `normalise`: no character is in two maps, and none maps to a character
+# of another map, so one pass gives what the three passes give.
+_replace_characters = _replacer({**_SPACE_MAP, **_QUOTE_MAP, **_DASH_MAP})
+_SPACE_RUN = re.compile(r" {2,}")
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def normalise_quotes(text: str) -> str:
@@ -108,7 +133,7 @@ def normalise_quotes(text: str) -> str:
     >>> normalise_quotes("\u201cWe don\u2019t want war,\u201d he said.")
     '"We don\\'t want war," he said.'
     """
-    return text.translate(_QUOTE_TABLE)
+    return _replace_quotes(text)
 
 
 def normalise_dashes(text: str) -> str:
@@ -119,7 +144,7 @@ def normalise_dashes(text: str) -> str:
     >>> normalise_dashes("the West \u2013 President Putin")
     'the West - President Putin'
     """
-    return text.translate(_DASH_TABLE)
+    return _replace_dashes(text)
 
 
 def normalise_whitespace(text: str) -> str:
@@ -138,10 +163,22 @@ def normalise_whitespace(text: str) -> str:
     >>> normalise_whitespace("Putin\\x00 spoke.\u2028He left.\u200f")
     'Putin spoke. He left.'
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACE_TABLE)
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    return _tidy_whitespace(_replace_spaces(_unify_line_breaks(text)))
+
+
+def _unify_line_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _tidy_whitespace(text: str) -> str:
+    """Collapse runs of spaces, trim each line, one blank line between paragraphs, none at the ends."""
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
     return text.strip("\n")
 
 
@@ -186,6 +223,10 @@ def normalise(text: str, steps: Sequence[Callable[[str], str]] = NORMALISERS) ->
     >>> normalise("\u201cSo the upgrade continues.\u201d \u2013 Stoltenberg")
     '"So the upgrade continues." - Stoltenberg'
     """
+    if steps is NORMALISERS:
+        # the same steps in fewer passes: quotes and dashes are neither whitespace nor made by
+        # the whitespace step, so replacing them with the spaces changes nothing it does
+        return unicodedata.normalize("NFC", _tidy_whitespace(_replace_characters(_unify_line_breaks(text))))
     for step in steps:
         text = step(text)
     return text
@@ -280,6 +321,11 @@ class Document:
             if text and k > self.title_line:
                 seen += 1
         return ranks
+
+    @cached_property
+    def title_one_line(self) -> str:
+        """The title normalised to one line (as :func:`kicker` compares lines with it)."""
+        return _one_line(self.title)
 
     @cached_property
     def n_nonempty(self) -> int:
@@ -565,10 +611,10 @@ def kicker(doc: Document, i: int) -> bool:
     line = doc.lines[i]
     if not line or not doc.title or doc.body_rank[i] >= KICKER_WINDOW or doc.n_nonempty < 2:
         return False
-    norm = _one_line(line).casefold()
-    title = _one_line(doc.title).casefold()
+    one, title_one = _one_line(line), doc.title_one_line
     if not doc.title_from_text:
-        return _one_line(line) == _one_line(doc.title)
+        return one == title_one
+    norm, title = one.casefold(), title_one.casefold()
     label = title.split(":", 1)[0].strip() if ":" in title else None
     return norm == title or (label is not None and norm == label)
 
@@ -774,32 +820,52 @@ class _Evidence:
 
     A proposed line may go only if its content words (and, for repeating rules, nearly all its
     word pairs) are counted here *outside the line itself*; removing a line takes its counts
-    out, so two lines can never vouch for each other and both go.
+    out, so two lines can never vouch for each other and both go. The counts are made when a
+    rule first needs them (most articles have no proposed line with content words to check),
+    from the lines less those removed by then.
     """
 
     def __init__(self, lines: Iterable[str]):
-        self.words: Counter = Counter()
-        self.pairs: Counter = Counter()
-        for line in lines:
-            self.add(line)
+        self._lines = [line for line in lines if line]
+        self._removed: list[str] = []
 
-    def add(self, line: str, sign: int = 1) -> None:
-        if line:
-            words = _words(line)
-            for w in words:
-                self.words[w] += sign
-            for pair in _pairs(words):
-                self.pairs[pair] += sign
+    @cached_property
+    def _counts(self) -> tuple[Counter, Counter]:
+        words: Counter = Counter()
+        pairs: Counter = Counter()
+        for line in self._lines:
+            found = _words(line)
+            words.update(found)
+            pairs.update(_pairs(found))
+        for line in self._removed:
+            found = _words(line)
+            words.subtract(found)
+            pairs.subtract(_pairs(found))
+        return words, pairs
+
+    def remove(self, line: str) -> None:
+        """Take a removed line's words and word pairs out of the counts."""
+        if "_counts" not in self.__dict__:
+            self._removed.append(line)
+            return
+        words, pairs = self._counts
+        found = _words(line)
+        words.subtract(found)
+        pairs.subtract(_pairs(found))
 
     def missing(self, line: str, rule: LineRule) -> list[str]:
         """What of ``line`` occurs nowhere else: words, then (for repeating rules) word pairs."""
+        content = rule.content(line)
+        if not content and not rule.repeats:  # a marker and nothing else ('Leave a Comment'): nothing to look up
+            return []
+        counts, pair_counts = self._counts
         words = _words(line)
         own = Counter(words)
-        lost = sorted({w for w in rule.content(line) if self.words[w] - own[w] <= 0})
+        lost = sorted({w for w in content if counts[w] - own[w] <= 0})
         if lost or not rule.repeats:
             return lost
         own_pairs = Counter(_pairs(words))
-        new = sorted({p for p in own_pairs if self.pairs[p] - own_pairs[p] <= 0})
+        new = sorted({p for p in own_pairs if pair_counts[p] - own_pairs[p] <= 0})
         return [" ".join(p) for p in new] if len(new) > MAX_NEW_BIGRAMS else []
 
 
@@ -814,14 +880,17 @@ def _run_rules(
     records: list[dict] = []
     decided: set[int] = set()
     for rule in rules:
+        proposed = {i for i, line in enumerate(doc.lines) if line and numbers[i] not in decided and rule.match(doc, i)}
+        if not proposed:  # most rules find nothing: the document stays as it is
+            continue
         keep: list[int] = []
         skip_blank = False
         for i, line in enumerate(doc.lines):
-            if line and numbers[i] not in decided and rule.match(doc, i):
+            if i in proposed:
                 missing = evidence.missing(line, rule) if rule.removes else []
                 if rule.removes and not missing:
                     records.append(_record(rule.name, "removed", numbers[i], raw[numbers[i] - 1]))
-                    evidence.add(line, -1)
+                    evidence.remove(line)
                     # a line removed between two blank lines takes one along, so removals
                     # never widen a gap (the teaser rule reads wide gaps as a signal)
                     skip_blank = bool(keep) and not doc.lines[keep[-1]]
@@ -839,6 +908,8 @@ def _run_rules(
                 continue
             skip_blank = False
             keep.append(i)
+        if len(keep) == len(doc.lines):  # nothing dropped: the same document, its cached properties too
+            continue
         doc = Document(
             lines=tuple(doc.lines[i] for i in keep),
             title=doc.title,
@@ -895,6 +966,7 @@ def drop_furniture(
 _BYLINE = re.compile(r"by\s+\S.{0,80}", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # asked again for the same lines while the title and datelines are found
 def _above_headline(line: str) -> bool:
     """Lines that may sit above a headline and are never one: navigation, bylines.
 
@@ -983,7 +1055,7 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
     'none'
     """
     raw = _raw_lines(text)
-    lines = _split_lines(text)
+    lines = [normalise(line) if line else "" for line in raw]
     head: list[dict] = []
     datelines: list[str] = []
 
@@ -1019,10 +1091,70 @@ def clean_article(text: str, *, title: str | None = None, rules: Sequence[LineRu
     evidence = _Evidence([*lines, found_title if title_from == "first_line" else ""])
     doc = Document(lines=tuple(lines), title=found_title, title_line=title_line, title_from_text=title_from == "first_line")
     doc, records = _run_rules(doc, list(range(1, len(lines) + 1)), rules, evidence, raw)
+    removed = sorted(head + records, key=lambda r: r["line"])
+    if rules is LINE_RULES:
+        _remember(_records_key(text, title), removed)
     return CleanedArticle(
         title=found_title,
         title_from=title_from,
         dateline=" | ".join(datelines),
         text=normalise("\n".join(doc.lines)),
-        removed=sorted(head + records, key=lambda r: r["line"]),
+        removed=removed,
     )
+
+
+#: How many articles' records :func:`clean_article` remembers for :func:`cleaning_records`: the
+#: oldest are forgotten first. About 0.5 KB per article (the records' text, a 16-byte digest).
+RECORDS_REMEMBERED = 2**17
+
+_REMEMBERED: OrderedDict[tuple[bytes, str | None], tuple[tuple, ...]] = OrderedDict()
+_RECORD_FIELDS = ("rule", "action", "line", "text", "note")
+
+
+def _records_key(text: str, title: str | None) -> tuple[bytes, str | None]:
+    """What cleaning depends on besides the rules: the text (as a digest) and the title field as cleaning reads it."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return digest, None if title is None else _one_line(title)
+
+
+def _remember(key: tuple[bytes, str | None], removed: list[dict]) -> None:
+    _REMEMBERED.pop(key, None)  # an article cleaned again is the newest
+    _REMEMBERED[key] = tuple(tuple(r[f] for f in _RECORD_FIELDS) for r in removed)
+    while len(_REMEMBERED) > RECORDS_REMEMBERED:
+        _REMEMBERED.popitem(last=False)
+
+
+def cleaning_records(text: str, *, title: str | None = None) -> list[dict]:
+    """What cleaning decided for each line it took out, moved or flagged: ``clean_article(text, title=title).removed``.
+
+    Cleaning is deterministic, so the records of an article cleaned recently (one of the last
+    :data:`RECORDS_REMEMBERED` that :func:`clean_article` cleaned with the default rules,
+    such as a corpus :func:`corpus_tools.load.load_corpus` just loaded) are given without
+    cleaning it again, once: then they are forgotten, so they take no memory after the audit
+    has read them. Any other article is cleaned.
+
+    Parameters
+    ----------
+    text : str
+        Raw text as the scraper saved it.
+    title : str, optional
+        Headline from structured input, as for :func:`clean_article`.
+
+    Returns
+    -------
+    list of dict
+        ``rule``, ``action``, ``line``, ``text`` and ``note`` of each line, sorted by line (see
+        :attr:`CleanedArticle.removed`); new dicts on every call.
+
+    Examples
+    --------
+    >>> [(r["rule"], r["action"], r["line"]) for r in cleaning_records("Talks fail\\n\\nPutin spoke.\\n\\nWatch video")]
+    [('title', 'moved', 1), ('media_prompt', 'removed', 5)]
+    """
+    key = _records_key(text, title)
+    remembered = _REMEMBERED.pop(key, None)
+    if remembered is None:
+        removed = clean_article(text, title=title).removed
+        _REMEMBERED.pop(key, None)  # handed out now
+        return removed
+    return [dict(zip(_RECORD_FIELDS, r)) for r in remembered]

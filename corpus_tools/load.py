@@ -208,7 +208,7 @@ def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[t
             return
         for entry in entries:
             path = Path(entry.path)
-            if pattern := _excluded(path.relative_to(root).as_posix(), exclude):
+            if exclude and (pattern := _excluded(path.relative_to(root).as_posix(), exclude)):
                 kind = "folder, not searched" if entry.is_dir(follow_symlinks=False) else "file"
                 ignored.append((path, f"excluded {kind}: matches the exclude pattern {pattern!r}", False))
             elif entry.name.startswith((".", "_")):
@@ -226,7 +226,9 @@ def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[t
                 files.append(path)
 
     visit(root)
-    loaded = {p.resolve(): p for p in files}
+    # where each file really is, to tell a link to a file read already; resolving every file is
+    # slow, and only a folder with links needs it
+    loaded = {p.resolve(): p for p in files} if links else {}
     for link in links:
         try:
             target = link.resolve(strict=True)
@@ -246,7 +248,8 @@ def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[t
         else:
             files.append(link)
             loaded[target] = link
-    return sorted(files, key=lambda p: p.relative_to(root).parts), ignored
+    depth = len(root.parts)  # every path found is root / ...: its parts after root's are its parts relative to root
+    return sorted(files, key=lambda p: p.parts[depth:]), ignored
 
 
 class _ReportRows(list):

@@ -19,6 +19,8 @@ import math
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +73,7 @@ _WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 #: C0 control characters that count towards "binary" (tab, LF, VT, FF and CR are text).
 _C0_CONTROLS = tuple(chr(i) for i in range(32) if chr(i) not in "\t\n\r\f\v")
+_C0_CONTROL = re.compile("[" + "".join(map(re.escape, _C0_CONTROLS)) + "]")
 
 
 _CONTROL_SHARE, _CONTROL_MIN = 0.05, 8
@@ -206,7 +209,7 @@ def decode_bytes(data: bytes, source: str, *, encoding: str = "utf-8", errors: s
         raise BinaryFileError(
             f"{source}: binary data (NUL character at position {text.index(chr(0))} of the decoded {codec} text); not a text file"
         )
-    control = sum(text.count(ch) for ch in _C0_CONTROLS)
+    control = len(_C0_CONTROL.findall(text))
     if control >= _CONTROL_MIN and control / len(text) > _CONTROL_SHARE:
         raise BinaryFileError(f"{source}: {control} control characters in {len(text)}; binary data, not text")
     if not text.strip():
@@ -341,10 +344,35 @@ def parse_dateline(dateline: str) -> pd.Timestamp:
             if not pd.isna(stamp):
                 return stamp
         return pd.NaT
-    s = re.sub(r"^\s*(" + "|".join(ENGLISH.dateline_prefixes) + r")\s*:?\s*", "", dateline, flags=re.IGNORECASE)
-    s = re.sub(r"\b([ap])\.?m\.?", lambda m: m.group(1).upper() + "M", s, flags=re.IGNORECASE)
-    s = re.sub(r"\s+[-|]\s+|\s+at\s+", " ", s).strip(" .")
-    for fmt in ENGLISH.date_formats:
+    s = _DATELINE_PREFIX.sub("", dateline)
+    s = _MERIDIEM.sub(lambda m: m.group(1).upper() + "M", s)
+    s = _DATE_TIME_SEPARATOR.sub(" ", s).strip(" .")
+    if _DIGIT.search(s):
+        return _parse_date(s)
+    # no digit: only the words pandas reads as dates in every format ("today", "now", "NaT")
+    return _first_format(s, ENGLISH.date_formats)
+
+
+_DATELINE_PREFIX = re.compile(r"^\s*(" + "|".join(ENGLISH.dateline_prefixes) + r")\s*:?\s*", re.IGNORECASE)
+_MERIDIEM = re.compile(r"\b([ap])\.?m\.?", re.IGNORECASE)
+_DATE_TIME_SEPARATOR = re.compile(r"\s+[-|]\s+|\s+at\s+")
+_DIGIT = re.compile(r"\d")
+#: The punctuation of each date format outside its directives (",", "/", ".", "-", ":"): pandas
+#: reads a date with digits in a format only if the date holds each of these characters.
+_FORMAT_PUNCTUATION = {
+    fmt: frozenset(c for c in re.sub(r"%.", "", fmt) if not (c.isalnum() or c.isspace())) for fmt in ENGLISH.date_formats
+}
+
+
+@lru_cache(maxsize=4096)  # many articles of a day print the same date line
+def _parse_date(s: str) -> pd.Timestamp:
+    """The first date format that reads ``s`` (a date with digits), trying only those whose punctuation it holds."""
+    chars = set(s)
+    return _first_format(s, [fmt for fmt in ENGLISH.date_formats if _FORMAT_PUNCTUATION[fmt] <= chars])
+
+
+def _first_format(s: str, formats: Iterable[str]) -> pd.Timestamp:
+    for fmt in formats:
         try:
             return pd.to_datetime(s, format=fmt)
         except (ValueError, TypeError):
