@@ -64,10 +64,12 @@ Old names, kept as aliases: ``voice_share`` (:func:`summarise_voices`), ``most_q
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -140,8 +142,26 @@ _AUX_TAIL = re.compile(r"(?:^|\s)(?:" + _ALT(ENGLISH.speaker_auxiliaries)
                        + (("|" + ENGLISH.adverb_pattern) if ENGLISH.adverb_pattern else "") + r")\s*$")
 _RELATIVE_TAIL = re.compile(r"(?:^|[\s,])(?:" + _ALT(ENGLISH.speaker_relatives) + r")\s*$") if ENGLISH.speaker_relatives else None
 _STRIP = " ,:;\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()"
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# fixed patterns of the helpers below, compiled once (the helpers run for every quotation and every name)
+_LINE = re.compile(r"[^\n]+")
+_NON_SPACE = re.compile(r"\S+")
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]")
+_STOP_BEFORE_SPACE = re.compile(r"[.!?](?=\s)")
+_STOP_BEFORE_SPACE_OR_END = re.compile(r"[.!?](?=\s|$)")
+_AGE = re.compile(r"\d{1,3}")
+_COMMA_AGE = re.compile(r",\s*\d{1,3}(?=,|$)")
+_COMMA = re.compile(r",\s+")
+_COMMA_SPLIT = re.compile(r"(,\s+)")
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+_OF = re.compile(r"\s+of\s+")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|but|so|then)\s+", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:]\s|\s[-\u2013\u2014]{1,2}\s|\u2014|[\"\u201c\u201d\u201e\u00ab\u00bb]")
+#: Bound of the caches of the word tests below: an article's words repeat across a corpus, and a bounded cache keeps memory flat.
+_WORD_CACHE = 1 << 16
 
 
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def _core(token: str) -> str:
     """A token without surrounding punctuation and without a possessive ("Trump's," -> "Trump")."""
     token = token.strip(_STRIP)
@@ -151,17 +171,20 @@ def _core(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def _is_abbreviation(token: str) -> bool:
     """True for "Mr.", "Jr.", "G." and "U.S.": a full stop after them ends no sentence."""
     bare = _core(token).rstrip(".")
     return (bare in _HONORIFICS or bare in ENGLISH.name_abbreviations
-            or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", bare.rsplit("-", 1)[-1]) is not None)
+            or _INITIALS.fullmatch(bare.rsplit("-", 1)[-1]) is not None)
 
 
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def _is_honorific(token: str) -> bool:
     return _core(token).rstrip(".") in _HONORIFICS
 
 
+@functools.lru_cache(maxsize=_WORD_CACHE)
 def _is_name_word(token: str) -> bool:
     """A word that can be part of a name: capitalised (or a handle), and not a title, day or month."""
     core = _core(token)
@@ -182,7 +205,7 @@ def _in_name_run(token: str, *, last: bool = False) -> bool:
 
 def _split_sentence(phrase: str) -> str:
     """Cut a phrase at its first sentence end ("Mr. Steele. The..." keeps "Mr. Steele")."""
-    for m in re.finditer(r"[.!?](?=\s)", phrase):
+    for m in _STOP_BEFORE_SPACE.finditer(phrase):
         token = phrase[: m.end()].rsplit(None, 1)[-1]
         if phrase[m.start()] != "." or not _is_abbreviation(token):
             return phrase[: m.end()]
@@ -197,24 +220,67 @@ def _rstrip_stop(phrase: str) -> str:
     return phrase.rstrip(" ,:;")
 
 
-def _first_actor(phrases, pattern: re.Pattern, by_alias: pd.DataFrame):
+@dataclass(frozen=True)
+class _Dictionary:
+    """The actor dictionary as the speaker rules read it: plain lookups built once per call, no pandas row per quotation."""
+
+    pattern: re.Pattern  # finds every alias
+    rows: dict  # alias -> its first row ({"actor", "group", "camp", ...})
+    people: frozenset  # aliases listed as a person in some row
+    non_people: frozenset  # aliases listed as a country or organisation in some row
+    non_person_speakers: frozenset  # aliases whose first row is not a person
+
+
+def _dictionary(table: pd.DataFrame) -> _Dictionary:
+    by_alias = table.drop_duplicates("alias").set_index("alias")
+    return _Dictionary(
+        pattern=build_actor_pattern(table), rows=by_alias.to_dict("index"),
+        people=frozenset(table.loc[table["kind"] == "person", "alias"]),
+        non_people=frozenset(table.loc[table["kind"] != "person", "alias"]),
+        non_person_speakers=frozenset(by_alias.index[by_alias["kind"] != "person"]))
+
+
+def _first_actor(phrases, actors: _Dictionary):
     """The actor of the first phrase that names one, or None."""
     for phrase in phrases:
-        info = _actor_in(phrase, pattern, by_alias) if phrase else None
+        info = _actor_in(phrase, actors) if phrase else None
         if info is not None:
             return info
     return None
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")
+#: How far back :func:`_matches_backwards` looks first (characters); it looks twice as far each time.
+_BACK_WINDOW = 256
+
+
+def _matches_backwards(pattern: re.Pattern, text: str, floor: int, pos: int) -> Iterator[re.Match]:
+    """The matches of ``pattern`` in ``text[floor:pos]``, last first, read in growing windows back from ``pos``.
+
+    A paragraph can be a whole article, and the callers want the last match before a quotation:
+    this reads only as far back as they look. Only for patterns whose matches start at a sentence
+    mark and hold no other (:data:`_SENTENCE_END`): then a window finds the matches that a scan
+    from ``floor`` finds there.
+    """
+    hi, width = pos, _BACK_WINDOW
+    while hi > floor:
+        lo = max(floor, hi - width)
+        found = []
+        for m in pattern.finditer(text, lo, pos):
+            if m.start() >= hi:
+                break
+            found.append(m)
+        yield from reversed(found)
+        hi, width = lo, width * 2
+
+
 def _sentence_start(text: str, pos: int, floor: int = 0) -> int:
     """Start of the sentence holding ``pos`` (not before ``floor``): after a sentence end that is no abbreviation."""
-    start = floor
-    for m in re.finditer(r"[.!?][\"'\u201d\u2019)\]]*\s+", text[floor:pos]):
-        i = floor + m.start()
-        if text[i] == "." and _is_abbreviation(text[max(floor, text.rfind(" ", floor, i) + 1) : i + 1]):
-            continue
-        start = floor + m.end()
-    return start
+    for m in _matches_backwards(_SENTENCE_END, text, floor, pos):
+        i = m.start()
+        if not (text[i] == "." and _is_abbreviation(text[max(floor, text.rfind(" ", floor, i) + 1) : i + 1])):
+            return m.end()
+    return floor
 
 
 _TRAILING = re.compile(r"(?:\s+(?:" + _ALT(ENGLISH.speaker_trailing) + r"))+$")
@@ -237,13 +303,13 @@ def _clean_speaker(phrase: str) -> str:
     parts = [p.strip() for p in phrase.split(", ") if p.strip()]
     if _PARTY_TAG is not None:
         parts = [p for p in parts if _PARTY_TAG.sub("", p).strip()]
-    parts = [p for p in parts if not re.fullmatch(r"\d{1,3}", p)] or parts  # "Smith, 45, said"
+    parts = [p for p in parts if not _AGE.fullmatch(p)] or parts  # "Smith, 45, said"
     if len(parts) > 1:
         appositive = parts[-1].lower().startswith(("the ", "a ", "an "))
         phrase = parts[-1] if _LEADING_CLAUSE.match(parts[0]) or not appositive else parts[0]
     elif parts:
         phrase = parts[0]
-    phrase = re.sub(r"^(?:and|but|so|then)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = _LEADING_CONJUNCTION.sub("", phrase)
     return _strip_aux(_TRAILING.sub("", phrase)).strip()
 
 
@@ -270,11 +336,11 @@ def _title_words(tokens) -> frozenset[str]:
 
 def _cut_modifiers(phrase: str) -> str:
     """Drop what follows a name: "Hoyer of Maryland", "Cirignano of the pro-life group ...", "(D-N.Y.)", ", 45"."""
-    phrase = re.sub(r"\s*\([^)]*\)", "", phrase)
+    phrase = _PARENTHESIS.sub("", phrase)
     if _PARTY_TAG is not None:
         phrase = _PARTY_TAG.sub("", phrase)
-    phrase = re.sub(r",\s*\d{1,3}(?=,|$)", "", phrase).strip(" ,")
-    m = re.search(r"\s+of\s+", phrase)
+    phrase = _COMMA_AGE.sub("", phrase).strip(" ,")
+    m = _OF.search(phrase)
     if m:
         before = phrase[: m.start()].split()
         low = _core(before[-1]).lower().rstrip(".") if before else ""
@@ -282,6 +348,25 @@ def _cut_modifiers(phrase: str) -> str:
                 and not before[-1].endswith(("'s", "\u2019s"))):
             phrase = phrase[: m.start()]
     return phrase
+
+
+def _document_patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    """ "Flake's prepared speech", "a statement released by X": a document whose author speaks (None without document nouns)."""
+    docs = _ALT(re.escape(d) for d in ENGLISH.document_nouns)
+    if not docs:
+        return None
+    participle = rf"(?:{ENGLISH.participle_pattern}\s+)?" if ENGLISH.participle_pattern else ""
+    return (re.compile(rf"^(?P<who>.+?)['\u2019]s\s+(?:[\w-]+\s+){{0,2}}?(?:{docs})$"),
+            re.compile(rf"^(?:{_ALT(_DETERMINERS)})\s+(?:[\w-]+\s+){{0,2}}?(?:{docs})\s+{participle}"
+                       rf"(?:{_ALT(ENGLISH.document_agents)})\s+(?P<who>.+)$", re.IGNORECASE))
+
+
+_DOCUMENT_AUTHOR = _document_patterns()
+#: Titles that may start a handle ("@SenatorBennet"), longest first.
+_HANDLE_PREFIXES = tuple(sorted({*_HONORIFICS, *(t.title() for t in _SINGLE_TITLES)}, key=len, reverse=True))
+_RELATIVE_CLAUSE = re.compile(r"\s+(?:" + _ALT(ENGLISH.speaker_relatives) + r")\s+")
+_BRACKETED = re.compile(r"\s*\([^)]*(?:\)|$)")
+_SPACES = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -293,8 +378,8 @@ def _analyse(phrase: str) -> dict:
     ``unattributed`` for an empty phrase. Cached: phrases repeat across a corpus, and callers only
     read the dict it returns.
     """
-    raw = re.sub(r"\s*\([^)]*(?:\)|$)", "", (phrase or "").replace("[", "").replace("]", "")).strip(_STRIP + ".")
-    raw = re.sub(r"\s+", " ", raw)
+    raw = _BRACKETED.sub("", (phrase or "").replace("[", "").replace("]", "")).strip(_STRIP + ".")
+    raw = _SPACES.sub(" ", raw)
     out = {"speaker": raw, "name": "", "kind": "unattributed", "titles": frozenset(), "gender": None, "head": ""}
     if not raw:
         return out
@@ -302,16 +387,12 @@ def _analyse(phrase: str) -> dict:
     if low in _PERSON_PRONOUNS or low in _OTHER_PRONOUNS:
         return {**out, "kind": "pronoun", "gender": _gender([raw]), "head": low}
     p = _rstrip_stop(_cut_modifiers(raw))
-    docs = _ALT(re.escape(d) for d in ENGLISH.document_nouns)
-    if docs:  # "Flake's prepared speech", "a quote from King", "a statement released by X": the author speaks
-        participle = rf"(?:{ENGLISH.participle_pattern}\s+)?" if ENGLISH.participle_pattern else ""
-        m = (re.match(rf"^(?P<who>.+?)['\u2019]s\s+(?:[\w-]+\s+){{0,2}}?(?:{docs})$", p)
-             or re.match(rf"^(?:{_ALT(_DETERMINERS)})\s+(?:[\w-]+\s+){{0,2}}?(?:{docs})\s+{participle}"
-                         rf"(?:{_ALT(ENGLISH.document_agents)})\s+(?P<who>.+)$", p, re.IGNORECASE))
+    if _DOCUMENT_AUTHOR is not None:  # "Flake's prepared speech", "a quote from King", "a statement released by X"
+        m = _DOCUMENT_AUTHOR[0].match(p) or _DOCUMENT_AUTHOR[1].match(p)
         if m and any(_is_name_word(w) for w in m.group("who").split()):
             p = m.group("who")
     if p[:1].islower() and ENGLISH.speaker_relatives:  # "an investor who came ...", "a report released Monday"
-        p = re.split(r"\s+(?:" + _ALT(ENGLISH.speaker_relatives) + r")\s+", p)[0]
+        p = _RELATIVE_CLAUSE.split(p)[0]
         words = p.split()
         for i in range(2, len(words)):
             if _PARTICIPLE_WORD.match(words[i]):
@@ -331,7 +412,7 @@ def _analyse(phrase: str) -> dict:
     # a handle: "@SenatorBennet" -> "Bennet"
     if len(tokens) == 1 and tokens[0].startswith("@") and len(tokens[0]) > 1:
         handle = tokens[0][1:]
-        for t in sorted({*_HONORIFICS, *(t.title() for t in _SINGLE_TITLES)}, key=len, reverse=True):
+        for t in _HANDLE_PREFIXES:
             if handle.startswith(t) and len(handle) > len(t) and handle[len(t)].isupper():
                 handle = handle[len(t):]
                 break
@@ -376,12 +457,11 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:
 
     def close_unbalanced(upto: int) -> None:
         # end an unclosed quotation at its last sentence end before ``upto`` (or at ``upto``)
-        chunk = paragraph[open_at + 1 : upto]
-        ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", chunk)]
-        stop = open_at + 1 + (ends[-1] if ends else len(chunk.rstrip()))
+        last = next(_matches_backwards(_STOP_BEFORE_SPACE_OR_END, paragraph, open_at + 1, upto), None)
+        stop = last.end() if last else open_at + 1 + len(paragraph[open_at + 1 : upto].rstrip())
         spans.append((open_at + 1, stop, False))
 
-    for m in re.finditer(r"[\"\u201c\u201d\u201e\u00ab\u00bb]", paragraph):
+    for m in _QUOTE_MARK.finditer(paragraph):
         ch, i = m.group(), m.start()
         before = paragraph[i - 1] if i > 0 else " "
         after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
@@ -406,18 +486,21 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int, bool]]:
     return [(a, b, ok) for a, b, ok in spans if paragraph[a:b].strip()]
 
 
-def _actor_in(phrase: str, pattern: re.Pattern, by_alias: pd.DataFrame):
-    m = pattern.search(phrase)
-    return None if m is None else by_alias.loc[m.group()]
+def _actor_in(phrase: str, actors: _Dictionary):
+    m = actors.pattern.search(phrase)
+    return None if m is None else actors.rows[m.group()]
 
 
 def _mask_quotes(text: str, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> str:
     """``text[lo:hi]`` with the quoted text of every quotation blanked out (same length, so offsets hold)."""
-    chunk = list(text[lo:hi])
-    for a, b in spans:
-        for i in range(max(a, lo), min(b, hi)):
-            chunk[i - lo] = " "
-    return "".join(chunk)
+    pieces, at = [], lo
+    for a, b in sorted(spans):
+        a, b = max(a, at), min(b, hi)
+        if a < b:
+            pieces += [text[at:a], " " * (b - a)]
+            at = b
+    pieces.append(text[at:hi])
+    return "".join(pieces)
 
 
 def _is_appositive(part: str) -> bool:
@@ -453,6 +536,7 @@ def _plausible_subject(phrase: str) -> bool:
 
 
 _COORDINATED = "coordinated"
+_LEADING_SUBORDINATORS = re.compile(r"^(?:(?:" + _ALT(_SUBORDINATORS) + r")\s+)+", re.IGNORECASE) if _SUBORDINATORS else None
 _CLAUSE_END = ",.!?;:\u2026\u2014\u2013-"
 _PASSIVE = frozenset(ENGLISH.speaker_passives)
 
@@ -474,7 +558,7 @@ def _subject_before(chunk: str):
         if rel:
             s = s[: rel.start()].rstrip(" ,")
             # the antecedent is the last noun phrase: "inscribed with a quote from King that read"
-            words = list(re.finditer(r"\S+", s))
+            words = list(_NON_SPACE.finditer(s))
             last_comma = s.rfind(", ")
             for w in reversed(words):
                 if w.start() <= last_comma:
@@ -483,18 +567,18 @@ def _subject_before(chunk: str):
                     s = s[: max(0, last_comma + 2)] + " " * (w.start() - max(0, last_comma + 2)) + s[w.start() :]
                     break
     cut = 0
-    for m in re.finditer(r"[;:]\s|\s[-\u2013\u2014]{1,2}\s|\u2014|[\"\u201c\u201d\u201e\u00ab\u00bb]", s):
+    for m in _CLAUSE_BREAK.finditer(s):
         cut = m.end()
     parts, pos = [], cut
-    for piece in re.split(r"(,\s+)", s[cut:]):
-        if piece and not re.fullmatch(r",\s+", piece):
+    for piece in _COMMA_SPLIT.split(s[cut:]):
+        if piece and not _COMMA.fullmatch(piece):
             parts.append((pos, piece))
         pos += len(piece)
     keep = []
     for off, part in parts:
         tail = _clause_tail(part)
         bare = _PARTY_TAG.sub("", tail).strip() if _PARTY_TAG is not None else tail
-        if not bare or re.fullmatch(r"\d{1,3}", bare):
+        if not bare or _AGE.fullmatch(bare):
             continue
         if tail.split()[0].lower() in _OPENERS and off + len(part) < len(s):
             continue
@@ -521,7 +605,7 @@ def _subject_before(chunk: str):
                 break
             if not _is_appositive(cand):
                 break
-    phrase = re.sub(r"^(?:(?:" + _ALT(_SUBORDINATORS) + r")\s+)+", "", phrase, flags=re.IGNORECASE) if _SUBORDINATORS else phrase
+    phrase = _LEADING_SUBORDINATORS.sub("", phrase) if _LEADING_SUBORDINATORS is not None else phrase
     phrase = phrase.strip(_STRIP)
     if not phrase or not _plausible_subject(phrase):
         return None
@@ -531,11 +615,11 @@ def _subject_before(chunk: str):
 def _first_subject(chunk: str):
     """The subject of a sentence's first clause: the speaker of ", saying ..." when no reporting verb came before."""
     pos = 0
-    for piece in re.split(r"(,\s+)", chunk):
-        if re.fullmatch(r",\s+", piece) or not piece.strip():
+    for piece in _COMMA_SPLIT.split(chunk):
+        if _COMMA.fullmatch(piece) or not piece.strip():
             pos += len(piece)
             continue
-        words = [(m.start() + pos, m.group()) for m in re.finditer(r"\S+", piece)]
+        words = [(m.start() + pos, m.group()) for m in _NON_SPACE.finditer(piece)]
         pos += len(piece)
         while words and words[0][1].lower() in _SUBORDINATORS:
             words = words[1:]
@@ -587,6 +671,14 @@ def _clause_subject(chunk: str):
     return _first_subject(chunk)
 
 
+def _last_reporting_word(chunk: str) -> re.Match | None:
+    """The last reporting verb or participle of ``chunk`` that no passive auxiliary precedes ("was told"), or None."""
+    for hit in reversed(list(_REPORT_WORD.finditer(chunk))):
+        if (chunk[: hit.start()].rsplit(None, 1) or [""])[-1].lower() not in _PASSIVE:
+            return hit
+    return None
+
+
 def _attribute(text: str, q_start: int, q_end: int, balanced: bool = True,
                spans: Sequence[tuple[int, int]] = (), line_start: int | None = None) -> tuple[str, str, int]:
     """Return (speaker phrase, rule, offset of the phrase) for a quotation at text[q_start:q_end] (inside the marks)."""
@@ -608,10 +700,9 @@ def _attribute(text: str, q_start: int, q_end: int, balanced: bool = True,
         line_start = text.rfind("\n", 0, q_start) + 1
     sent_start = _sentence_start(text, max(q_start - 1, line_start), line_start)
     chunk = _mask_quotes(text, spans, sent_start, max(q_start - 1, sent_start))
-    hits = [h for h in _REPORT_WORD.finditer(chunk) if not (chunk[: h.start()].split() or [""])[-1].lower() in _PASSIVE]
+    hit = _last_reporting_word(chunk)
     according = _ACCORDING.search(chunk)
-    if hits:
-        hit = hits[-1]
+    if hit:
         found = None if hit.group("part") else _subject_before(chunk[: hit.start()])
         if hit.group("part") or found is _COORDINATED:
             found, rule = _clause_subject(chunk[: hit.start()]), "participle_before"
@@ -631,17 +722,21 @@ def _attribute(text: str, q_start: int, q_end: int, balanced: bool = True,
 _DESCRIPTION = re.compile(r"^(?:the|this|that)\s+(?:\w+\s+){0,2}?(?P<noun>" + "|".join(ENGLISH.speaker_titles) + ")$", re.IGNORECASE)
 
 
-def _resolve_description(text: str, pos: int, noun: str, pattern: re.Pattern, by_alias: pd.DataFrame):
+def _resolve_description(text: str, pos: int, noun: str, actors: _Dictionary):
     """Resolve 'the official' to the actor named next to an earlier 'official' ('a senior Biden administration official')."""
     hits = list(re.finditer(rf"((?:\S+\s+){{0,5}}){re.escape(noun)}\b((?:\s+\S+){{0,3}})", text[:pos], re.IGNORECASE))
     for m in reversed(hits):
-        before = list(pattern.finditer(m.group(1)))  # the alias nearest the noun wins
+        before = list(actors.pattern.finditer(m.group(1)))  # the alias nearest the noun wins
         if before:
-            return by_alias.loc[before[-1].group()]
-        info = _actor_in(m.group(2), pattern, by_alias)
+            return actors.rows[before[-1].group()]
+        info = _actor_in(m.group(2), actors)
         if info is not None:
             return info
     return None
+
+
+#: A speech verb soon after an actor's alias, in the same sentence and outside quotation marks.
+_VERB_SOON = re.compile(rf"[^.\"]{{0,60}}?\b{_VERB}\b")
 
 
 def _paragraph_speaker(text: str, para_start: int, q_start: int, pattern: re.Pattern) -> str:
@@ -649,7 +744,7 @@ def _paragraph_speaker(text: str, para_start: int, q_start: int, pattern: re.Pat
     chunk = text[para_start:q_start]
     best = ""
     for m in pattern.finditer(chunk):
-        if re.match(rf"[^.\"]{{0,60}}?\b{_VERB}\b", chunk[m.end() :]):
+        if _VERB_SOON.match(chunk[m.end() :]):
             best = m.group()
     return best
 
@@ -666,9 +761,54 @@ _APPOSITIVE_TITLE = re.compile(r"\s*(?:" + _ALT(_DETERMINERS[:3]) + r")\s+(?:[\w
                                + _TITLE_RE.pattern + r")[,.;]", re.IGNORECASE) if _TITLE_RE is not None else None
 
 
-def _find_mentions(text: str, spans: Sequence[tuple[int, int]], people: frozenset, non_people: frozenset) -> list[dict]:
-    """Named people and organisations outside the quotations, in order: ``start``, ``end``, ``speaker``, ``name``,
-    ``titles``, ``gender``, ``person`` (may be "he"/"she") and ``org``.
+@functools.lru_cache(maxsize=_WORD_CACHE)
+def _run_word(token: str) -> tuple[bool, bool]:
+    """How a token takes part in a capitalised run of :func:`_find_mentions`: (it may be in one, it ends one).
+
+    A name particle ("de") may be in a run too, when a capitalised word follows it: the caller checks that.
+    """
+    in_run = _is_name_word(token) or _is_honorific(token) or token.lstrip("\"'\u201c(")[:1].isupper()
+    ends_run = token.endswith((",", ";", ":", ")", "\u201d", '"')) or _core(token).rstrip(".") != token.strip(_STRIP + ".") or (
+        token.endswith((".", "!", "?")) and not _is_abbreviation(token))
+    return in_run, ends_run
+
+
+#: Where a capitalised run may start: a token whose first character after opening marks is no lower-case ASCII letter,
+#: digit or space (a cheap superset of :func:`_opens_run`, which decides; most tokens are lower case).
+_RUN_START = re.compile(r"(?<!\S)[\"'\u201c\u2018(\[]*[^\sa-z0-9\"'\u201c\u2018(\[]")
+
+
+def _opens_run(token: str) -> bool:
+    """A token that starts a capitalised run: upper case after opening marks, or a handle ("@Kremlin")."""
+    w = token.lstrip("\"'\u201c\u2018([")
+    return w[:1].isupper() or (w.startswith("@") and len(w) > 1)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _read_name(phrase: str) -> tuple | None:
+    """What :func:`_find_mentions` keeps of a capitalised run that names someone, None for a run that names nobody.
+
+    ``(speaker, name, last word of the name, titles, gender, the name ends in an organisation's head ("Board"),
+    the name is one common word ("Officials"))``. Cached: runs repeat across an article and a corpus.
+    """
+    a = _analyse(phrase)
+    if a["kind"] != "named" or not a["name"]:
+        return None
+    words = a["name"].split()
+    common = len(words) == 1 and (words[0].lower() in ENGLISH.stop_words or words[0].lower() in ENGLISH.speaker_nouns)
+    return (_rstrip_stop(a["speaker"].strip(_STRIP)), a["name"], words[-1], a["titles"], a["gender"],
+            _core(words[-1]).lower().rstrip(".") in ENGLISH.organisation_heads, common)
+
+
+def _subject_position(prev: str) -> bool:
+    """A word before a name that puts the name where a subject stands: none, a clause end, a dash or a subordinating word."""
+    return (not prev or prev.endswith((",", ";", ":", ".", "!", "?", "\u201d", '"', "--", "\u2014", "("))
+            or prev in ("--", "\u2014", "-") or prev.lower() in _SUBORDINATORS)
+
+
+def _find_mentions(text: str, spans: Sequence[tuple[int, int]], people: frozenset, non_people: frozenset) -> Iterator[dict]:
+    """Yield the named people and organisations outside the quotations, in text order: ``start``, ``end``, ``speaker``,
+    ``name``, ``titles``, ``gender``, ``person`` (may be "he"/"she") and ``org``.
 
     A capitalised run is a person when a title or honorific comes with it ("Gov. Steele",
     "campaign chairman John Podesta"), when the actor dictionary lists it as a person, or when it
@@ -677,28 +817,24 @@ def _find_mentions(text: str, spans: Sequence[tuple[int, int]], people: frozense
     reporting verb follows it ("Zelenskyy stated", "Trump, who ..., first responded"): a speaker.
     """
     masked = _mask_quotes(text, spans, 0, len(text))
-    out = []
-    for line in re.finditer(r"[^\n]+", masked):
-        toks = [(m.start() + line.start(), m.group()) for m in re.finditer(r"\S+", line.group())]
-        i = 0
-        while i < len(toks):
-            w = toks[i][1].lstrip("\"'\u201c\u2018([")
-            if not (w[:1].isupper() or (w.startswith("@") and len(w) > 1)):
-                i += 1
+    for line in _LINE.finditer(masked):
+        toks = [(m.start() + line.start(), m.group()) for m in _NON_SPACE.finditer(line.group())]
+        i = 0  # the first token not yet read
+        for candidate in _RUN_START.finditer(line.group()):
+            k = bisect.bisect_left(toks, (candidate.start() + line.start(),))
+            if k < i or not _opens_run(toks[k][1]):
                 continue
-            j = i
+            i = j = k
             while j < len(toks):
                 t = toks[j][1]
-                core_ok = _is_name_word(t) or _is_honorific(t) or (t.lstrip("\"'\u201c(")[:1].isupper()) or (
-                    t in ENGLISH.name_particles and j + 1 < len(toks) and toks[j + 1][1][:1].isupper())
-                if not core_ok:
+                in_run, ends_run = _run_word(t)
+                if not (in_run or (t in ENGLISH.name_particles and j + 1 < len(toks) and toks[j + 1][1][:1].isupper())):
                     break
                 j += 1
-                if t.endswith((",", ";", ":", ")", "\u201d", '"')) or _core(t).rstrip(".") != t.strip(_STRIP + ".") or (
-                        t.endswith((".", "!", "?")) and not _is_abbreviation(t)):
+                if ends_run:
                     break
-            run, k = toks[i:j], i
-            i = max(j, i + 1)
+            run = toks[k:j]
+            i = max(j, k + 1)
             if not run:
                 continue
             # lower-case titles just before the run ("campaign chairman John Podesta", "retired Judge")
@@ -706,56 +842,67 @@ def _find_mentions(text: str, spans: Sequence[tuple[int, int]], people: frozense
             while (k - len(pre) - 1 >= 0 and len(pre) < 3 and _core(toks[k - len(pre) - 1][1]).lower() in _TITLE_WORDS
                    and toks[k - len(pre) - 1][1][-1:].isalpha()):
                 pre.insert(0, toks[k - len(pre) - 1][1])
-            phrase = " ".join(pre + [t for _, t in run])
-            a = _analyse(phrase)
-            if a["kind"] != "named" or not a["name"]:
+            named = _read_name(" ".join(pre + [t for _, t in run]))
+            if named is None:
                 continue
+            speaker, name, last_word, titles, gender, org_head, common_word = named
             prev = toks[k - len(pre) - 1][1] if k - len(pre) - 1 >= 0 else ""
-            name_words = a["name"].split()
-            last_low = _core(name_words[-1]).lower().rstrip(".")
-            org = last_low in ENGLISH.organisation_heads or prev.lower() in _DETERMINERS or run[0][1].lower() in _DETERMINERS
-            titles = a["titles"]
+            org = org_head or prev.lower() in _DETERMINERS or run[0][1].lower() in _DETERMINERS
             if run[-1][1].endswith(",") and _APPOSITIVE_TITLE is not None:  # "Jane Roe, the mayor, ..."
                 app = _APPOSITIVE_TITLE.match(masked, run[-1][0] + len(run[-1][1]))
                 if app:
                     titles = titles | frozenset(app.group("title").lower().split())
             titled = bool(titles) or any(_is_honorific(t) for _, t in run)
-            subject_position = (not prev or prev.endswith((",", ";", ":", ".", "!", "?", "\u201d", '"', "--", "\u2014", "("))
-                                or prev in ("--", "\u2014", "-") or prev.lower() in _SUBORDINATORS)
-            possessive = run[-1][1].rstrip(",.;:").endswith(("'s", "\u2019s"))
-            speaks = _SPEAKS_NEXT.match(masked, run[-1][0] + len(run[-1][1].rstrip(",;:"))) is not None
-            bare_ok = (subject_position and speaks and not possessive and not (len(name_words) == 1 and (
-                name_words[0].lower() in ENGLISH.stop_words or name_words[0].lower() in ENGLISH.speaker_nouns)))
-            in_dict = a["name"] in people or name_words[-1] in people
-            person = not org and a["name"] not in non_people and (titled or in_dict or bare_ok)
-            out.append({"start": run[0][0] - sum(len(p) + 1 for p in pre), "end": run[-1][0] + len(run[-1][1]),
-                        "speaker": _rstrip_stop(a["speaker"].strip(_STRIP)), "name": a["name"], "titles": titles,
-                        "gender": a["gender"], "person": person, "org": org})
-    return out
+            in_dict = name in people or last_word in people
+            # the tests in the order that decides most runs cheaply: the reporting verb after the run is the costly one
+            person = not org and name not in non_people and (titled or in_dict or (
+                _subject_position(prev) and not run[-1][1].rstrip(",.;:").endswith(("'s", "\u2019s")) and not common_word
+                and _SPEAKS_NEXT.match(masked, run[-1][0] + len(run[-1][1].rstrip(",;:"))) is not None))
+            yield {"start": run[0][0] - sum(len(p) + 1 for p in pre), "end": run[-1][0] + len(run[-1][1]),
+                   "speaker": speaker, "name": name, "titles": titles, "gender": gender, "person": person, "org": org}
 
 
-def _non_people(by_alias: pd.DataFrame) -> frozenset:
-    """The aliases of the actor dictionary that are not people (countries, organisations)."""
-    return frozenset(by_alias.index[by_alias["kind"] != "person"])
+class _Mentions:
+    """An article's mentions (:func:`_find_mentions`), read only as far as a speaker needs them.
+
+    Speakers look back: a pronoun, a description or a one-word name at ``pos`` needs the mentions
+    that end by ``pos``, most speakers none. Mentions come in text order, so reading stops at
+    the first one that ends after ``pos``, and the rest of the article is read only if a later
+    quotation needs it.
+    """
+
+    def __init__(self, found: Iterator[dict]):
+        self._unread: Iterator[dict] | None = found
+        self._read: list[dict] = []
+
+    def before(self, pos: int) -> list[dict]:
+        """The mentions read so far, in text order: every mention that ends by ``pos``, and perhaps some after it."""
+        while self._unread is not None and (not self._read or self._read[-1]["end"] <= pos):
+            mention = next(self._unread, None)
+            if mention is None:
+                self._unread = None
+            else:
+                self._read.append(mention)
+        return self._read
 
 
-def _fuller_name(name: str, pos: int, mentions: list[dict]) -> str:
+def _fuller_name(name: str, pos: int, mentions: _Mentions) -> str:
     """The fullest earlier form of a one-word name ("Steele" -> "Christopher Steele"), else the name."""
     if len(name.split()) != 1:
         return name
-    for m in reversed(mentions):
+    for m in reversed(mentions.before(pos)):
         words = m["name"].split()
         if m["end"] <= pos and len(words) > 1 and _core(words[-1]).rstrip(".") == name:
             return m["name"]
     return name
 
 
-def _resolve_pronoun(pronoun: str, pos: int, mentions: list[dict], genders: dict):
-    """The nearest earlier person that fits the pronoun's gender, or None ("it", "they": never a person)."""
+def _resolve_pronoun(pronoun: str, pos: int, mentions: _Mentions, seen: list[dict], genders: dict):
+    """The nearest earlier person (a mention or a named speaker) that fits the pronoun's gender, or None ("it", "they": never)."""
     if pronoun.lower() not in _PERSON_PRONOUNS:
         return None
     want = _gender([pronoun])
-    for m in reversed(mentions):
+    for m in reversed(sorted(mentions.before(pos) + seen, key=lambda m: m["end"])):
         if m["end"] > pos or not m["person"]:
             continue
         have = m["gender"] or genders.get(m["name"])
@@ -764,13 +911,13 @@ def _resolve_pronoun(pronoun: str, pos: int, mentions: list[dict], genders: dict
     return None
 
 
-def _link_description(desc: dict, pos: int, mentions: list[dict]):
+def _link_description(desc: dict, pos: int, mentions: _Mentions):
     """The last earlier named person whose title fits a description ("the governor" -> "Gov. Steele"), or None."""
     words = desc["speaker"].split()
     if not words or words[0].lower() not in _LINKING_DETERMINERS:
         return None
     head = desc["head"]
-    for m in reversed(mentions):
+    for m in reversed(mentions.before(pos)):
         if m["end"] > pos:
             continue
         if head in m["titles"] or (m["org"] and _core(m["name"].split()[-1]).lower() == head):
@@ -884,15 +1031,12 @@ def extract_quotes(
     """
     table = load_actors(actors)
     labels = map_voice_groups(table, voice_groups)
-    by_alias = table.drop_duplicates("alias").set_index("alias")
-    pattern = build_actor_pattern(table)
-    people = frozenset(table.loc[table["kind"] == "person", "alias"])
-    non_people = frozenset(table.loc[table["kind"] != "person", "alias"])
+    lookup = _dictionary(table)
     rows = []
     for aid, text in zip(articles["article_id"], articles[text_col]):
-        paragraphs = [(para.start(), _quote_spans(para.group())) for para in re.finditer(r"[^\n]+", text)]
+        paragraphs = [(para.start(), _quote_spans(para.group())) for para in _LINE.finditer(text)]
         spans = [(p + a, p + b) for p, found in paragraphs for a, b, _ in found]
-        mentions = _find_mentions(text, spans, people, non_people)
+        mentions = _Mentions(_find_mentions(text, spans, lookup.people, lookup.non_people))
         genders: dict[str, str] = {}  # genders learnt from resolved pronouns
         seen: list[dict] = []  # named speakers found so far: antecedents too
         qid = 0
@@ -906,9 +1050,9 @@ def extract_quotes(
                     record = {**previous, "rule": "continuation"}
                 else:
                     if not phrase:
-                        phrase = _paragraph_speaker(text, para_start, start - 1, pattern)
+                        phrase = _paragraph_speaker(text, para_start, start - 1, lookup.pattern)
                         rule, at = ("paragraph_speaker", text.rfind(phrase, para_start, start)) if phrase else ("none", start)
-                    record = _resolve_speaker(text, phrase, rule, at, start, mentions, genders, pattern, by_alias, seen)
+                    record = _resolve_speaker(text, phrase, rule, at, start, mentions, genders, lookup, seen)
                     if record["speaker_kind"] != "unattributed":
                         previous = record
                 n = count_words(quote)
@@ -926,7 +1070,7 @@ def extract_quotes(
     return out.astype({"quote_id": "int64", "start": "int64", "end": "int64", "n_words": "int64", "balanced": "bool"})
 
 
-def _resolve_speaker(text, phrase, rule, at, q_start, mentions, genders, pattern, by_alias, seen) -> dict:
+def _resolve_speaker(text, phrase, rule, at, q_start, mentions: _Mentions, genders, actors: _Dictionary, seen) -> dict:
     """Turn a speaker phrase into the final speaker.
 
     Returns ``speaker``, ``speaker_name``, ``speaker_kind``, ``rule``, ``info`` (the actor row) and ``camp``.
@@ -941,29 +1085,29 @@ def _resolve_speaker(text, phrase, rule, at, q_start, mentions, genders, pattern
         return {**record, "speaker": UNATTRIBUTED, "rule": "none", "camp": None}
     target = None
     if a["kind"] == "pronoun":
-        target = _resolve_pronoun(a["speaker"], at, sorted(mentions + seen, key=lambda m: m["end"]), genders)
+        target = _resolve_pronoun(a["speaker"], at, mentions, seen, genders)
         if target is not None and a["gender"] and not target["gender"]:
             genders.setdefault(target["name"], a["gender"])
         suffix = "+pronoun"
     elif a["kind"] == "description":
-        record["info"] = _first_actor((a["speaker"], phrase), pattern, by_alias)
+        record["info"] = _first_actor((a["speaker"], phrase), actors)
         if record["info"] is None:
             target = _link_description(a, at, mentions)
             description = _DESCRIPTION.match(a["speaker"])
             if target is None and description:
-                record["info"] = _resolve_description(text, q_start, description.group("noun"), pattern, by_alias)
+                record["info"] = _resolve_description(text, q_start, description.group("noun"), actors)
         suffix = "+description"
     else:
         name = _fuller_name(a["name"], at, mentions)
-        record.update(speaker_name=name, info=_first_actor((a["speaker"], name), pattern, by_alias))
+        record.update(speaker_name=name, info=_first_actor((a["speaker"], name), actors))
         org = (_core(name.split()[-1]).lower().rstrip(".") in ENGLISH.organisation_heads
                or a["speaker"].split()[0].lower() in _DETERMINERS)
         seen.append({"start": at, "end": at + len(a["speaker"]), "speaker": a["speaker"], "name": name, "titles": a["titles"],
-                     "gender": a["gender"], "person": not org and a["name"] not in _non_people(by_alias), "org": org})
+                     "gender": a["gender"], "person": not org and a["name"] not in actors.non_person_speakers, "org": org})
     if target is not None:
         name = _fuller_name(target["name"], target["end"], mentions)
         record.update(speaker=target["speaker"], speaker_name=name, speaker_kind="named", rule=rule + suffix,
-                      info=_first_actor((target["speaker"], name), pattern, by_alias))
+                      info=_first_actor((target["speaker"], name), actors))
     camp = None if record["info"] is None else record["info"]["camp"]
     if _ANALYST.search(phrase) or _ANALYST.search(record["speaker"]):
         camp = OTHER_CAMP
