@@ -21,7 +21,7 @@ NOTEBOOKS := \
 # JupyterLab refuses to start as root unless told.
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: help setup git-filter figures report test fuzz test-embeddings lab benchmark clean
+.PHONY: help setup git-filter figures report test fuzz test-embeddings lab benchmark benchmark-steps clean
 
 help:
 	@echo "make figures    set up, rerun every notebook on STUDY (default seeds/study.toml), regenerate its figures"
@@ -32,15 +32,19 @@ help:
 	@echo "                (installs the lab extra once; later launches install nothing and work offline)"
 	@echo "make setup      .venv, the '$(KERNEL)' kernel, and in a git checkout the filter that keeps"
 	@echo "                notebook outputs out of git (git-filter)"
-	@echo "make benchmark  print speed and memory figures (benchmarks/)"
+	@echo "make benchmark  the whole pipeline on SIZE (default 10MB) of synthetic news, per stage, with a naive"
+	@echo "                baseline (benchmarks/bench_study.py); make benchmark SIZE=60MB"
+	@echo "make benchmark-steps  one benchmark per step (benchmarks/bench_*.py)"
 	@echo "make test-embeddings  install the optional embeddings extra and run its tests"
 
 setup: $(STAMP) git-filter
 
+# The test extra, and the dask extra so that the tests of the optional Dask path run on a
+# LocalCluster (tests/test_pipeline_dask.py); the package itself never needs Dask.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,dask]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $@
 
@@ -109,7 +113,14 @@ $(LAB_STAMP): $(STAMP) pyproject.toml
 lab: setup $(LAB_STAMP)
 	$(BIN)/jupyter lab --config=.jupyter/jupyter_server_config.py --ServerApp.root_dir=. --FileContentsManager.preferred_dir=notebooks $(ALLOW_ROOT)
 
+# The whole pipeline on SIZE MB of distinct synthetic sentences, per stage, with a naive baseline
+# (benchmarks/bench_study.py): make benchmark SIZE=60MB
+SIZE ?= 10MB
 benchmark: setup
+	$(BIN)/python benchmarks/bench_study.py --size $(SIZE)
+
+# One benchmark per step (benchmarks/bench_*.py; see each script's docstring for its corpus).
+benchmark-steps: setup
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_clean.py
 	$(BIN)/python benchmarks/bench_sentiment.py

@@ -7,6 +7,7 @@ Usage::
     corpus-tools check STUDY [--set KEY=VALUE ...]
     corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
                               [--force] [--build-dir DIR] [--workers N] [--chunk-size N]
+                              [--scheduler ADDRESS]
     corpus-tools report STUDY [--set KEY=VALUE ...] [--executed build/executed] [--output FILE]
                               [--code] [--run [--kernel NAME]]
 
@@ -18,7 +19,8 @@ anything runs, and the figures folder is locked for the whole run. It prints one
 notebook. ``check`` prints the resolved settings as TOML and runs nothing. ``tables``
 builds every table of the study once (:func:`corpus_tools.pipeline.build_tables`: Parquet
 under ``build/tables/<key>/``, reused while the study, the corpus and the package are
-unchanged), prints one line per table, and with ``--export DIR`` writes them to DIR as CSV
+unchanged; with ``--scheduler`` the per-article tables are computed by the workers of a Dask
+cluster), prints one line per table, and with ``--export DIR`` writes them to DIR as CSV
 (formula cells escaped, as in the figures' CSVs) or Parquet. Loading warnings are printed as
 ``warning:`` lines. ``report`` writes one self-contained HTML file of the executed notebooks
 in ``--executed`` (:func:`corpus_tools.report.write_report`: text, tables and figures, code
@@ -130,7 +132,7 @@ def _tables(args: argparse.Namespace) -> None:
         warnings.showwarning = show
         try:
             tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log, workers=args.workers,
-                                  chunk_size=args.chunk_size)
+                                  chunk_size=args.chunk_size, scheduler=args.scheduler)
             if args.export is not None:
                 written = export_tables(tables, args.export, format=args.format or "csv")
         except Exception as exc:
@@ -199,6 +201,10 @@ def _parser() -> argparse.ArgumentParser:
                         "$CORPUS_TOOLS_WORKERS, else tables.workers, else 1); the tables are the same")
     tables.add_argument("--chunk-size", type=int, default=None, metavar="N",
                         help="articles per chunk (default: tables.chunk_size, else 500 with 2 workers or more)")
+    tables.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="a Dask scheduler (tcp://host:8786) whose workers build the per-article tables, in place of "
+                        "--workers (default: tables.scheduler; \"\": this machine); needs pip install 'corpus-tools[dask]'; "
+                        "the tables are the same")
     tables.set_defaults(action=_tables)
 
     report = commands.add_parser("report", help="write one HTML report of the executed notebooks (offline, self-contained)",

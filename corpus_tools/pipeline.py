@@ -81,9 +81,10 @@ Chunks and processes
 --------------------
 The per-article tables (:data:`PER_ARTICLE`: audit to terms) each depend only on one
 article's rows, so they can be computed in **chunks of articles**, in ``workers`` processes
-(a :class:`concurrent.futures.ProcessPoolExecutor`). Each chunk writes its tables as Parquet
-parts; the parent appends the parts, in article order, to ``<table>.parquet`` (one row group
-per chunk) and deletes them, so the stored layout is the same as without chunks. Audit and
+(a :class:`concurrent.futures.ProcessPoolExecutor`), or on the workers of a Dask cluster
+(below). Each chunk returns its tables as Parquet bytes; the parent appends them, in article
+order, to ``<table>.parquet`` (one row group per chunk), so the stored layout is the same as
+without chunks, and at most two chunks per worker are in flight (memory). Audit and
 targets, which their functions sort by ``article_id``, are sorted again after the append when
 the articles are not in ``article_id`` order. Keyness and shared passages, which compare the
 whole corpus, are then computed in the parent from the stored tables (only the columns they
@@ -93,8 +94,24 @@ not depend on them (:data:`RUN_ONLY_KEYS`).
 
 ``workers`` comes from the argument, else ``$CORPUS_TOOLS_WORKERS``, else the study key
 ``tables.workers`` (default 1); ``chunk_size`` from the argument, else
-``tables.chunk_size``, else :data:`DEFAULT_CHUNK_SIZE` when ``workers > 1``. With one
-worker and no chunk size, every table is computed in this process, whole, as before.
+``tables.chunk_size``, else :data:`DEFAULT_CHUNK_SIZE` when ``workers > 1`` or a scheduler
+is given. With one worker and no chunk size, every table is computed in this process, whole,
+as before.
+
+On a Dask cluster
+-----------------
+With ``scheduler`` (the argument, else the study key ``tables.scheduler``): the address of
+a ``dask.distributed`` scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, the
+chunks are computed by the cluster's workers instead of a process pool (``workers`` is then
+unused: the cluster's threads set how many chunks are in flight). Dask is the optional extra
+``corpus-tools[dask]``, imported only here. The workers need not share this machine's files:
+this process reads the corpus, loads the actor dictionary and the stance model, sends them
+to every worker once, and sends each chunk's articles with its task; the worker returns
+the chunk's tables as bytes. The workers must run the package that made the key: the same
+``corpus_tools`` version and code (the package digest) and the same versions of
+:data:`DEPENDENCIES`, checked on every worker before the corpus is loaded, and on each
+chunk's result (a worker that joined later); a difference is a ``RuntimeError`` naming the
+worker and what differs. A corpus of one chunk or less is computed in this process.
 
 A table that cannot be built for this corpus is stored empty, with its columns, and a note
 in ``manifest.json`` (``Tables.notes``): keyness with fewer than two groups, or with fewer
@@ -117,7 +134,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -183,12 +203,12 @@ FIGURE_ONLY_KEYS: tuple[str, ...] = (
 PATH_KEYS: tuple[str, ...] = ("corpus.path", "corpus.manifest", "actors.dictionary")
 
 #: Study keys that change how the tables are computed, not what they hold: left out of the key.
-RUN_ONLY_KEYS: tuple[str, ...] = ("tables.workers", "tables.chunk_size")
+RUN_ONLY_KEYS: tuple[str, ...] = ("tables.workers", "tables.chunk_size", "tables.scheduler")
 
 #: Environment variable: how many processes :func:`build_tables` uses (``0``: one per core).
 WORKERS_ENV = "CORPUS_TOOLS_WORKERS"
 
-#: Articles per chunk when ``workers > 1`` and no chunk size is given.
+#: Articles per chunk when ``workers > 1`` or a scheduler is given, and no chunk size is.
 DEFAULT_CHUNK_SIZE = 500
 
 #: The tables computed chunk by chunk: each depends only on the rows of one article.
@@ -429,7 +449,6 @@ def _corpus_digest(study: Study) -> str:
 
 
 def _key_inputs(study: Study) -> dict[str, Any]:
-    from . import __version__
     from .actors import DEFAULT_ACTORS
 
     skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS) | set(RUN_ONLY_KEYS)
@@ -440,12 +459,14 @@ def _key_inputs(study: Study) -> dict[str, Any]:
 
         path = model_path("finetuned")
         files["stance model"] = _sha256_file(path) if path.is_file() else None
-    return {
-        "settings": settings,
-        "corpus": _corpus_digest(study),
-        "files": files,
-        "package": {"corpus_tools": __version__, "files": _package_digest(), "dependencies": _versions()},
-    }
+    return {"settings": settings, "corpus": _corpus_digest(study), "files": files, "package": _package_identity()}
+
+
+def _package_identity() -> dict[str, Any]:
+    """The package as the key knows it: version, digest of its files, versions of :data:`DEPENDENCIES`."""
+    from . import __version__
+
+    return {"corpus_tools": __version__, "files": _package_digest(), "dependencies": _versions()}
 
 
 def _key(inputs: Mapping[str, Any]) -> str:
@@ -463,7 +484,8 @@ class _Context:
     study: Study
     progress: bool | None
     notes: dict[str, str]
-    memo: dict[str, Any] | None = None  # chunks: the actor dictionary and the stance model, loaded once per process
+    # chunks: the actor dictionary and the stance model, loaded once per process (a Dask cluster's: by the parent)
+    memo: dict[str, Any] | None = None
 
     @property
     def by(self) -> str:
@@ -609,7 +631,7 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 # --------------------------------------------------------------------------------------
-# Chunks of articles, in processes
+# Chunks of articles, in processes or on a Dask cluster
 # --------------------------------------------------------------------------------------
 
 #: What a worker process keeps between its chunks of one build (emptied when the process starts).
@@ -650,11 +672,12 @@ def _workers_and_chunk_size(study: Study, workers: int | None, chunk_size: int |
     return workers, chunk_size
 
 
-def _chunk_tables(study: Study, index: int, articles: pd.DataFrame, parts: str, memo: dict | None = None) -> dict:
-    """Compute the per-article tables of one chunk of articles; write each as ``<parts>/<table>-<index>.parquet``.
+def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None) -> dict:
+    """Compute the per-article tables of one chunk of articles, each as Parquet bytes.
 
-    Runs in a worker process (or in this one, with ``memo``). Returns each table's part,
-    rows and seconds, the sentiment scorers, and any note.
+    Runs in a worker process (its own memo), or with ``memo``: in this process, or on a Dask
+    worker (the actor dictionary and the stance model, sent by the parent). Returns each
+    table's bytes, rows and seconds, the sentiment scorers, and any note.
     """
     ctx = _Context(study, False, {}, _PROCESS_MEMO if memo is None else memo)
     frames: dict[str, pd.DataFrame] = {"articles": articles}
@@ -667,14 +690,13 @@ def _chunk_tables(study: Study, index: int, articles: pd.DataFrame, parts: str, 
             exc.add_note(f"{STEP_NOTE} {name}")
             raise
         frame = frames[name] = _storable(result, name, ctx.by)
-        path = Path(parts) / f"{name}-{index:05d}.parquet"
-        frame.to_parquet(path, engine="pyarrow", index=False)
-        done[name] = {"part": str(path), "rows": len(frame), "seconds": time.perf_counter() - begun}
+        parquet = frame.to_parquet(None, engine="pyarrow", index=False)  # bytes: a worker may not share our files
+        done[name] = {"parquet": parquet, "rows": len(frame), "seconds": time.perf_counter() - begun}
     return {"tables": done, "scorers": frames["sentence_scores"].attrs.get("scorers", {}), "notes": ctx.notes}
 
 
 class _Appender:
-    """Append the chunks' parts of each per-article table, in chunk order, to ``<folder>/<table>.parquet``."""
+    """Append the chunks' Parquet bytes of each per-article table, in chunk order, to ``<folder>/<table>.parquet``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -684,10 +706,11 @@ class _Appender:
         self.notes: dict[str, str] = {}
 
     def add(self, chunk: dict) -> None:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         for name, part in chunk["tables"].items():
-            table = pq.read_table(part["part"])
+            table = pq.read_table(pa.BufferReader(part["parquet"]))
             writer = self.writers.get(name)
             if writer is None:
                 writer = self.writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
@@ -696,11 +719,9 @@ class _Appender:
             writer.write_table(table)
             info = self.info[name]
             if info["columns"] is None or (info["rows"] == 0 and part["rows"]):  # the types of rows, not of an empty part
-                info["columns"] = {str(c): str(t) for c, t in pd.read_parquet(part["part"]).head(0).dtypes.items()}
+                info["columns"] = {str(c): str(t) for c, t in pd.read_parquet(io.BytesIO(part["parquet"])).head(0).dtypes.items()}
             info["rows"] += part["rows"]
             info["seconds"] += part["seconds"]
-            del table
-            os.remove(part["part"])
         self.scorers = self.scorers or chunk["scorers"]
         for name, note in chunk["notes"].items():
             self.notes.setdefault(name, note)
@@ -711,13 +732,139 @@ class _Appender:
         self.writers.clear()
 
 
-def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int, chunk_size: int, show: bool) -> _Appender:
-    """Compute the per-article tables chunk by chunk (in ``workers`` processes) and store them in ``folder``."""
+def _in_order(submit: Callable[[int], Any], n: int, in_flight: int, add: Callable[[dict], None]) -> None:
+    """Submit chunks ``0 .. n-1``, at most ``in_flight`` at a time (memory), and ``add`` their results in chunk order.
+
+    ``submit(k)`` returns a future (of a process pool, or of Dask); on a failure the chunks
+    not started yet are cancelled.
+    """
+    pending: deque = deque()
+    submitted = 0
+    try:
+        while submitted < n or pending:
+            while submitted < n and len(pending) < in_flight:
+                pending.append(submit(submitted))
+                submitted += 1
+            add(pending.popleft().result())
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+#: The error when a scheduler is given without the optional extra.
+_DASK_MISSING = "the Dask path needs the optional extra: pip install 'corpus-tools[dask]'"
+
+
+def _scheduler(study: Study, scheduler: Any) -> Any:
+    """The scheduler from the argument, else the study's ``tables.scheduler``; None (``""``) for this machine."""
+    if scheduler is None:
+        scheduler = study["tables.scheduler"]
+    return (scheduler.strip() or None) if isinstance(scheduler, str) else scheduler
+
+
+@functools.cache
+def _installed_package() -> dict[str, Any]:
+    """:func:`_package_identity` of the code this process runs, computed once (a Dask worker reports it per chunk)."""
+    return _package_identity()
+
+
+def _chunk_on_worker(study: Study, articles: pd.DataFrame, memo: dict) -> dict:
+    """:func:`_chunk_tables` on a Dask worker, with the worker's address and package for the parent to check."""
+    from distributed import get_worker
+
+    return {**_chunk_tables(study, articles, memo), "worker": get_worker().address, "package": _installed_package()}
+
+
+def _package_differences(theirs: Mapping[str, Any], ours: Mapping[str, Any]) -> list[str]:
+    """What differs between two :func:`_package_identity`: ``["pandas 3.0.0 (here 3.1.1)", ...]``."""
+    def flat(identity: Mapping[str, Any]) -> dict[str, Any]:
+        return {"corpus_tools": identity.get("corpus_tools"), "package digest": str(identity.get("files"))[:_KEY_DIGITS],
+                **identity.get("dependencies", {})}
+
+    mine, other = flat(ours), flat(theirs)
+    return [f"{name} {other.get(name)} (here {value})" for name, value in mine.items() if other.get(name) != value]
+
+
+class _Cluster:
+    """A Dask client whose workers run the package that made the key, and the chunks computed on them.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    package : dict
+        The key's :func:`_package_identity`: every worker must report the same.
+    """
+
+    def __init__(self, client: Any, package: Mapping[str, Any]) -> None:
+        self.client = client
+        self.package = package
+        address = client.scheduler.address
+        try:
+            found = client.run(_installed_package)
+        except Exception as exc:  # corpus_tools missing on a worker, or too old to have this function
+            raise RuntimeError(f"could not check corpus-tools on the Dask workers of {address} ({type(exc).__name__}: {exc}); "
+                               f"install corpus-tools {package['corpus_tools']} on every worker") from exc
+        if not found:
+            raise RuntimeError(f"the Dask scheduler at {address} has no workers; start some with: dask worker {address}")
+        self.check(found)
+
+    def check(self, found: Mapping[str, Mapping[str, Any]]) -> None:
+        """Raise ``RuntimeError`` naming the first worker of ``{address: package}`` whose package differs, and how."""
+        for worker, theirs in found.items():
+            differences = _package_differences(theirs, self.package)
+            if differences:
+                raise RuntimeError(f"Dask worker {worker} runs another package than this process: {', '.join(differences)}; "
+                                   "install the same corpus-tools (same version and files) and the same dependencies "
+                                   "on every worker")
+
+    def compute(self, study: Study, chunk: Callable[[int], pd.DataFrame], n: int, add: Callable[[dict], None]) -> None:
+        """Compute chunks ``0 .. n-1`` on the workers, two per worker thread in flight; ``add`` each result in chunk order.
+
+        The actor dictionary and the stance model are loaded here and sent to every worker once,
+        so that a worker reads no file of the study.
+        """
+        memo: dict[str, Any] = {}
+        loader = _Context(study, False, {}, memo)
+        loader.actors()
+        loader.stance_model()
+        [shared] = self.client.scatter([memo], broadcast=True, hash=False)
+        threads = max(1, sum(self.client.nthreads().values()))
+
+        def submit(k: int) -> Any:
+            return self.client.submit(_chunk_on_worker, study, chunk(k), shared, pure=False)
+
+        def checked(result: dict) -> None:
+            self.check({result.pop("worker"): result.pop("package")})
+            add(result)
+
+        _in_order(submit, n, 2 * threads, checked)
+
+
+@contextlib.contextmanager
+def _connect(scheduler: Any, package: Mapping[str, Any]) -> Iterator[_Cluster | None]:
+    """The :class:`_Cluster` of ``scheduler`` (an address: connected here and closed after; a client: used as it is), or None."""
+    if scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ImportError(_DASK_MISSING) from exc
+    if isinstance(scheduler, Client):
+        yield _Cluster(scheduler, package)
+        return
+    with Client(scheduler) as client:
+        yield _Cluster(client, package)
+
+
+def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int, chunk_size: int, show: bool,
+               cluster: _Cluster | None = None) -> _Appender:
+    """Compute the per-article tables chunk by chunk (in ``workers`` processes, or on a cluster); store them in ``folder``."""
     from concurrent.futures import ProcessPoolExecutor
 
     from tqdm.auto import tqdm
 
-    parts = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}parts-", dir=folder))
     starts = range(0, len(articles), chunk_size)
     columns = [c for c in _CHUNK_COLUMNS if c in articles.columns]
 
@@ -727,29 +874,21 @@ def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int
     appender = _Appender(folder)
     try:
         with tqdm(total=len(starts), desc=f"chunks of {chunk_size} articles", unit="chunk", disable=not show, leave=False) as bar:
-            if workers == 1:
+            def add(result: dict) -> None:
+                appender.add(result)
+                bar.update()
+
+            if cluster is not None:
+                cluster.compute(ctx.study, chunk, len(starts), add)
+            elif workers == 1:
                 memo: dict[str, Any] = {}
                 for k in range(len(starts)):
-                    appender.add(_chunk_tables(ctx.study, k, chunk(k), str(parts), memo))
-                    bar.update()
+                    add(_chunk_tables(ctx.study, chunk(k), memo))
             else:
                 with ProcessPoolExecutor(max_workers=min(workers, len(starts)), initializer=_start_worker) as pool:
-                    pending: deque = deque()
-                    submitted = 0
-                    try:
-                        while submitted < len(starts) or pending:
-                            while submitted < len(starts) and len(pending) < 2 * workers:  # bounds the chunks in flight
-                                pending.append(pool.submit(_chunk_tables, ctx.study, submitted, chunk(submitted), str(parts)))
-                                submitted += 1
-                            appender.add(pending.popleft().result())
-                            bar.update()
-                    except BaseException:
-                        for future in pending:
-                            future.cancel()
-                        raise
+                    _in_order(lambda k: pool.submit(_chunk_tables, ctx.study, chunk(k)), len(starts), 2 * workers, add)
     finally:
         appender.close()
-        shutil.rmtree(parts, ignore_errors=True)
     if not articles["article_id"].is_monotonic_increasing:
         for name, keys in _SORTED_BY.items():  # the chunks are each sorted; their concatenation is not
             path = folder / f"{name}.parquet"
@@ -895,6 +1034,7 @@ def build_tables(
     log: Callable[[str], None] | None = None,
     workers: int | None = None,
     chunk_size: int | None = None,
+    scheduler: Any = None,
 ) -> Tables:
     """Compute every table of a study once and store it; reuse the stored tables while nothing changed.
 
@@ -918,9 +1058,15 @@ def build_tables(
         ``$CORPUS_TOOLS_WORKERS``, else the study's ``tables.workers``, else 1.
     chunk_size : int, optional
         Articles per chunk; default the study's ``tables.chunk_size``, else
-        :data:`DEFAULT_CHUNK_SIZE` with more than one worker. With one worker and no chunk
-        size the tables are computed whole, in this process. Neither changes the tables nor
-        the key (see "Chunks and processes" in :mod:`corpus_tools.pipeline`).
+        :data:`DEFAULT_CHUNK_SIZE` with more than one worker or a scheduler. With one worker
+        and no chunk size the tables are computed whole, in this process. Neither changes the
+        tables nor the key (see "Chunks and processes" in :mod:`corpus_tools.pipeline`).
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address (``"tcp://host:8786"``) or a ``distributed.Client``: its
+        workers compute the chunks, in place of ``workers`` processes; default the study's
+        ``tables.scheduler`` (``""``: this machine). Needs the optional extra
+        ``corpus-tools[dask]``. Changes neither the tables nor the key (see "On a Dask cluster"
+        in :mod:`corpus_tools.pipeline`).
 
     Returns
     -------
@@ -932,18 +1078,20 @@ def build_tables(
     corpus_tools.StudyError, CorpusError, FileNotFoundError
         From loading the study or the corpus. An error while a table is computed is raised
         as it is, with the note ``"while building the table <name>"`` (:data:`STEP_NOTE`).
+    ImportError
+        A scheduler is given and Dask is not installed (checked before anything is loaded).
+    RuntimeError
+        The scheduler has no workers, or a worker runs another corpus-tools version or code,
+        or other versions of :data:`DEPENDENCIES`, than this process.
+    OSError
+        The scheduler cannot be reached.
 
     See Also
     --------
     read_table : one table.
     export_tables : write the tables as CSV or Parquet files.
     """
-    from tqdm.auto import tqdm
-
-    from .load import load_report
-
     study = _as_study(study)
-    by = study["corpus.group_by"]
     inputs = _key_inputs(study)
     key = _key(inputs)
     root = tables_dir(build_dir)
@@ -959,6 +1107,23 @@ def build_tables(
         return Tables(folder, manifest, cached=True)
 
     workers, chunk_size = _workers_and_chunk_size(study, workers, chunk_size)
+    scheduler = _scheduler(study, scheduler)
+    if scheduler is not None and chunk_size is None:
+        chunk_size = DEFAULT_CHUNK_SIZE
+    with _connect(scheduler, inputs["package"]) as cluster:  # before the corpus is loaded: a wrong cluster fails at once
+        return _build(study, inputs, folder, progress=progress, log=log, workers=workers, chunk_size=chunk_size,
+                      cluster=cluster)
+
+
+def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool | None, log: Callable[[str], None] | None,
+           workers: int, chunk_size: int | None, cluster: _Cluster | None) -> Tables:
+    """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``)."""
+    from tqdm.auto import tqdm
+
+    from .load import load_report
+
+    by = study["corpus.group_by"]
+    key, root, total = folder.name, folder.parent, len(TABLES)
     started = time.perf_counter()
     raw = _group_column(_load_articles(study, progress), by, study)
     articles = _storable(raw, "articles", by)
@@ -988,9 +1153,10 @@ def build_tables(
             for i, (name, spec) in enumerate(TABLES.items()):
                 if chunked and name in PER_ARTICLE:
                     if stored is None:
-                        bar.set_postfix_str(f"{PER_ARTICLE[0]} to {PER_ARTICLE[-1]}, {workers} worker(s)")
+                        where = "on the Dask cluster" if cluster is not None else f"{workers} worker(s)"
+                        bar.set_postfix_str(f"{PER_ARTICLE[0]} to {PER_ARTICLE[-1]}, {where}")
                         stored = _in_chunks(ctx, articles, tmp, workers, chunk_size,
-                                            progress if progress is not None else len(articles) >= 200)
+                                            progress if progress is not None else len(articles) >= 200, cluster)
                         ctx.notes.update({k: v for k, v in stored.notes.items() if k not in ctx.notes})
                         groups = articles[["article_id", by]]
                         del frames["articles"]  # stored already; read back when asked for

@@ -177,6 +177,8 @@ KEYS: tuple[Key, ...] = (
         "(0: one per core); $CORPUS_TOOLS_WORKERS overrides it; the tables are the same", (lambda v: v >= 0, "0 or more")),
     Key("tables.chunk_size", "int", 0, "articles per chunk (0: 500 with 2 workers or more, else all at once)",
         (lambda v: v >= 0, "0 or more")),
+    Key("tables.scheduler", "str", "", 'address of a Dask scheduler ("tcp://host:8786") whose workers build the per-article '
+        'tables (needs the dask extra); "" builds them on this machine; the tables are the same'),
     Key("output.figures", "path", "figures", "folder the figures are written to (PNG, SVG and CSV per figure)"),
 )
 
