@@ -19,7 +19,9 @@ Counting rules
   permutations whose |z| reaches the observed |z| (add-one corrected). ``q`` is the
   Benjamini-Hochberg adjusted p-value across the terms tested for that group. The units are
   sorted by ``article_id`` (then sentence or paragraph id) before permuting, so the same seed
-  gives the same p-values whatever the order of the records in the corpus files.
+  gives the same p-values whatever the order of the records in the corpus files. With
+  ``workers`` > 1 other processes help count the permutations this one draws; the counts are
+  integers, so p and q are the same to the last bit.
 
 Groups
 ------
@@ -486,42 +488,129 @@ def _rare_terms(total: np.ndarray) -> np.ndarray:
     return total <= (values[best] if cost[best] < len(total) else -1)
 
 
-def _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, draws, rng) -> np.ndarray:
-    """For each group and term (rows and columns of ``bar``), how many permutations of ``labels`` reach |z| >= ``bar``.
+class _Exceedances:
+    """For each group and term (rows and columns of ``bar``), how many of some permutations of the labels reach |z| >= ``bar``.
 
-    The same stream of permutations as ever (one ``rng.permutation`` per draw): same seed, same p.
+    Built once per process from the term rows; then called on batches of permutations (one per
+    row). The counts are integers, so the counts of several batches add up to exactly the count
+    of all their permutations, in any order and in any process.
     """
-    n_groups = bar.shape[0]
-    rare = _rare_terms(total.astype(np.int64))
-    column = np.empty(len(total), dtype=np.intp)  # a term's column among the common, or among the rare terms
-    column[~rare], column[rare] = np.arange((~rare).sum()), np.arange(rare.sum())
-    row_rare = rare[term_of_row]
-    count_common = _GroupCounts(unit_of_row[~row_rare], column[term_of_row[~row_rare]], n_groups, int((~rare).sum()))
-    count_rare = _GroupCounts(unit_of_row[row_rare], column[term_of_row[row_rare]], n_groups, int(rare.sum()))
-    z_common = _ZScores(total[~rare], alpha[~rare])
-    # the grid: every count from 0 to each total of a rare term; a rare term's z is at (its total's start + its count)
-    totals, first = np.unique(total[rare], return_index=True)
-    width = totals.astype(np.int64) + 1
-    start = np.cumsum(width) - width
-    z_grid = _ZScores(np.repeat(totals, width), np.repeat(alpha[rare][first], width))
-    grid_count = (np.arange(width.sum()) - np.repeat(start, width)).astype(float)
-    lookup = start[np.searchsorted(totals, total[rare])] + width.sum() * np.arange(n_groups)[:, None]
-    a0, n_all = alpha.sum(), total.sum()
-    bar_common, bar_rare = bar[:, ~rare], bar[:, rare]
-    exceed_common = np.zeros(bar_common.shape, dtype=np.int64)
-    exceed_rare = np.zeros(bar_rare.shape, dtype=np.int64)
-    for _ in draws:
-        lab = rng.permutation(labels)
-        y_common, y_rare = count_common(lab), count_rare(lab)
-        # integer sums: exactly the n_g and n_r of the whole groups x terms table, in any order
-        n_g = (y_common.sum(axis=1, keepdims=True) + y_rare.sum(axis=1, keepdims=True)).astype(float)
-        ng_a0, nr_a0 = n_g + a0, (n_all - n_g) + a0
-        z = z_common(y_common.astype(float), ng_a0, nr_a0)
-        exceed_common += np.abs(z, out=z) >= bar_common
-        z = np.take(z_grid(grid_count, ng_a0, nr_a0), lookup + y_rare)
-        exceed_rare += np.abs(z, out=z) >= bar_rare
-    exceed = np.empty(bar.shape, dtype=np.int64)
-    exceed[:, ~rare], exceed[:, rare] = exceed_common, exceed_rare
+
+    def __init__(self, unit_of_row: np.ndarray, term_of_row: np.ndarray, total: np.ndarray, alpha: np.ndarray, bar: np.ndarray):
+        n_groups = bar.shape[0]
+        self.rare = rare = _rare_terms(total.astype(np.int64))
+        column = np.empty(len(total), dtype=np.intp)  # a term's column among the common, or among the rare terms
+        column[~rare], column[rare] = np.arange((~rare).sum()), np.arange(rare.sum())
+        row_rare = rare[term_of_row]
+        self.count_common = _GroupCounts(unit_of_row[~row_rare], column[term_of_row[~row_rare]], n_groups, int((~rare).sum()))
+        self.count_rare = _GroupCounts(unit_of_row[row_rare], column[term_of_row[row_rare]], n_groups, int(rare.sum()))
+        self.z_common = _ZScores(total[~rare], alpha[~rare])
+        # the grid: every count from 0 to each total of a rare term; a rare term's z is at (its total's start + its count)
+        totals, first = np.unique(total[rare], return_index=True)
+        width = totals.astype(np.int64) + 1
+        start = np.cumsum(width) - width
+        self.z_grid = _ZScores(np.repeat(totals, width), np.repeat(alpha[rare][first], width))
+        self.grid_count = (np.arange(width.sum()) - np.repeat(start, width)).astype(float)
+        self.lookup = start[np.searchsorted(totals, total[rare])] + width.sum() * np.arange(n_groups)[:, None]
+        self.a0, self.n_all = alpha.sum(), total.sum()
+        self.bar_common, self.bar_rare = bar[:, ~rare], bar[:, rare]
+
+    def __call__(self, permutations: np.ndarray) -> np.ndarray:
+        """The counts (groups x terms, int64) for ``permutations`` (one labelling of the units per row)."""
+        exceed_common = np.zeros(self.bar_common.shape, dtype=np.int64)
+        exceed_rare = np.zeros(self.bar_rare.shape, dtype=np.int64)
+        for lab in permutations:
+            y_common, y_rare = self.count_common(lab), self.count_rare(lab)
+            # integer sums: exactly the n_g and n_r of the whole groups x terms table, in any order
+            n_g = (y_common.sum(axis=1, keepdims=True) + y_rare.sum(axis=1, keepdims=True)).astype(float)
+            ng_a0, nr_a0 = n_g + self.a0, (self.n_all - n_g) + self.a0
+            z = self.z_common(y_common.astype(float), ng_a0, nr_a0)
+            exceed_common += np.abs(z, out=z) >= self.bar_common
+            z = np.take(self.z_grid(self.grid_count, ng_a0, nr_a0), self.lookup + y_rare)
+            exceed_rare += np.abs(z, out=z) >= self.bar_rare
+        exceed = np.empty((len(self.lookup), len(self.rare)), dtype=np.int64)
+        exceed[:, ~self.rare], exceed[:, self.rare] = exceed_common, exceed_rare
+        return exceed
+
+
+#: Term rows x permutations below which :func:`compute_keyness` counts in this process whatever ``workers`` is: about
+#: 2.5 s of counting on one core, several times what starting the processes costs.
+PARALLEL_MIN_WORK = 500_000_000
+#: Most bytes of permutations in one batch (a byte per unit and permutation, up to 255 groups): bounds the memory of
+#: the draws in flight.
+_BATCH_BYTES = 8 << 20
+
+
+def _pool_size(workers: int, n_perm: int, n_rows: int) -> int:
+    """How many processes count the permutations: ``workers``, or 1 when the work would not pay for starting them."""
+    return int(min(workers, n_perm)) if n_perm * n_rows >= PARALLEL_MIN_WORK else 1
+
+
+def _draw_batches(labels: np.ndarray, n_perm: int, rng: np.random.Generator, most: int):
+    """The ``n_perm`` permutations of ``labels`` in batches (one per row) of at most ``most`` and :data:`_BATCH_BYTES`.
+
+    The labels are stored as the smallest integers that hold them. The same stream of
+    permutations as ever (one ``rng.permutation`` per draw, in order): same seed, same p.
+    """
+    dtype = np.min_scalar_type(int(labels.max(initial=0)))
+    size = max(1, min(most, _BATCH_BYTES // max(len(labels) * dtype.itemsize, 1)))
+    for start in range(0, n_perm, size):
+        batch = np.empty((min(size, n_perm - start), len(labels)), dtype=dtype)
+        for row in batch:
+            row[:] = rng.permutation(labels)
+        yield batch
+
+
+# The counter of a worker process: built once by _start_counter (the pool's initializer, so the term rows are sent once
+# per process, not once per batch), then used by every batch that process counts.
+_COUNTER: _Exceedances | None = None
+
+
+def _start_counter(*arrays: np.ndarray) -> None:
+    global _COUNTER
+    _COUNTER = _Exceedances(*arrays)
+
+
+def _count_batch(permutations: np.ndarray) -> np.ndarray:
+    return _COUNTER(permutations)
+
+
+def _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, n_perm, rng, workers, bar_progress) -> np.ndarray:
+    """For each group and term, how many of ``n_perm`` permutations of ``labels`` (drawn from ``rng``) reach |z| >= ``bar``.
+
+    This process draws every permutation, in order, a batch at a time. With ``workers`` > 1 it
+    keeps two batches queued for each of ``workers - 1`` other processes and counts a batch itself
+    whenever their queue is full: no core waits, and no more processes run than ``workers``. The
+    counts are integers, so their sum is exactly the count of one process counting them all.
+    """
+    batches = _draw_batches(labels, n_perm, rng, -(-n_perm // (4 * workers)))  # four batches per process or more: balance
+    arrays = (unit_of_row, term_of_row, total, alpha, bar)
+    count = _Exceedances(*arrays)
+    exceed = np.zeros(bar.shape, dtype=np.int64)
+    if workers == 1:
+        for batch in batches:
+            exceed += count(batch)
+            bar_progress.update(len(batch))
+        return exceed
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    def collect(future, n: int) -> None:
+        exceed[...] += future.result()
+        bar_progress.update(n)
+
+    with ProcessPoolExecutor(max_workers=workers - 1, initializer=_start_counter, initargs=arrays) as pool:
+        queued: deque = deque()
+        for batch in batches:
+            while queued and queued[0][0].done():
+                collect(*queued.popleft())
+            if len(queued) < 2 * (workers - 1):
+                queued.append((pool.submit(_count_batch, batch), len(batch)))
+            else:
+                exceed += count(batch)
+                bar_progress.update(len(batch))
+        for future, n in queued:
+            collect(future, n)
     return exceed
 
 
@@ -536,6 +625,7 @@ def compute_keyness(
     n_perm: int = 1000,
     seed: int = 0,
     progress: bool | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Compute the key terms of every group against the rest, with resampling significance.
 
@@ -563,6 +653,11 @@ def compute_keyness(
         Seed of the permutations.
     progress : bool, optional
         Progress bar; by default shown for 20,000 units or more.
+    workers : int, default 1
+        Processes that count the permutations, this one included (it also draws them all, in
+        order). The results are identical whatever the number. Below :data:`PARALLEL_MIN_WORK` term rows
+        times permutations the counting stays in this process (starting the others would cost
+        more than it saves).
 
     Returns
     -------
@@ -577,10 +672,13 @@ def compute_keyness(
         (a ``ValueError``) Fewer than two groups (``reason == "groups"``), or fewer than
         two terms reach ``min_count`` (``reason == "min_count"``).
     ValueError
-        Neither ``terms`` nor ``articles`` has the column ``by``.
+        Neither ``terms`` nor ``articles`` has the column ``by``, or ``workers`` is not a whole
+        number of 1 or more.
     """
     if unit not in ("sentence", "paragraph", "article"):
         raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ValueError(f"compute_keyness: workers must be a whole number of 1 or more, got {workers!r}")
     if "term" not in terms.columns:
         terms = extract_terms(terms)
     groups, group_of_row = _row_groups(terms, articles, by)
@@ -599,8 +697,10 @@ def compute_keyness(
     p = np.full(observed.shape, np.nan)
     if n_perm > 0:
         show = len(labels) >= 20_000 if progress is None else progress
-        draws = tqdm(range(n_perm), desc="keyness permutations", disable=not show, leave=False)
-        exceed = _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, draws, np.random.default_rng(seed))
+        pool = _pool_size(workers, n_perm, len(term_of_row))
+        with tqdm(total=n_perm, desc="keyness permutations", disable=not show, leave=False) as bar_progress:
+            exceed = _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, n_perm,
+                                        np.random.default_rng(seed), pool, bar_progress)
         p = (exceed + 1) / (n_perm + 1)
     rows = []
     for g, group in enumerate(groups):
