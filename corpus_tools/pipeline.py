@@ -489,6 +489,7 @@ class _Context:
     notes: dict[str, str]
     # chunks: the actor dictionary and the stance model, loaded once per process (a Dask cluster's: by the parent)
     memo: dict[str, Any] | None = None
+    workers: int = 1  # processes of the whole-corpus stages of this machine (keyness permutations); no table changes
 
     @property
     def by(self) -> str:
@@ -604,7 +605,8 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
     study = ctx.study
     try:
         return terms.compute_keyness(content, articles, by=ctx.by, unit=study["terms.keyness_unit"], min_count=study["terms.min_count"],
-                             n_perm=study["uncertainty.permutations"], seed=study["uncertainty.seed"], progress=ctx.progress)
+                                     n_perm=study["uncertainty.permutations"], seed=study["uncertainty.seed"],
+                                     progress=ctx.progress, workers=ctx.workers)
     except terms.KeynessError as exc:
         fix = (f"lower terms.min_count (now {study['terms.min_count']})" if exc.reason == "min_count"
                else f"keyness compares groups of {ctx.by}: give the articles a {ctx.by} (manifest or record field)")
@@ -1145,7 +1147,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key}-", dir=root))
-    ctx = _Context(study, progress, {})
+    ctx = _Context(study, progress, {}, workers=workers)
     frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": report}
     info: dict[str, dict] = {}
     show_bar = log is None and (progress if progress is not None else len(articles) >= 200)
