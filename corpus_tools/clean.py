@@ -1118,10 +1118,31 @@ def _records_key(text: str, title: str | None) -> tuple[bytes, str | None]:
 
 
 def _remember(key: tuple[bytes, str | None], removed: list[dict]) -> None:
+    _keep(key, tuple(tuple(r[f] for f in _RECORD_FIELDS) for r in removed))
+
+
+def _keep(key: tuple[bytes, str | None], rows: tuple[tuple, ...]) -> None:
     _REMEMBERED.pop(key, None)  # an article cleaned again is the newest
-    _REMEMBERED[key] = tuple(tuple(r[f] for f in _RECORD_FIELDS) for r in removed)
+    _REMEMBERED[key] = rows
     while len(_REMEMBERED) > RECORDS_REMEMBERED:
         _REMEMBERED.popitem(last=False)
+
+
+def _hand_over() -> list[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]:
+    """Forget every remembered article and return its records, oldest first.
+
+    A worker process that cleans articles for :func:`corpus_tools.load.load_corpus` sends them
+    to the loading process, which :func:`_take_over` them: the audit there cleans nothing again.
+    """
+    items = list(_REMEMBERED.items())
+    _REMEMBERED.clear()
+    return items
+
+
+def _take_over(items: Iterable[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]) -> None:
+    """Remember records another process made (:func:`_hand_over`), as if the articles were cleaned here in that order."""
+    for key, rows in items:
+        _keep(key, rows)
 
 
 def cleaning_records(text: str, *, title: str | None = None) -> list[dict]:

@@ -87,12 +87,15 @@ from __future__ import annotations
 import fnmatch
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import clean
 from .audit import audit_discrepancies, cleaning_audit  # noqa: F401  (re-exported)
 from .clean import clean_article
 from .errors import (
@@ -172,6 +175,11 @@ REPORT_COLUMNS = ("path", "record", "article_id", "status", "reason", "error")
 
 
 _SKIP_WARNINGS = 50  # at most this many skip warnings one by one, then one summary
+
+
+#: Files each task of the process pool reads and cleans (``workers`` > 1): a few hundred articles
+#: of ``.txt`` files, enough to outweigh sending them back. The pool starts only for two tasks or more.
+CHUNK_FILES = 256
 
 
 def _excluded(relative: str, exclude: tuple[str, ...]) -> str | None:
@@ -331,6 +339,7 @@ def load_corpus(
     on_error: str = "raise",
     progress: bool | None = None,
     exclude: Iterable[str] = (),
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Load, clean and describe a corpus of news articles.
 
@@ -367,6 +376,14 @@ def load_corpus(
         not to read, relative to it, with ``/`` between folders: ``"labels"`` leaves out the
         folder ``labels/`` and everything in it, ``"*.csv"`` every CSV file at the top,
         ``"drafts/*.txt"``. :func:`load_report` lists what they left out (``ignored``).
+    workers : int, default 1
+        Processes that read, decode and clean the files; 1 reads them in this process. With
+        more, a :class:`concurrent.futures.ProcessPoolExecutor` takes contiguous runs of
+        :data:`CHUNK_FILES` files, in order, and only when there are two runs or more (a
+        smaller corpus does not pay for starting the processes). The table, the load report,
+        the warnings and the errors are the same whatever the number; duplicate ids and the
+        manifest are checked in this process. What cleaning decided is sent back, so
+        :func:`cleaning_audit` does not clean these articles again here.
 
     Returns
     -------
@@ -438,6 +455,8 @@ def load_corpus(
     """
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a whole number of 1 or more, got {workers!r}")
     _check_codec(encoding, errors)
     root = Path(path)
     if not root.exists():
@@ -483,26 +502,39 @@ def load_corpus(
     seen: dict[str, str] = {}
     read_paths: set[str] = set()
     show = len(files) >= 200 if progress is None else progress
-    for file in tqdm(files, desc="loading", disable=not show, leave=False):
-        rel = file.relative_to(base).as_posix()
-        read_paths.add(rel)
-        try:
-            items = _read_file(file, rel, encoding=encoding, errors=errors)
-        except CorpusError as exc:
-            skip(rel, None, exc)
-            continue
-        for item in items:
-            if isinstance(item, tuple):
-                skip(rel, item[0], item[1])
+    rels = [file.relative_to(base).as_posix() for file in files]
+    pairs = list(zip(files, rels))
+    chunks = [pairs[k : k + CHUNK_FILES] for k in range(0, len(pairs), CHUNK_FILES)] if workers > 1 else []
+    cleaned: list = []  # what cleaning decided in the workers, to remember here
+    read = _read_in_pool(chunks, workers, encoding, errors, cleaned) if len(chunks) >= 2 else None
+    try:
+        for file, rel in tqdm(pairs, desc="loading", disable=not show, leave=False):
+            read_paths.add(rel)
+            try:
+                items = _read_file(file, rel, encoding=encoding, errors=errors) if read is None else _replay(next(read))
+            except CorpusError as exc:
+                skip(rel, None, exc)
                 continue
-            where = _where(item)
-            if item["article_id"] in seen:
-                aid = item["article_id"]
-                raise DuplicateIdError(f"article_id {aid!r} is used by both {seen[aid]} and {where}")
-            seen[item["article_id"]] = where
-            records.append(item)
+            for item in items:
+                if isinstance(item, tuple):
+                    skip(rel, item[0], item[1])
+                    continue
+                where = _where(item)
+                if item["article_id"] in seen:
+                    aid = item["article_id"]
+                    raise DuplicateIdError(f"article_id {aid!r} is used by both {seen[aid]} and {where}")
+                seen[item["article_id"]] = where
+                records.append(item)
+    finally:
+        if read is not None:
+            read.close()  # stops the pool, also when a bad file raised
 
-    records = _clean_all(records, show, skip)
+    if read is None:
+        for rec in tqdm(records, desc="cleaning", disable=not show, leave=False):
+            _clean(rec)
+    else:
+        clean._take_over(cleaned)
+    records = _drop_empty(records, skip)
     if skipped["n"] > skipped["warned"]:
         warnings.warn(
             SkippedInputWarning(
@@ -521,7 +553,8 @@ def load_corpus(
     table = _finish(table)
     for aid, rel, rec in zip(table["article_id"], table["path"], table["record"]):
         report.append(_report_row(rel, None if pd.isna(rec) else int(rec), aid, "loaded"))
-    report.sort(key=lambda r: (tuple(Path(r["path"]).parts), -1 if r["record"] is None else r["record"]))
+    # the paths are relative POSIX paths (relative_to, as_posix): their parts are what lies between the "/"
+    report.sort(key=lambda r: (r["path"].split("/"), -1 if r["record"] is None else r["record"]))
     table.attrs["load_report"] = _ReportRows(report)
     if table["outlet"].isna().all() and manifest is not False:
         if meta is None:
@@ -542,20 +575,75 @@ def load_corpus(
 
 
 
-def _clean_all(records: list[dict], show: bool, skip) -> list[dict]:
-    """Clean every record in place; an article with no text left is skipped or raises."""
+def _clean(rec: dict) -> None:
+    """Clean one raw record in place: its title, title_from, dateline, text and n_words (here, so workers count them)."""
+    given = rec.pop("_title")
+    cleaned = clean_article(rec["raw_text"], title=None if given is _NO_TITLE else given)
+    rec["title"] = cleaned.title
+    rec["title_from"] = cleaned.title_from
+    rec["dateline"] = cleaned.dateline
+    rec["text"] = cleaned.text
+    rec["n_words"] = count_words(cleaned.text)
+
+
+def _read_and_clean(
+    files: list[tuple[Path, str]], encoding: str, errors: str
+) -> tuple[list[tuple[list, list | CorpusError]], list]:
+    """Read and clean a run of files in a worker process.
+
+    Returns, for each file, the warnings reading it gave and its items (records cleaned) or its
+    error; and what cleaning decided for the articles (:func:`corpus_tools.clean._hand_over`).
+    """
+    out = []
+    for file, rel in files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                items = _read_file(file, rel, encoding=encoding, errors=errors)
+            except CorpusError as exc:
+                items = exc
+        if not isinstance(items, CorpusError):
+            for item in items:
+                if isinstance(item, dict):
+                    _clean(item)
+        out.append(([w.message for w in caught], items))
+    return out, clean._hand_over()
+
+
+def _start_worker() -> None:
+    clean._hand_over()  # a forked worker holds this process's remembered articles: not its own to send back
+
+
+def _read_in_pool(chunks: list[list[tuple[Path, str]]], workers: int, encoding: str, errors: str, cleaned: list) -> Iterator:
+    """Each file's ``(warnings, items or error)``, in order, read and cleaned in ``workers`` processes.
+
+    What cleaning decided goes to ``cleaned``, a run at a time. Close the iterator to stop the
+    pool early: the runs not started yet are cancelled.
+    """
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_start_worker)
+    try:
+        for results, remembered in pool.map(partial(_read_and_clean, encoding=encoding, errors=errors), chunks):
+            cleaned.extend(remembered)
+            yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _replay(result: tuple[list, list | CorpusError]) -> list:
+    """A file's items read in a worker, its warnings given again here, or its error raised here."""
+    caught, items = result
+    for message in caught:
+        warnings.warn(message, stacklevel=3)  # where _read_file's own warnings point: the caller of load_corpus
+    if isinstance(items, CorpusError):
+        raise items
+    return items
+
+
+def _drop_empty(records: list[dict], skip) -> list[dict]:
+    """The cleaned records with text left; each article with none is skipped or raises."""
     kept, empty = [], []
-    for rec in tqdm(records, desc="cleaning", disable=not show, leave=False):
-        given = rec.pop("_title")
-        cleaned = clean_article(rec["raw_text"], title=None if given is _NO_TITLE else given)
-        rec["title"] = cleaned.title
-        rec["title_from"] = cleaned.title_from
-        rec["dateline"] = cleaned.dateline
-        rec["text"] = cleaned.text
-        if cleaned.text.strip():
-            kept.append(rec)
-        else:
-            empty.append(rec)
+    for rec in records:
+        (kept if rec["text"].strip() else empty).append(rec)
     for i, rec in enumerate(empty):
         more = f" ({len(empty) - 1} more article(s) like it; on_error='skip' skips them)" if i == 0 and len(empty) > 1 else ""
         exc = EmptyFileError(f"{_where(rec)}: no article text left after cleaning (only a title or furniture){more}")
@@ -572,7 +660,7 @@ def _finish(table: pd.DataFrame) -> pd.DataFrame:
     table["published"] = table["published"].astype("datetime64[ns]")
     from_dateline = table["dateline"].map(parse_dateline).astype("datetime64[ns]")
     table["published"] = table["published"].fillna(from_dateline)
-    table["n_words"] = table["text"].map(count_words).astype("int64")
+    table["n_words"] = table["n_words"].astype("int64")
     table["n_chars"] = table["text"].str.len().astype("int64")
     table["record"] = table["record"].astype("Int64")
     extra = [c for c in table.columns if c not in ARTICLE_COLUMNS]
