@@ -514,13 +514,13 @@ class _Context:
         return self.memo["stance"]
 
 
-def _load_articles(study: Study, progress: bool | None) -> pd.DataFrame:
+def _load_articles(study: Study, progress: bool | None, workers: int = 1) -> pd.DataFrame:
     """The articles as notebook 00 loads them: the study's manifest, encoding, error handler, sample."""
     from . import load
 
     articles = load.load_corpus(study.corpus, manifest=study["corpus.manifest"] or None,
                                 encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress,
-                                exclude=study["corpus.exclude"])
+                                exclude=study["corpus.exclude"], workers=workers)
     if study["corpus.sample"]:
         articles = articles.head(study["corpus.sample"])
     return articles
@@ -1139,7 +1139,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     by = study["corpus.group_by"]
     key, root, total = folder.name, folder.parent, len(TABLES)
     started = time.perf_counter()
-    raw = _group_column(_load_articles(study, progress), by, study)
+    raw = _group_column(_load_articles(study, progress, workers), by, study)
     articles = _storable(raw, "articles", by)
     report = _storable(load_report(raw), "load_report", by)
     del raw
