@@ -121,6 +121,9 @@ hand before the rules ran on them (``tests/fixtures/roles_heldout.csv``): role 3
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 
 import pandas as pd
@@ -149,6 +152,7 @@ _WORD = r"[\w\u00c0-\u024f]+"
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|" + _WORD + r"(?:['\u2019\-]" + _WORD + r")*|[^\w\s]")
 _PART = r"(?:[A-Z]\.){2,}|" + _WORD
 _LEFT_CHAIN = re.compile(r"((?:(?:" + _PART + r")[-\u2013/])+)$")
+_JOINERS = ("-", "\u2013", "/")
 _RIGHT_CHAIN = re.compile(r"((?:[-\u2013/](?:" + _PART + r"))+)")
 _POSSESSIVE = re.compile(r"^(?:['\u2019]s\b|s['\u2019](?!\w)|['\u2019](?!\w))")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "fellow"})
@@ -161,8 +165,10 @@ _FILLERS = frozenset({"has", "have", "had", "will", "would", "could", "may", "mi
 # --------------------------------------------------------------------------------------
 
 
-def _tokens(sentence: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+@functools.lru_cache(maxsize=256)
+def _tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
+    # cached: a sentence's mentions (listed together) and its claims all read its tokens; a tuple, so no caller changes them
+    return tuple((m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence))
 
 
 def _is_word(token: str) -> bool:
@@ -244,7 +250,9 @@ def _noun_run(words: list[str], lang: Language) -> str | None:
 def _role(sentence: str, s: int, e: int, mention: str, actor: str, group: str, kind: str, lang: Language) -> tuple[str, str]:
     """Role and rule of the mention ``sentence[s:e]``."""
     tokens = _tokens(sentence)
-    left = _LEFT_CHAIN.search(sentence[:s])
+    before = sentence[:s]
+    # a chain ends in a joiner (``$`` also matches before a final newline); searching costs more than this check
+    left = _LEFT_CHAIN.search(before) if before.rstrip("\n").endswith(_JOINERS) else None
     right = _RIGHT_CHAIN.match(sentence[e:])
     left_parts = re.split(r"[-\u2013/]", left.group(1))[:-1] if left else []
     right_parts = re.split(r"[-\u2013/]", right.group(1))[1:] if right else []
@@ -369,10 +377,11 @@ def assign_roles(sentences: pd.DataFrame | None, mentions: pd.DataFrame, *, lang
     out = mentions.copy()
     text = _sentence_text(sentences, mentions)
     starts, ends = _sentence_offsets(mentions)
-    decided = [
-        _role(str(t), int(a), int(b), str(m), str(act), str(g), str(k), language)
-        for t, a, b, m, act, g, k in zip(text, starts, ends, out["mention"], out["actor"], out["group"], out["kind"])
-    ]
+    columns = [text, starts, ends, out["mention"], out["actor"], out["group"], out["kind"]]
+    rows = [(str(t), int(a), int(b), str(m), str(act), str(g), str(k))  # lists: iterating text columns is slow
+            for t, a, b, m, act, g, k in zip(*(c.tolist() for c in columns))]
+    known: dict = {}  # a row decides its role: copied passages (wire copy) repeat rows
+    decided = [known[r] if r in known else known.setdefault(r, _role(*r, language)) for r in rows]
     out["role"] = pd.Series([r for r, _ in decided], index=out.index, dtype="str")
     out["role_rule"] = pd.Series([r for _, r in decided], index=out.index, dtype="str")
     return out
@@ -603,42 +612,68 @@ def assign_voice(
         t_start, t_end = mentions["text_start"], mentions["text_end"]
     else:
         t_start, t_end = mentions["start"], mentions["end"]
-    spans: dict = {}
-    if quotations is not None and len(quotations):
-        for q in quotations.sort_values(["article_id", "start"], kind="stable").itertuples(index=False):
-            spans.setdefault(q.article_id, []).append(q)
+    spans = _quotation_index(quotations)
     frame = pd.DataFrame({"article_id": out["article_id"].to_numpy(), "sentence_id": out["sentence_id"].to_numpy(),
                           "sentence": text.to_numpy(), "s_start": s_start.to_numpy(), "s_end": s_end.to_numpy(),
                           "t_start": t_start.to_numpy(), "t_end": t_end.to_numpy(), "camp": out["camp"].to_numpy(),
                           "kind": out["kind"].to_numpy(), "actor": out["actor"].to_numpy()})
+    # plain lists: iterating rows of a frame (or its text columns) costs far more than the rules
+    article, sentence_id, sentence, s_a, s_b, t_a, t_b, camp, kind, actor = (frame[c].tolist() for c in frame.columns)
     in_sentence: dict = {}  # (article, sentence) -> [(start in sentence, end, camp)], by position
     people: dict = {}  # article -> [(start in article, end, actor, camp)] of person mentions, by position
-    for r in frame.sort_values(["t_start"], kind="stable").itertuples(index=False):
-        in_sentence.setdefault((r.article_id, r.sentence_id), []).append((int(r.s_start), int(r.s_end), r.camp))
-        if r.kind == "person":
-            people.setdefault(r.article_id, []).append((int(r.t_start), int(r.t_end), r.actor, r.camp))
-    cache: dict = {}
+    for i in sorted(range(len(frame)), key=t_a.__getitem__):  # a stable sort, by position in the article
+        in_sentence.setdefault((article[i], sentence_id[i]), []).append((int(s_a[i]), int(s_b[i]), camp[i]))
+        if kind[i] == "person":
+            people.setdefault(article[i], []).append((int(t_a[i]), int(t_b[i]), actor[i], camp[i]))
+    claims: dict = {}
     result = []
-    for row in frame.itertuples(index=False):
-        hit = next((q for q in spans.get(row.article_id, ()) if q.start <= row.t_start and row.t_end <= q.end), None)
+    for i in range(len(frame)):
+        hit = _quotation_holding(spans, article[i], t_a[i], t_b[i])
         if hit is not None:
-            speaker = hit.speaker if isinstance(hit.speaker, str) and hit.speaker else UNATTRIBUTED
-            camp = hit.camp if isinstance(hit.camp, str) and hit.camp else None
-            result.append(("quoted", speaker, camp, "quotation"))
+            _, _, speaker, speaker_camp = hit
+            speaker = speaker if isinstance(speaker, str) and speaker else UNATTRIBUTED
+            speaker_camp = speaker_camp if isinstance(speaker_camp, str) and speaker_camp else None
+            result.append(("quoted", speaker, speaker_camp, "quotation"))
             continue
-        key = (row.article_id, row.sentence_id)
-        if key not in cache:
-            cache[key] = _claims(str(row.sentence), language)
-        result.append(_voice_in_sentence(row, cache[key], in_sentence[key], people.get(row.article_id, []), language))
+        text = str(sentence[i])
+        if text not in claims:  # by text: copied passages (wire copy) repeat sentences
+            claims[text] = _claims(text, language)
+        result.append(_voice_in_sentence(text, int(s_a[i]), int(s_b[i]), int(t_a[i]), claims[text],
+                                         in_sentence[(article[i], sentence_id[i])], people.get(article[i], []), language))
     out["voice"] = pd.Series([r[0] for r in result], index=out.index, dtype="str")
     for k, col in ((1, "speaker"), (2, "speaker_camp"), (3, "voice_rule")):
         out[col] = pd.Series([r[k] for r in result], index=out.index, dtype="str")
     return out
 
 
-def _voice_in_sentence(row, claims: list[_Claim], others: list, people: list, lang: Language) -> tuple:
-    """(voice, speaker, speaker camp, rule) of one mention outside the quotations."""
-    a, b = int(row.s_start), int(row.s_end)
+def _quotation_index(quotations: pd.DataFrame | None) -> dict:
+    """Per article: the quotations' starts, the running maximum of their ends, and (start, end, speaker, camp), by start."""
+    by_article: dict = {}
+    if quotations is None or not len(quotations):
+        return by_article
+    q = quotations.sort_values(["article_id", "start"], kind="stable")
+    for art, *quote in zip(*(q[c].tolist() for c in ("article_id", "start", "end", "speaker", "camp"))):
+        by_article.setdefault(art, []).append(tuple(quote))
+    return {art: ([s for s, *_ in quotes], list(itertools.accumulate((e for _, e, *_ in quotes), max)), quotes)
+            for art, quotes in by_article.items()}
+
+
+def _quotation_holding(index: dict, article, start: int, end: int) -> tuple | None:
+    """The first quotation (by start) of ``article`` that holds the article offsets ``start:end``, or None.
+
+    Two binary searches instead of a scan: only quotations starting at or before ``start`` qualify,
+    and the first of them reaching ``end`` is where the running maximum of ends first reaches it.
+    """
+    if article not in index:
+        return None
+    starts, reach, quotes = index[article]
+    first = bisect.bisect_left(reach, end)
+    return quotes[first] if first < bisect.bisect_right(starts, start) else None
+
+
+def _voice_in_sentence(sentence: str, a: int, b: int, t_start: int, claims: list[_Claim], others: list, people: list,
+                       lang: Language) -> tuple:
+    """(voice, speaker, speaker camp, rule) of the mention ``sentence[a:b]`` (``t_start`` in the article), outside quotations."""
     if any(_inside(c.speaker, a, b) for c in claims):
         return "author", None, None, "speaker"
     if any(c.addressee is not None and _inside(c.addressee, a, b) for c in claims):
@@ -648,12 +683,12 @@ def _voice_in_sentence(row, claims: list[_Claim], others: list, people: list, la
         return "author", None, None, "narration"
     claim = min(holding, key=lambda c: (abs(c.anchor - a), -c.anchor))
     lo, hi = claim.speaker
-    speaker = str(row.sentence)[lo:hi].strip(" ,;:\"'\u201c\u201d") or UNATTRIBUTED
+    speaker = sentence[lo:hi].strip(" ,;:\"'\u201c\u201d") or UNATTRIBUTED
     camp = next((c for s, e, c in others if lo <= s and e <= hi), None)
     if lang.analyst_words and re.search(r"\b(?:" + "|".join(lang.analyst_words) + r")\b", speaker, re.IGNORECASE):
         camp = OTHER_CAMP
     elif camp is None and speaker.lower() in lang.pronouns:  # "he said": the last person named before
-        speaker_at = int(row.t_start) - a + lo
+        speaker_at = t_start - a + lo
         earlier = [p for p in people if p[1] <= speaker_at]
         if earlier:
             speaker, camp = str(earlier[-1][2]), earlier[-1][3]

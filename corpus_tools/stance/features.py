@@ -10,7 +10,7 @@ of the ``"lexical"`` backend (see :mod:`corpus_tools.stance`).
 from __future__ import annotations
 
 import re
-import functools
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import StandardScaler
 
 from ..language import ENGLISH
+from ..sentiment import vader_analyzer
 
 __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
 
@@ -28,12 +29,9 @@ _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _NEGATORS = ENGLISH.negators
 
 
-@functools.cache
 def _vader():
-    """VADER's analyzer, built once per process (it holds no state between sentences)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # slow to import: only when used
-
-    return SentimentIntensityAnalyzer()
+    """VADER's analyzer: the package's shared drop-in, identical to vaderSentiment's and faster (sentiment.vader_analyzer)."""
+    return vader_analyzer()
 
 
 def check_targets(X: pd.DataFrame) -> pd.DataFrame:
@@ -71,59 +69,113 @@ def mark_mention(sentence: str, start: int, end: int) -> str:
     return f"{sentence[:start]}<< {sentence[start:end]} >>{sentence[end:]}"
 
 
+#: The texts VADER scores for each target, in the order of their columns in the dense features.
+_VADER_TEXTS = ("masked", "left", "right", "lwin", "rwin")
+
+
+def _valence(tokens: list[str], lexicon: dict, negate: bool) -> list[float]:
+    """Lexicon valence of the first 15 tokens, weighted 1/distance: total, positive and negative.
+
+    With ``negate`` (the right side) a word within three words after a negator counts reversed.
+    """
+    total = pos = neg = 0.0
+    for i, w in enumerate(tokens[:15], 1):
+        v = lexicon.get(w, 0.0)
+        if v and negate and any(t in _NEGATORS for t in tokens[max(0, i - 4) : i - 1]):
+            v = -v
+        total += v / i
+        pos += max(v, 0.0) / i
+        neg += min(v, 0.0) / i
+    return [total, pos, neg]
+
+
+def _by_distinct(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct texts): ``texts == distinct[codes]``, each text once, in order of first appearance."""
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
+    return codes, distinct
+
+
+def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
+    """The vectorizer's count matrix of ``docs`` (word unigrams and bigrams), built with arrays instead of a loop per feature.
+
+    The same matrix as scikit-learn's (same analysis: its preprocessor and tokenizer; counts as
+    float, sorted column indices); each distinct bigram is joined and looked up once.
+    """
+    min_n, max_n = vectorizer.ngram_range
+    vocabulary, n_docs = vectorizer.vocabulary_, len(docs)
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    tokens = [tokenize(preprocess(d)) for d in docs]
+    doc = np.repeat(np.arange(n_docs), [len(t) for t in tokens])
+    codes, words = pd.factorize(np.asarray(list(chain.from_iterable(tokens)), dtype=object))
+    rows, cols = [], []
+    if min_n == 1:
+        rows.append(doc)
+        cols.append(np.array([vocabulary.get(w, -1) for w in words], dtype=np.int64)[codes])
+    if max_n == 2:
+        at = np.flatnonzero(doc[:-1] == doc[1:])  # a bigram starts at each token followed by one of the same doc
+        pair_codes, pairs = pd.factorize(codes[at] * len(words) + codes[at + 1])
+        rows.append(doc[at])
+        cols.append(np.array([vocabulary.get(f"{words[p // len(words)]} {words[p % len(words)]}", -1) for p in pairs],
+                             dtype=np.int64)[pair_codes])
+    row, col = np.concatenate(rows), np.concatenate(cols)
+    cell, count = np.unique(row[col >= 0] * len(vocabulary) + col[col >= 0], return_counts=True)
+    indptr = np.searchsorted(cell // len(vocabulary), np.arange(n_docs + 1))
+    return csr_matrix((count.astype(vectorizer.dtype), (cell % len(vocabulary)).astype(np.int32), indptr.astype(np.int32)),
+                      shape=(n_docs, len(vocabulary)))
+
+
+def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
+    """``vectorizer.transform(texts)``, exactly: each distinct text analysed once, its row repeated."""
+    codes, distinct = _by_distinct(texts)
+    fast = (vectorizer.analyzer == "word" and vectorizer.stop_words is None and not vectorizer.binary
+            and vectorizer.ngram_range in ((1, 1), (1, 2)))
+    if not fast or not len(distinct):  # other settings (not made by LexicalFeatures): scikit-learn's own loop
+        return vectorizer.transform(distinct)[codes]
+    # the fitted idf weighting and normalisation of the vectorizer itself, applied to the same counts
+    return vectorizer._tfidf.transform(_counts(vectorizer, distinct), copy=False)[codes]
+
+
 class LexicalFeatures:
-    """Turn (sentence, start, end) rows into the lexical feature matrix."""
+    """Turn (sentence, start, end) rows into the lexical feature matrix.
+
+    Each distinct text is analysed once per call (the TF-IDF columns and VADER), so repeated
+    windows and sentences cost nothing; the matrices are the same, row for row, as analysing every text.
+    """
 
     def __init__(self, window: int = 8) -> None:
         self.window = window
 
-    def _parts(self, X: pd.DataFrame) -> pd.DataFrame:
+    def _parts(self, X: pd.DataFrame) -> tuple[dict[str, list[str]], np.ndarray]:
+        """The texts of each target (by column name) and its valence and position features (one row per target)."""
         lexicon = _vader().lexicon
-        rows = []
         k = self.window
-        for s, a, b in zip(X["sentence"], X["start"], X["end"]):
+        texts: dict[str, list[str]] = {c: [] for c in ("masked", "left", "right", "lwin", "rwin", "positional")}
+        numbers = []
+        # lists, not the columns: iterating a text column of a frame costs more than the work per target
+        for s, a, b in zip(X["sentence"].tolist(), X["start"].tolist(), X["end"].tolist()):
             left, right = s[:a], s[b:]
             lt, rt = _TOKEN.findall(left.lower()), _TOKEN.findall(right.lower())
             positional = [f"L{min(i, 6)}_{w}" for i, w in enumerate(reversed(lt[-k:]), 1)]
             positional += [f"R{min(i, 6)}_{w}" for i, w in enumerate(rt[:k], 1)]
-            valence = []
-            for side, toks in (("L", list(reversed(lt))), ("R", rt)):
-                total = pos = neg = 0.0
-                for i, w in enumerate(toks[:15], 1):
-                    v = lexicon.get(w, 0.0)
-                    if v and side == "R" and any(t in _NEGATORS for t in toks[max(0, i - 4) : i - 1]):
-                        v = -v
-                    total += v / i
-                    pos += max(v, 0.0) / i
-                    neg += min(v, 0.0) / i
-                valence += [total, pos, neg]
-            rows.append({
-                "masked": f"{left} {MASK} {right}", "left": left, "right": right,
-                "lwin": " ".join(lt[-k:]), "rwin": " ".join(rt[:k]), "positional": " ".join(positional),
-                "valence": valence, "where": [a / max(len(s), 1), float(a == 0), len(s) / 200],
-            })
-        return pd.DataFrame(rows)
+            for col, text in (("masked", f"{left} {MASK} {right}"), ("left", left), ("right", right), ("lwin", " ".join(lt[-k:])),
+                              ("rwin", " ".join(rt[:k])), ("positional", " ".join(positional))):
+                texts[col].append(text)
+            numbers.append(_valence(lt[::-1], lexicon, False) + _valence(rt, lexicon, True)
+                           + [a / max(len(s), 1), float(a == 0), len(s) / 200])
+        return texts, np.array(numbers, dtype=float).reshape(len(numbers), 9)
 
-    def _dense(self, parts: pd.DataFrame) -> np.ndarray:
+    def _dense(self, texts: dict[str, list[str]], numbers: np.ndarray) -> np.ndarray:
+        """VADER's compound, positive and negative score of each text in :data:`_VADER_TEXTS`, then ``numbers``."""
         analyzer = _vader()
-        cache: dict[str, tuple] = {}
-
-        def vader(text: str) -> tuple:
-            if text not in cache:
-                d = analyzer.polarity_scores(text)
-                cache[text] = (d["compound"], d["pos"], d["neg"])
-            return cache[text]
-
-        rows = []
-        for r in parts.itertuples():
-            feats = []
-            for col in ("masked", "left", "right", "lwin", "rwin"):
-                feats += vader(getattr(r, col))
-            rows.append(feats + list(r.valence) + list(r.where))
-        return np.array(rows, dtype=float).reshape(len(parts), -1)
+        n = len(numbers)
+        codes, distinct = _by_distinct([t for col in _VADER_TEXTS for t in texts[col]])
+        scores = [(d["compound"], d["pos"], d["neg"]) for d in map(analyzer.polarity_scores, distinct)]
+        vader = np.array(scores, dtype=float).reshape(len(distinct), 3)[codes]
+        vader = vader.reshape(len(_VADER_TEXTS), n, 3).transpose(1, 0, 2).reshape(n, 3 * len(_VADER_TEXTS))
+        return np.hstack([vader, numbers])
 
     def fit_transform(self, X: pd.DataFrame):
-        parts = self._parts(X)
+        texts, numbers = self._parts(X)
         words = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
         self.vectorizers_ = {
             "masked": TfidfVectorizer(**words),
@@ -133,13 +185,13 @@ class LexicalFeatures:
             "left": TfidfVectorizer(**words),
             "right": TfidfVectorizer(**words),
         }
-        mats = [v.fit_transform(parts[c]) for c, v in self.vectorizers_.items()]
-        dense = self._dense(parts)
+        mats = [v.fit_transform(texts[c]) for c, v in self.vectorizers_.items()]
+        dense = self._dense(texts, numbers)
         self.scaler_ = StandardScaler().fit(dense)
         return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
 
     def transform(self, X: pd.DataFrame):
-        parts = self._parts(X)
-        mats = [v.transform(parts[c]) for c, v in self.vectorizers_.items()]
-        dense = self._dense(parts)
+        texts, numbers = self._parts(X)
+        mats = [_tfidf(v, texts[c]) for c, v in self.vectorizers_.items()]
+        dense = self._dense(texts, numbers)
         return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense

@@ -1,0 +1,112 @@
+"""The fast paths of the stance stage give exactly what the plain computations give.
+
+The lexical features analyse each distinct text once (TF-IDF rows and VADER scores are repeated,
+not recomputed) and count n-grams with arrays; mention roles and voice read plain lists and find
+the quotation holding a mention by binary search. None of this may change a number: these
+tests compare with scikit-learn's own ``transform``, with VADER called on each span, with
+one target at a time, and with a linear scan, on real NewsMTSC sentences and edge cases.
+"""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_tools import roles
+from corpus_tools.stance import TargetSentiment
+from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader
+from corpus_tools.validation import load_newsmtsc
+
+
+@pytest.fixture(scope="module")
+def features():
+    return TargetSentiment.pretrained("lexical").backend_.features_
+
+
+@pytest.fixture(scope="module")
+def targets():
+    """300 real targets, with every target repeated once more (as copied passages repeat sentences)."""
+    t = load_newsmtsc("devtest_mt").head(300)[["sentence", "start", "end"]]
+    return pd.concat([t, t.head(40)], ignore_index=True)
+
+
+def _same(a, b) -> bool:
+    a, b = a.tocsr(), b.tocsr()
+    a.sort_indices(), b.sort_indices()
+    return (type(a) is type(b) and a.shape == b.shape and np.array_equal(a.indptr, b.indptr)
+            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data))
+
+
+EDGE_TEXTS = ["", " ", "xtarget", "Putin", "a b c", "Ünïcödé words, Straße and ΣΊΣΥΦΟΣ", "NATO NATO NATO said said",
+              "no-such-wordzz qqqq", "U.S.-Russia talks", "L1_the R1_said L2_nato", "said said", "the"]
+
+
+def test_tfidf_rows_are_scikit_learns_exactly(features, targets):
+    texts, _ = features._parts(targets)
+    for column, vectorizer in features.vectorizers_.items():
+        docs = texts[column] + EDGE_TEXTS
+        assert _same(_tfidf(vectorizer, docs), vectorizer.transform(docs)), column
+
+
+def test_tfidf_of_one_text_and_of_texts_without_known_words(features):
+    for vectorizer in features.vectorizers_.values():
+        for docs in (["Russia"], ["", ""], ["zzzz qqqq"], ["Moscow said", "Moscow said", ""]):
+            assert _same(_tfidf(vectorizer, docs), vectorizer.transform(docs))
+
+
+def test_vader_features_are_vader_on_each_span(features, targets):
+    _, dense = features.transform(targets)
+    analyzer, k = _vader(), features.window
+    for row, (s, a, b) in enumerate(zip(targets["sentence"], targets["start"], targets["end"])):
+        left, right = s[:a], s[b:]
+        lt, rt = _TOKEN.findall(left.lower()), _TOKEN.findall(right.lower())
+        spans = [f"{left} {MASK} {right}", left, right, " ".join(lt[-k:]), " ".join(rt[:k])]
+        expected = [v for span in spans for v in (lambda d: (d["compound"], d["pos"], d["neg"]))(analyzer.polarity_scores(span))]
+        assert dense[row, :15].tolist() == expected
+
+
+def test_many_targets_at_once_give_the_rows_of_one_target_at_a_time(features, targets):
+    matrix, dense = features.transform(targets)
+    for row in range(0, len(targets), 17):
+        one_matrix, one_dense = features.transform(targets.iloc[[row]])
+        assert _same(matrix[row], one_matrix)
+        assert dense[row].tolist() == one_dense[0].tolist()
+
+
+def test_quotation_lookup_is_the_first_holding_quotation_by_start():
+    rng = random.Random(0)
+    for _ in range(200):
+        n = rng.randint(0, 12)
+        quotes = pd.DataFrame({"article_id": "a", "start": [rng.randint(0, 80) for _ in range(n)]})
+        quotes["end"] = [s + rng.randint(0, 40) for s in quotes["start"]]
+        quotes["speaker"], quotes["camp"] = [f"s{i}" for i in range(n)], "russia"
+        index = roles._quotation_index(quotes)
+        ordered = quotes.sort_values(["article_id", "start"], kind="stable")
+        for _ in range(20):
+            a = rng.randint(0, 100)
+            b = a + rng.randint(1, 20)
+            scan = next((q.speaker for q in ordered.itertuples() if q.start <= a and b <= q.end), None)
+            hit = roles._quotation_holding(index, "a", a, b)
+            assert (hit[2] if hit else None) == scan
+    assert roles._quotation_holding(roles._quotation_index(None), "a", 0, 1) is None
+
+
+@pytest.mark.parametrize("prefix", ["the ", "the Russia-", "U.S.-", "pro-", "Biden/", "Russia\u2013", "Russia-\n", "Russia-\n\n",
+                                    "x", "", "-", "Russia -", "US-Russia-"])
+def test_hyphen_chain_check_only_skips_prefixes_without_a_chain(prefix):
+    # _role searches for a chain of names only after a joiner; a prefix without one never holds a chain
+    assert roles._LEFT_CHAIN.search(prefix) is None or prefix.rstrip("\n").endswith(roles._JOINERS)
+
+
+def test_repeated_sentences_get_the_same_roles_and_voice_as_alone():
+    from corpus_tools.actors import find_mentions
+
+    text = "Putin said NATO troops near Ukraine's border were a threat."
+    one = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "sentence": [text]})
+    many = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0], "start": [0, 61, 0], "sentence": [text] * 3})
+    alone = roles.assign_voice(one, roles.assign_roles(one, find_mentions(one)))
+    repeated = roles.assign_voice(many, roles.assign_roles(many, find_mentions(many)))
+    cols = ["mention", "role", "role_rule", "voice", "speaker", "speaker_camp", "voice_rule"]
+    for (_, _), part in repeated.groupby(["article_id", "sentence_id"]):
+        pd.testing.assert_frame_equal(part[cols].reset_index(drop=True), alone[cols].reset_index(drop=True))
