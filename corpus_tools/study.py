@@ -173,8 +173,9 @@ KEYS: tuple[Key, ...] = (
     Key("uncertainty.seed", "int", 0, "seed of the bootstrap, the permutations and the cross-validation folds"),
     Key("labels.targets", "path", "", 'gold stance targets coded from docs/codebook.md (CSV); "" = none. Measures, never trains'),
     Key("labels.quotations", "path", "", 'gold quotation speakers (CSV); "" = none'),
-    Key("tables.workers", "int", 1, "processes that build the per-article tables (audit to terms) in chunks of articles "
-        "(0: one per core); $CORPUS_TOOLS_WORKERS overrides it; the tables are the same", (lambda v: v >= 0, "0 or more")),
+    Key("tables.workers", "int", 0, "processes that load the corpus, build the per-article tables (audit to terms) in chunks "
+        "of articles and run the keyness permutations (0: one per core); $CORPUS_TOOLS_WORKERS overrides it; the tables "
+        "are the same", (lambda v: v >= 0, "0 or more")),
     Key("tables.chunk_size", "int", 0, "articles per chunk (0: 500 with 2 workers or more, else all at once)",
         (lambda v: v >= 0, "0 or more")),
     Key("tables.scheduler", "str", "", 'address of a Dask scheduler ("tcp://host:8786") whose workers build the per-article '

@@ -121,10 +121,13 @@ def test_a_stored_build_is_reused_whatever_the_workers(builds, monkeypatch):
     assert again.cached and again.key == whole.key
 
 
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 @pytest.mark.parametrize(
     "env, arg, chunk, expected",
     [
-        (None, None, None, (1, None)),
+        (None, None, None, (CORES, pipeline.DEFAULT_CHUNK_SIZE if CORES > 1 else None)),  # the default: one per core
         ("2", None, None, (2, pipeline.DEFAULT_CHUNK_SIZE)),
         ("2", 1, None, (1, None)),
         (None, 3, 100, (3, 100)),
@@ -143,7 +146,7 @@ def test_workers_come_from_the_argument_then_the_environment(builds, monkeypatch
 def test_zero_workers_means_one_per_core(builds, monkeypatch):
     monkeypatch.setenv(pipeline.WORKERS_ENV, "0")
     workers, _ = pipeline._workers_and_chunk_size(builds[0], None, None)
-    assert workers == (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    assert workers == CORES
 
 
 @pytest.mark.parametrize("env, arg, chunk, message", [
