@@ -188,13 +188,13 @@ def _is_adjective(mention: str, actor: str, group: str, lang: Language) -> bool:
 
 
 def _after(tokens, pos: int) -> list[str]:
-    """The tokens that start at or after ``pos``, as written."""
-    return [t for t, a, _ in tokens if a >= pos]
+    """The tokens that start at or after ``pos``, as written (tokens are in order and do not overlap: a binary search)."""
+    return [t for t, _, _ in tokens[bisect.bisect_left(tokens, pos, key=lambda token: token[1]):]]
 
 
 def _before(tokens, pos: int) -> list[str]:
     """The tokens that end at or before ``pos``, nearest first, as written."""
-    return [t for t, _, b in reversed(tokens) if b <= pos]
+    return [t for t, _, _ in reversed(tokens[:bisect.bisect_right(tokens, pos, key=lambda token: token[2])])]
 
 
 def _follows_event(words: list[str], lang: Language) -> bool:
@@ -452,35 +452,70 @@ def _addressee(tokens, i: int, lang: Language) -> int:
     return k if k > start else i + 1
 
 
+_CLAIM_WORDS: dict[int, tuple] = {}  # id(language) -> (language, its claim words); the language is held, so its id stays its own
+
+
+def _claim_words(lang: Language) -> tuple[frozenset, frozenset, frozenset, re.Pattern | None]:
+    """(strong verbs, every speech or claim verb, every word a claim needs, the "according to" pattern) of ``lang``.
+
+    Built once per language object: keyed by identity, as hashing a Language costs more than most sentences' rules.
+    """
+    held = _CLAIM_WORDS.get(id(lang))
+    if held is None:
+        strong = frozenset(lang.speech_verbs) | frozenset(lang.claim_verbs) | frozenset(lang.judgement_verbs)
+        verbs = strong | frozenset(lang.weak_speech_verbs)
+        according = re.compile(r"\b" + lang.according_to + r"\s+", re.IGNORECASE) if lang.according_to else None
+        if len(_CLAIM_WORDS) >= 8:  # a few languages per process at most; bounded all the same
+            _CLAIM_WORDS.clear()
+        held = _CLAIM_WORDS[id(lang)] = (lang, strong, verbs, verbs | frozenset(lang.speech_participles), according)
+    return held[1:]
+
+
+_ACCORDING_STOP = re.compile(r"[,.;:()\"\u201c\u201d]|\s(?:that|said|says)\s")
+_QUOTE_TOKENS = ('"', "\u201c", "\u201d", "'", "\u2019")
+
+
+def _next_after(starts: list[int], pos: int, default: int) -> int:
+    """The first of the sorted ``starts`` after ``pos``; ``default`` when none is."""
+    k = bisect.bisect_right(starts, pos)
+    return starts[k] if k < len(starts) else default
+
+
 def _claims(sentence: str, lang: Language) -> list[_Claim]:
-    tokens = _tokens(sentence)
-    words = [t.lower() for t, _, _ in tokens]
+    strong, verbs, cues, according = _claim_words(lang)
     n = len(sentence)
-    titled = _title_case(tokens)
-    strong = set(lang.speech_verbs) | set(lang.claim_verbs) | set(lang.judgement_verbs)
-    judgement = set(lang.judgement_verbs)
     found: list[_Claim] = []
     # according to X
-    if lang.according_to:
-        for m in re.finditer(r"\b" + lang.according_to + r"\s+", sentence, re.IGNORECASE):
+    if according is not None:
+        for m in according.finditer(sentence):
             rest = sentence[m.end():]
-            stop = re.search(r"[,.;:()\"\u201c\u201d]|\s(?:that|said|says)\s", rest)
+            stop = _ACCORDING_STOP.search(rest)
             end = m.end() + (stop.start() if stop else len(rest.rstrip(" .!?")))
             if end > m.end():
                 found.append(_Claim("according_to", m.start(), (m.end(), end), [(0, m.start()), (end, n)]))
-    # ", X said." at the end, or ", X said," inside
-    commas = [a for t, a, _ in tokens if t == ","]
-    for c in commas:
-        nxt = [k for k in commas if k > c]
-        seg_end = nxt[0] if nxt else n
-        seg = [(t, a, b) for t, a, b in tokens if c < a < seg_end and t not in ('"', "\u201c", "\u201d", "'", "\u2019")]
+    tokens = _tokens(sentence)
+    words = [t.lower() for t, _, _ in tokens]
+    if cues.isdisjoint(words):  # every other rule starts at a speech or claim verb or a participle: most sentences have none
+        return found
+    judgement = set(lang.judgement_verbs)
+    # title case is only asked about for a verb not in lower case, so it is worked out only then (pure: same answer)
+    commas = [i for i, (t, _, _) in enumerate(tokens) if t == ","]
+    comma_starts = [tokens[i][1] for i in commas]
+    # ", X said." at the end, or ", X said," inside: the segment runs from a comma to the next one
+    for j, ci in enumerate(commas):
+        nxt = j + 1 < len(commas)
+        cj = commas[j + 1] if nxt else len(tokens)
+        if verbs.isdisjoint(words[ci + 1:cj]):  # no verb in the segment: the rule cannot fire
+            continue
+        c, seg_end = tokens[ci][1], (tokens[cj][1] if nxt else n)
+        seg = [tok for tok in tokens[ci + 1:cj] if tok[0] not in _QUOTE_TOKENS]
         while seg and seg[-1][0] in (".", "!", "?"):
             seg.pop()
         if not seg or not _is_word(seg[0][0]) or seg[0][0].lower() in lang.clause_conjunctions:
             continue
         low = [t.lower() for t, _, _ in seg]
-        verb = next((k for k, w in enumerate(low) if w in strong or w in lang.weak_speech_verbs), None)
-        if verb is None or (not titled and not seg[verb][0].islower()):
+        verb = next((k for k, w in enumerate(low) if w in verbs), None)
+        if verb is None or (not seg[verb][0].islower() and not _title_case(tokens)):
             continue
         tail: list[str] = []
         if verb == 0:  # ", said Peskov." / ", said Kremlin spokesman Dmitry Peskov on Tuesday."
@@ -503,9 +538,13 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
         claims = [(0, c)] + ([(seg_end + 1, n)] if nxt else [])
         found.append(_Claim("attribution_after", seg[verb][1], speaker, claims))
     # X said (that) ...; X accuses Y of ...; X told Y that ...
-    for i, (tok, a, b) in enumerate(tokens):
+    # a claim ends at ", but ..." (a comma before a clause conjunction) or at ";"
+    cut_starts = sorted([tokens[ci][1] for ci in commas if ci + 1 < len(tokens) and words[ci + 1] in lang.clause_conjunctions]
+                        + [a for t, a, _ in tokens if t == ";"])
+    for i in [i for i, w in enumerate(words) if w in verbs]:
+        tok, a, b = tokens[i]
         w = words[i]
-        if not (w in strong or w in lang.weak_speech_verbs) or (not titled and not tok.islower()):
+        if not tok.islower() and not _title_case(tokens):
             continue
         subject = _subject(tokens, i, lang)
         if subject is None:
@@ -516,14 +555,8 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
         if w in lang.weak_speech_verbs:
             if not (ahead[:1] == [":"] or (that is not None and that < 4)):
                 continue
-        later = [k for k in commas if k > b]
-        if relative:  # "Russia, which says NATO threatens it, has ..."
-            end = later[0] if later else n
-        else:  # up to ", but ..." / "; ..."
-            cuts = [k for k in later if words[_index(tokens, k) + 1:_index(tokens, k) + 2] and
-                    words[_index(tokens, k) + 1] in lang.clause_conjunctions]
-            cuts += [x for t, x, _ in tokens if t == ";" and x > b]
-            end = min(cuts) if cuts else n
+        # "Russia, which says NATO threatens it, has ...": to the next comma; otherwise up to ", but ..." / "; ..."
+        end = _next_after(comma_starts, b, n) if relative else _next_after(cut_starts, b, n)
         addressee = None
         start = b
         if w in lang.addressee_verbs and w not in judgement:
@@ -541,8 +574,10 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
             start = tokens[i + 1 + that][2]  # "said in Moscow that ...": the claim starts after "that"
         found.append(_Claim("attribution_before", a, (tokens[first][1], tokens[last][2]), [(start, end)], addressee))
     # ..., saying ...
-    for i, (tok, a, b) in enumerate(tokens):
-        if i and tokens[i - 1][0] == "," and words[i] in lang.speech_participles:
+    for ci in commas:
+        i = ci + 1
+        if i < len(tokens) and words[i] in lang.speech_participles:
+            tok, a, b = tokens[i]
             k = 0
             titles = _DETERMINERS | lang.person_titles | lang.title_modifiers
             while k < len(tokens) and _is_word(tokens[k][0]) and (tokens[k][0][:1].isupper() or words[k] in titles):
@@ -550,10 +585,6 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
             speaker = (tokens[0][1], tokens[k - 1][2]) if k else (0, 0)
             found.append(_Claim("attribution_participle", a, speaker, [(b, n)]))
     return found
-
-
-def _index(tokens, start: int) -> int:
-    return next(k for k, t in enumerate(tokens) if t[1] == start)
 
 
 def _inside(span: tuple[int, int], a: int, b: int) -> bool:

@@ -15,7 +15,8 @@ import pytest
 
 from corpus_tools import roles
 from corpus_tools.stance import TargetSentiment
-from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader
+from corpus_tools.language import ENGLISH
+from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader, _valence
 from corpus_tools.validation import load_newsmtsc
 
 
@@ -110,3 +111,62 @@ def test_repeated_sentences_get_the_same_roles_and_voice_as_alone():
     cols = ["mention", "role", "role_rule", "voice", "speaker", "speaker_camp", "voice_rule"]
     for (_, _), part in repeated.groupby(["article_id", "sentence_id"]):
         pd.testing.assert_frame_equal(part[cols].reset_index(drop=True), alone[cols].reset_index(drop=True))
+
+
+def _plain_valence(tokens, lexicon, negate):
+    """The valence features as first written: every one of the first 15 tokens added, 0.0 for words outside the lexicon."""
+    total = pos = neg = 0.0
+    for i, w in enumerate(tokens[:15], 1):
+        v = lexicon.get(w, 0.0)
+        if v and negate and any(t in ENGLISH.negators for t in tokens[max(0, i - 4) : i - 1]):
+            v = -v
+        total, pos, neg = total + v / i, pos + max(v, 0.0) / i, neg + min(v, 0.0) / i
+    return [total, pos, neg]
+
+
+def test_valence_visits_only_lexicon_words_and_gives_the_plain_sums(targets):
+    lexicon = _vader().lexicon
+    cases = [_TOKEN.findall(s.lower()) for s in targets["sentence"]]
+    cases += [[], ["not", "good"], ["good", "not", "bad", "no", "x", "great"], ["xtarget"] * 20, ["never", "a", "b", "c", "love"]]
+    for tokens in cases:
+        for negate in (False, True):
+            for part in (tokens, tokens[::-1]):
+                assert _valence(part, lexicon, negate) == _plain_valence(part, lexicon, negate)
+
+
+def test_tokens_after_and_before_a_position_are_the_linear_scans(targets):
+    for sentence in targets["sentence"].head(80):
+        tokens = roles._tokens(sentence)
+        for pos in range(0, len(sentence) + 2, 3):
+            assert roles._after(tokens, pos) == [t for t, a, _ in tokens if a >= pos]
+            assert roles._before(tokens, pos) == [t for t, _, b in reversed(tokens) if b <= pos]
+
+
+def _claims(sentence):
+    return [(c.rule, sentence[c.speaker[0]:c.speaker[1]], [sentence[a:b] for a, b in c.claims])
+            for c in roles._claims(sentence, ENGLISH)]
+
+
+def test_a_sentence_without_a_speech_or_claim_word_has_only_its_according_to_claims():
+    assert _claims("NATO troops massed near the border on Tuesday, officials in Kyiv, and Moscow.") == []
+    assert _claims("According to Peskov, NATO is a threat.") == [("according_to", "Peskov", ["", ", NATO is a threat."])]
+
+
+def test_a_claim_ends_at_the_first_comma_before_a_conjunction_or_semicolon_after_its_verb():
+    assert _claims("Putin said NATO lied, which is odd, but Biden disagreed; Macron left.") == [
+        ("attribution_before", "Putin", [" NATO lied, which is odd"])]
+    assert _claims("Putin said NATO lied; Macron left, but Biden stayed.") == [("attribution_before", "Putin", [" NATO lied"])]
+    assert _claims("Russia, which says NATO threatens it, has moved troops.") == [
+        ("attribution_before", "Russia", [" NATO threatens it"])]
+
+
+def test_a_final_attribution_is_read_from_the_segment_between_two_commas():
+    # the comma segment ", Peskov said," makes the claim around it; "Peskov said" also opens a claim running to the end
+    assert _claims("NATO is weak, Peskov said, and Russia is strong.") == [
+        ("attribution_after", "Peskov", ["NATO is weak", " and Russia is strong."]),
+        ("attribution_before", "Peskov", [", and Russia is strong."])]
+    assert _claims("NATO is weak, said Kremlin spokesman Dmitry Peskov.") == [
+        ("attribution_after", "Kremlin spokesman Dmitry Peskov", ["NATO is weak"])]
+    # a title-case headline: a verb in capitals counts
+    assert _claims("NATO Is Weak, Peskov Says") == [("attribution_after", "Peskov", ["NATO Is Weak"]),
+                                                     ("attribution_before", "Peskov", [""])]

@@ -26,7 +26,7 @@ __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
 #: What the target is replaced by in the masked sentence.
 MASK = "xtarget"
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
-_NEGATORS = ENGLISH.negators
+_NEGATORS = frozenset(ENGLISH.negators)
 
 
 def _vader():
@@ -79,13 +79,15 @@ def _valence(tokens: list[str], lexicon: dict, negate: bool) -> list[float]:
     With ``negate`` (the right side) a word within three words after a negator counts reversed.
     """
     total = pos = neg = 0.0
-    for i, w in enumerate(tokens[:15], 1):
-        v = lexicon.get(w, 0.0)
-        if v and negate and any(t in _NEGATORS for t in tokens[max(0, i - 4) : i - 1]):
+    # only lexicon words add anything: adding 0.0 leaves each sum as it is (none of them is ever -0.0)
+    for i, v in [(i, v) for i, w in enumerate(tokens[:15], 1) if (v := lexicon.get(w))]:
+        if negate and not _NEGATORS.isdisjoint(tokens[max(0, i - 4) : i - 1]):
             v = -v
         total += v / i
-        pos += max(v, 0.0) / i
-        neg += min(v, 0.0) / i
+        if v > 0:
+            pos += v / i
+        else:
+            neg += v / i
     return [total, pos, neg]
 
 
@@ -118,10 +120,11 @@ def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
         cols.append(np.array([vocabulary.get(f"{words[p // len(words)]} {words[p % len(words)]}", -1) for p in pairs],
                              dtype=np.int64)[pair_codes])
     row, col = np.concatenate(rows), np.concatenate(cols)
-    cell, count = np.unique(row[col >= 0] * len(vocabulary) + col[col >= 0], return_counts=True)
-    indptr = np.searchsorted(cell // len(vocabulary), np.arange(n_docs + 1))
-    return csr_matrix((count.astype(vectorizer.dtype), (cell % len(vocabulary)).astype(np.int32), indptr.astype(np.int32)),
-                      shape=(n_docs, len(vocabulary)))
+    known = col >= 0
+    # one 1 per known n-gram; summing the duplicates sorts each row's columns (a per-row sort, cheaper than one global sort)
+    counts = csr_matrix((np.ones(int(known.sum()), dtype=vectorizer.dtype), (row[known], col[known])), shape=(n_docs, len(vocabulary)))
+    counts.sum_duplicates()
+    return counts
 
 
 def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
