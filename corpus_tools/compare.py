@@ -125,6 +125,19 @@ AGENCY_PATTERNS = {
     "Interfax": r"\bInterfax\b",
     "IRNA": r"\bIRNA\b",
 }
+#: For each agency pattern, strings of which every match contains one (each alternative of the
+#: pattern holds one of them): a text with none of them is not searched with the pattern, and an
+#: article whose raw text has none for any pattern is not cleaned again for its audit. Keyed by the
+#: pattern itself, so an edited or added pattern has no entry and is searched everywhere.
+_PATTERN_HINTS = {
+    AGENCY_PATTERNS["AFP"]: ("AFP", "Agence France"),
+    AGENCY_PATTERNS["AP"]: ("AP", "Associated Press"),
+    AGENCY_PATTERNS["dpa"]: ("dpa", "Deutsche Presse-Agentur"),
+    AGENCY_PATTERNS["Reuters"]: ("Reuters",),
+    AGENCY_PATTERNS["TASS"]: ("TASS",),
+    AGENCY_PATTERNS["Interfax"]: ("Interfax",),
+    AGENCY_PATTERNS["IRNA"]: ("IRNA",),
+}
 
 
 def measure_similarity(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
@@ -465,6 +478,30 @@ def _take(column: pd.Series, idx: np.ndarray) -> pd.Series:
     return pd.Series(out.to_numpy()) if out.dtype == object else out  # infer str, as a table built from rows would
 
 
+def _may_match(pattern: str, texts: list[str]) -> list[int] | range:
+    """Positions of the texts that may match an agency pattern: those holding one of its hints (all without hints)."""
+    hints = _PATTERN_HINTS.get(pattern)
+    if hints is None:
+        return range(len(texts))
+    found = set()
+    for h in hints:
+        found.update([k for k, text in enumerate(texts) if h in text])
+    return sorted(found)
+
+
+def _credit_audit(articles: pd.DataFrame) -> pd.DataFrame:
+    """The cleaning audit of the articles whose removed lines may hold an agency credit.
+
+    Every audit line is a line of the article's raw text, so an article whose raw text holds
+    no hint of any pattern (:data:`_PATTERN_HINTS`) has no line to find: it is not cleaned again.
+    """
+    if any(p not in _PATTERN_HINTS for p in AGENCY_PATTERNS.values()):
+        return cleaning_audit(articles)
+    raw = articles["raw_text"].tolist()
+    keep = sorted({k for p in AGENCY_PATTERNS.values() for k in _may_match(p, raw)})
+    return cleaning_audit(articles.iloc[keep])
+
+
 def find_agency_credits(articles: pd.DataFrame, *, by: str = "outlet") -> pd.DataFrame:
     """Find news-agency credits in each article's removed lines and text.
 
@@ -490,24 +527,27 @@ def find_agency_credits(articles: pd.DataFrame, *, by: str = "outlet") -> pd.Dat
         ``articles`` has no column ``by``.
     """
     _require_column(articles, by, "find_agency_credits")
-    audit = cleaning_audit(articles)
+    audit = _credit_audit(articles)
     groups = articles.set_index("article_id")[by]
+    ids, texts = articles["article_id"].tolist(), articles["text"].tolist()
+    audit_ids, lines = audit["article_id"].tolist(), audit["text"].tolist()
+    cells = {col: articles[col].tolist() for col in ("outlet", "evidence") if col in articles.columns}
     rows = []
     for agency, pattern in AGENCY_PATTERNS.items():
         regex = re.compile(pattern, re.MULTILINE)
-        for aid, line in zip(audit["article_id"], audit["text"]):
-            if regex.search(line):
-                rows.append({"article_id": aid, "agency": agency, "where": "removed line", "evidence": line})
-        for aid, text in zip(articles["article_id"], articles["text"]):
-            m = regex.search(text)
+        for k in _may_match(pattern, lines):
+            if regex.search(lines[k]):
+                rows.append({"article_id": audit_ids[k], "agency": agency, "where": "removed line", "evidence": lines[k]})
+        for k in _may_match(pattern, texts):
+            m = regex.search(texts[k])
             if m:
-                rows.append({"article_id": aid, "agency": agency, "where": "text",
-                             "evidence": text[max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")})
-        for col in ("outlet", "evidence"):  # manifest cells: evidence whatever the grouping
-            if col in articles.columns:
-                for aid, value in zip(articles["article_id"], articles[col]):
-                    if isinstance(value, str) and regex.search(value):
-                        rows.append({"article_id": aid, "agency": agency, "where": f"manifest {col}", "evidence": value})
+                rows.append({"article_id": ids[k], "agency": agency, "where": "text",
+                             "evidence": texts[k][max(0, m.start() - 40) : m.end() + 40].replace("\n", " ")})
+        for col, values in cells.items():  # manifest cells: evidence whatever the grouping
+            strings = [v if isinstance(v, str) else "" for v in values]
+            for k in _may_match(pattern, strings):
+                if isinstance(values[k], str) and regex.search(values[k]):
+                    rows.append({"article_id": ids[k], "agency": agency, "where": f"manifest {col}", "evidence": values[k]})
     out = pd.DataFrame(rows, columns=["article_id", "agency", "where", "evidence"])
     if by in out.columns:
         raise ValueError(f"find_agency_credits: by={by!r} clashes with an output column; group by another column")

@@ -21,8 +21,11 @@ import pandas as pd
 
 __all__ = ["bootstrap_means", "grouped_bootstrap", "group_seed"]
 
-#: Resample in chunks of at most this many drawn indices, to keep memory flat.
+#: Resample in chunks of at most this many drawn indices, to keep memory flat. The draws come
+#: from ``rng.integers`` one chunk at a time, so this size is part of the random stream: keep it.
 _CHUNK_CELLS = 4_000_000
+#: Sum the drawn values in blocks of at most this many, so that a block's indices stay in cache.
+_BLOCK_CELLS = 256_000
 
 
 def group_seed(seed: int, key: object) -> np.random.Generator:
@@ -34,6 +37,24 @@ def group_seed(seed: int, key: object) -> np.random.Generator:
     np.True_
     """
     return np.random.default_rng([seed, zlib.crc32(str(key).encode("utf-8"))])
+
+
+def _resampled_sums(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Sum each row of ``table`` (k, m) over each resample's drawn units ``idx`` (r, m); return (r, k).
+
+    Each sum adds its values in the order they were drawn, one after another: numpy reduces the
+    first axis of a C-ordered array row by row, so summing the gathered (m, r) block over that
+    axis gives exactly the floats of ``table.T[idx].sum(axis=1)`` without a slow reduction over a
+    strided middle axis.
+    """
+    out = np.empty((len(idx), len(table)))
+    m = idx.shape[1]
+    step = max(1, _BLOCK_CELLS // m)
+    for lo in range(0, len(idx), step):
+        drawn = idx[lo : lo + step].T.copy()  # (m, block), C-ordered: one row per draw position
+        for k, column in enumerate(table):
+            out[lo : lo + step, k] = column.take(drawn).sum(axis=0)
+    return out
 
 
 def bootstrap_means(
@@ -102,12 +123,16 @@ def bootstrap_means(
         nan = np.full(x.shape[1], np.nan)
         return mean, nan, nan.copy()
     m = len(counts)
+    # a sum of m ones is m exactly, whatever the draws: then only the sums need resampling
+    unweighted = bool((counts == 1).all())
+    table = np.ascontiguousarray(sums.T if unweighted else np.vstack([sums.T, counts]))
     draws = np.empty((n_boot, x.shape[1]))
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n_boot, chunk):
         stop = min(n_boot, start + chunk)
-        idx = rng.integers(0, m, size=(stop - start, m))
-        draws[start:stop] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
+        resampled = _resampled_sums(table, rng.integers(0, m, size=(stop - start, m)))
+        totals = np.full(stop - start, float(m)) if unweighted else resampled[:, -1]
+        draws[start:stop] = resampled[:, : x.shape[1]] / totals[:, None]
     alpha = (1 - ci) / 2
     low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
     return mean, low, high
