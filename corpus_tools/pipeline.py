@@ -315,8 +315,9 @@ TABLES: dict[str, TableSpec] = {
               "<by>:str term:str count:int64 count_rest:int64 per_1000:float64 per_1000_rest:float64 log_odds:float64 "
               "z:float64 g2:float64 log_ratio:float64 p:float64 q:float64"),
         _spec("shared_passages", ("sentences", "articles"),
-              "<by>_a:str article_a:str sentence_a:int64 text_a:str <by>_b:str article_b:str sentence_b:int64 "
-              "text_b:str shared_terms:int64 cosine:float64 kind:str"),
+              "<by>_a:category article_a:category sentence_a:int64 text_a:category <by>_b:category article_b:category "
+              "sentence_b:int64 text_b:category shared_terms:int64 cosine:float64 kind:category",
+              "the text columns are categoricals: wire copy repeats a sentence in many pairs"),
     )
 }
 
@@ -617,7 +618,7 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
 def _shared_passages(ctx: _Context, sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     from . import compare
 
-    return compare.find_shared_passages(sentences, articles, by=ctx.by)
+    return compare.find_shared_passages(sentences, articles, by=ctx.by, compact=True)
 
 
 _STAGES: dict[str, Callable[..., pd.DataFrame]] = {

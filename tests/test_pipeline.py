@@ -134,7 +134,10 @@ def test_the_tables_are_what_the_notebooks_functions_give(built):
     eq(tables["keyness"], key)
     passages = ct.compare.shared_passages(sents, articles)
     assert len(passages) >= 1 and set(passages["outlet_a"]) | set(passages["outlet_b"]) == {"Alpha News", "Beta Daily"}
-    eq(tables["shared_passages"], passages)
+    eq(tables["shared_passages"], ct.compare.shared_passages(sents, articles, compact=True))
+    strings = {c: "str" for c in passages.columns if isinstance(tables["shared_passages"][c].dtype, pd.CategoricalDtype)}
+    assert set(strings) == {"outlet_a", "article_a", "text_a", "outlet_b", "article_b", "text_b", "kind"}
+    eq(tables["shared_passages"].astype(strings), passages)  # the same values, each text held once
 
 
 def test_read_table_returns_one_table_and_names_the_tables_when_asked_for_another(built):

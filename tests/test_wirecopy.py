@@ -226,3 +226,13 @@ def test_a_large_bucket_is_capped(monkeypatch):
     monkeypatch.setattr(compare, "MAX_BUCKET", 1)
     capped = compare.find_shared_passages(sents, arts, max_df=1)
     assert sorted(zip(capped["article_a"], capped["article_b"])) == [("a", "b"), ("b", "c")]
+
+
+def test_compact_passages_hold_each_text_once_with_the_same_values(planted, planted_passages):
+    articles, _ = planted
+    compact = compare.find_shared_passages(ct.sentences(articles), articles, compact=True)
+    strings = [c for c in compact.columns if isinstance(compact[c].dtype, pd.CategoricalDtype)]
+    assert strings == ["outlet_a", "article_a", "text_a", "outlet_b", "article_b", "text_b", "kind"]
+    categories = compact["text_a"].cat.categories
+    assert categories.is_unique and categories.is_monotonic_increasing  # held once each, in an order rows cannot change
+    pd.testing.assert_frame_equal(compact.astype(dict.fromkeys(strings, "str")), planted_passages)
