@@ -69,6 +69,7 @@ __all__ = [
     "clean_article",
     "cleaning_records",
     "RECORDS_REMEMBERED",
+    "forget_cleaning_records",
     "drop_furniture",
     "is_dateline",
     "looks_like_headline",
@@ -1126,6 +1127,15 @@ def _keep(key: tuple[bytes, str | None], rows: tuple[tuple, ...]) -> None:
     _REMEMBERED[key] = rows
     while len(_REMEMBERED) > RECORDS_REMEMBERED:
         _REMEMBERED.popitem(last=False)
+
+
+def forget_cleaning_records() -> None:
+    """Forget every remembered article's records (:func:`cleaning_records`).
+
+    For a process whose audit runs elsewhere (the pipeline's chunk workers), so the records
+    do not stay in memory for the life of the process.
+    """
+    _REMEMBERED.clear()
 
 
 def _hand_over() -> list[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]:

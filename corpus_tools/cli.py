@@ -198,7 +198,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="build folder; the tables go to DIR/tables/<key> (default: $CORPUS_TOOLS_BUILD, else build/)")
     tables.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes building the per-article tables, in chunks of articles (0: one per core; default: "
-                        "$CORPUS_TOOLS_WORKERS, else tables.workers, else 1); the tables are the same")
+                        "$CORPUS_TOOLS_WORKERS, else tables.workers, whose default 0 means one per core); "
+                        "the tables are the same")
     tables.add_argument("--chunk-size", type=int, default=None, metavar="N",
                         help="articles per chunk (default: tables.chunk_size, else 500 with 2 workers or more)")
     tables.add_argument("--scheduler", default=None, metavar="ADDRESS",

@@ -93,7 +93,7 @@ row for row and type for type, whatever ``workers`` and ``chunk_size`` are, and 
 not depend on them (:data:`RUN_ONLY_KEYS`).
 
 ``workers`` comes from the argument, else ``$CORPUS_TOOLS_WORKERS``, else the study key
-``tables.workers`` (default 1); ``chunk_size`` from the argument, else
+``tables.workers`` (default 0: one per core); ``chunk_size`` from the argument, else
 ``tables.chunk_size``, else :data:`DEFAULT_CHUNK_SIZE` when ``workers > 1`` or a scheduler
 is given. With one worker and no chunk size, every table is computed in this process, whole,
 as before.
@@ -102,8 +102,9 @@ On a Dask cluster
 -----------------
 With ``scheduler`` (the argument, else the study key ``tables.scheduler``): the address of
 a ``dask.distributed`` scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, the
-chunks are computed by the cluster's workers instead of a process pool (``workers`` is then
-unused: the cluster's threads set how many chunks are in flight). Dask is the optional extra
+chunks are computed by the cluster's workers instead of a process pool (the cluster's threads
+set how many chunks are in flight; ``workers`` still sets the processes of this machine that
+load the corpus and run the keyness permutations). Dask is the optional extra
 ``corpus-tools[dask]``, imported only here. The workers need not share this machine's files:
 this process reads the corpus, loads the actor dictionary and the stance model, sends them
 to every worker once, and sends each chunk's articles with its task; the worker returns
@@ -153,6 +154,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from . import clean
 from .figures import UMASK, atomic_path, escape_formulas
 from .paths import BUILD_ENV, PROJECT_ROOT
 from .paths import build_dir as default_build_dir
@@ -1070,7 +1072,7 @@ def build_tables(
         summed over the chunks, in every process (not the build's wall time).
     workers : int, optional
         Processes computing the per-article tables (``0``: one per core); default
-        ``$CORPUS_TOOLS_WORKERS``, else the study's ``tables.workers``, else 1.
+        ``$CORPUS_TOOLS_WORKERS``, else the study's ``tables.workers`` (default 0: one per core).
     chunk_size : int, optional
         Articles per chunk; default the study's ``tables.chunk_size``, else
         :data:`DEFAULT_CHUNK_SIZE` with more than one worker or a scheduler. With one worker
@@ -1192,6 +1194,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                     frame = frames[name]
                     frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
                     rows, columns = len(frame), {str(c): str(t) for c, t in frame.dtypes.items()}
+                if name == "audit":  # the audit took what it needed; chunks audited elsewhere leave the rest here
+                    clean.forget_cleaning_records()
                 note = ctx.notes.get(name, "")
                 info[name] = {"file": f"{name}.parquet", "rows": int(rows), "columns": columns,
                               "inputs": list(spec.inputs), "note": note}

@@ -672,8 +672,9 @@ def compute_keyness(
         (a ``ValueError``) Fewer than two groups (``reason == "groups"``), or fewer than
         two terms reach ``min_count`` (``reason == "min_count"``).
     ValueError
-        Neither ``terms`` nor ``articles`` has the column ``by``, or ``workers`` is not a whole
-        number of 1 or more.
+        Neither ``terms`` nor ``articles`` has the column ``by``, ``articles`` repeats an
+        ``article_id`` (its rows would be counted twice), or ``workers`` is not a whole number
+        of 1 or more.
     """
     if unit not in ("sentence", "paragraph", "article"):
         raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")

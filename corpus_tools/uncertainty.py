@@ -123,6 +123,10 @@ def bootstrap_means(
         nan = np.full(x.shape[1], np.nan)
         return mean, nan, nan.copy()
     m = len(counts)
+    # The fast sums give the floats of the plain ones where those add one value after another: two or more columns
+    # (numpy then reduces the middle axis in order) and whole-number totals (exact in any order). A single column or
+    # fractional weights are summed pairwise by numpy: keep the plain sums there, so no number changes.
+    fast = x.shape[1] >= 2 and bool((counts == np.round(counts)).all())
     # a sum of m ones is m exactly, whatever the draws: then only the sums need resampling
     unweighted = bool((counts == 1).all())
     table = np.ascontiguousarray(sums.T if unweighted else np.vstack([sums.T, counts]))
@@ -130,7 +134,11 @@ def bootstrap_means(
     chunk = max(1, _CHUNK_CELLS // m)
     for start in range(0, n_boot, chunk):
         stop = min(n_boot, start + chunk)
-        resampled = _resampled_sums(table, rng.integers(0, m, size=(stop - start, m)))
+        idx = rng.integers(0, m, size=(stop - start, m))
+        if not fast:
+            draws[start:stop] = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
+            continue
+        resampled = _resampled_sums(table, idx)
         totals = np.full(stop - start, float(m)) if unweighted else resampled[:, -1]
         draws[start:stop] = resampled[:, : x.shape[1]] / totals[:, None]
     alpha = (1 - ci) / 2

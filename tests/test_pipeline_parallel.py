@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import corpus_tools as ct
-from corpus_tools import pipeline, quotes
+from corpus_tools import clean, pipeline, quotes
 from corpus_tools.pipeline import PER_ARTICLE, TABLES, build_tables, table_key
 
 SEEDS = Path(__file__).parent / "fixtures" / "corpus"
@@ -196,3 +196,10 @@ def test_chunks_with_empty_tables_first_give_the_same_types(tmp_path):
     for name in TABLES:
         pd.testing.assert_frame_equal(chunked[name], whole[name], check_dtype=True, obj=name)
     assert chunked.manifest["tables"] == whole.manifest["tables"]
+
+
+def test_a_build_whose_audit_ran_in_workers_leaves_no_cleaning_records_in_this_process(tmp_path):
+    # the load remembers each article's cleaning records for the audit; the workers audited their own copies
+    study = ct.load_study(write_corpus(tmp_path))
+    build_tables(study, build_dir=tmp_path / "two", workers=2, chunk_size=40)
+    assert len(clean._REMEMBERED) == 0
