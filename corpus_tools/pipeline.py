@@ -650,13 +650,34 @@ def _start_worker() -> None:
     _PROCESS_MEMO.clear()
 
 
+def _usable_cores(cpu_max: str | os.PathLike = "/sys/fs/cgroup/cpu.max") -> int:
+    """The cores this process may use: those it is allowed to run on, fewer under a container's CPU quota.
+
+    ``cpu_max`` is the cgroup v2 file of the quota (``"<quota> <period>"`` in microseconds, or
+    ``"max <period>"``): a container given 2 CPUs on a 64-core host gets 2 workers, not 64.
+
+    Examples
+    --------
+    >>> _usable_cores("/no/such/file") >= 1
+    True
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path(cpu_max).read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota here
+    return cores
+
+
 def _positive(value: Any, what: str, *, zero_is_all: bool = False) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
         number = -1
     if zero_is_all and number == 0:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return _usable_cores()
     if number < 1:
         allowed = "a whole number of 1 or more (0: one per core)" if zero_is_all else "a whole number of 1 or more"
         raise ValueError(f"{what} must be {allowed}, got {value!r}")

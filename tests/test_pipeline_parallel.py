@@ -121,7 +121,7 @@ def test_a_stored_build_is_reused_whatever_the_workers(builds, monkeypatch):
     assert again.cached and again.key == whole.key
 
 
-CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+CORES = pipeline._usable_cores()
 
 
 @pytest.mark.parametrize(
@@ -203,3 +203,11 @@ def test_a_build_whose_audit_ran_in_workers_leaves_no_cleaning_records_in_this_p
     study = ct.load_study(write_corpus(tmp_path))
     build_tables(study, build_dir=tmp_path / "two", workers=2, chunk_size=40)
     assert len(clean._REMEMBERED) == 0
+
+
+@pytest.mark.parametrize("cpu_max, expected", [("200000 100000\n", 2), ("50000 100000", 1), ("max 100000", None),
+                                               ("garbled", None)])
+def test_one_worker_per_core_respects_a_containers_cpu_quota(tmp_path, cpu_max, expected):
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")
+    assert pipeline._usable_cores(tmp_path / "cpu.max") == (affinity if expected is None else min(affinity, expected))
