@@ -44,11 +44,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 CONFIGS = {"whole": (1, None), "chunks": (1, "CHUNK"), "2 workers": (2, "CHUNK")}
 
 
-def write_study(folder: Path, megabytes: float, seed: int = 0) -> tuple[Path, dict]:
-    """Write a synthetic corpus of ``megabytes`` MB and a study on it; return the study file and the corpus stats."""
+def write_study(folder: Path, megabytes: float, seed: int = 0, corpus=None) -> tuple[Path, dict]:
+    """Write a synthetic corpus of ``megabytes`` MB (or ``corpus``, made already) and a study on it.
+
+    Returns the study file and the corpus stats.
+    """
     from synth_corpus import make_corpus
 
-    corpus = make_corpus(megabytes, seed=seed)
+    corpus = corpus if corpus is not None else make_corpus(megabytes, seed=seed)
     articles = folder / "articles"
     articles.mkdir(parents=True)
     rows = ["file,outlet"]

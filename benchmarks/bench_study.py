@@ -66,19 +66,12 @@ def corpus_folder(mb: float, seed: int) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     t0 = time.perf_counter()
+    from bench_pipeline_scale import write_study
     from synth_corpus import make_corpus
 
     corpus = make_corpus(mb, seed=seed)
-    corpus.planted.to_parquet(folder / "planted.parquet", index=False)
-    articles = folder / "articles"
-    articles.mkdir()
-    rows = ["file,outlet"]
-    for aid, outlet, text in zip(corpus.articles["article_id"], corpus.articles["outlet"], corpus.articles["text"]):
-        (articles / f"{aid}.txt").write_text(f"Report {aid}\n\n{text}\n", encoding="utf-8")  # as bench_pipeline_scale
-        rows.append(f"{aid}.txt,{outlet}")
-    (articles / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (folder / "study.toml").write_text('[corpus]\npath = "articles"\n', encoding="utf-8")
-    stats = dict(corpus.stats)
+    corpus.planted.to_parquet(folder / "planted.parquet", index=False)  # the wire-copy recall reads it
+    _, stats = write_study(folder, mb, seed=seed, corpus=corpus)
     stats["written_s"] = round(time.perf_counter() - t0, 1)
     (folder / "done.json").write_text(json.dumps(stats, default=str) + "\n", encoding="utf-8")
     return folder

@@ -16,7 +16,8 @@ import pytest
 from corpus_tools import roles
 from corpus_tools.stance import TargetSentiment
 from corpus_tools.language import ENGLISH
-from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader, _valence
+from corpus_tools.sentiment import vader_analyzer
+from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _valence
 from corpus_tools.validation import load_newsmtsc
 
 
@@ -58,7 +59,9 @@ def test_tfidf_of_one_text_and_of_texts_without_known_words(features):
 
 def test_vader_features_are_vader_on_each_span(features, targets):
     _, dense = features.transform(targets)
-    analyzer, k = _vader(), features.window
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer, k = SentimentIntensityAnalyzer(), features.window  # the library itself, not the package's faster copy
     for row, (s, a, b) in enumerate(zip(targets["sentence"], targets["start"], targets["end"])):
         left, right = s[:a], s[b:]
         lt, rt = _TOKEN.findall(left.lower()), _TOKEN.findall(right.lower())
@@ -125,7 +128,7 @@ def _plain_valence(tokens, lexicon, negate):
 
 
 def test_valence_visits_only_lexicon_words_and_gives_the_plain_sums(targets):
-    lexicon = _vader().lexicon
+    lexicon = vader_analyzer().lexicon
     cases = [_TOKEN.findall(s.lower()) for s in targets["sentence"]]
     cases += [[], ["not", "good"], ["good", "not", "bad", "no", "x", "great"], ["xtarget"] * 20, ["never", "a", "b", "c", "love"]]
     for tokens in cases:

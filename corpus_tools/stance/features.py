@@ -29,11 +29,6 @@ _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _NEGATORS = frozenset(ENGLISH.negators)
 
 
-def _vader():
-    """VADER's analyzer: the package's shared drop-in, identical to vaderSentiment's and faster (sentiment.vader_analyzer)."""
-    return vader_analyzer()
-
-
 def check_targets(X: pd.DataFrame) -> pd.DataFrame:
     """Check a table of targets: ``sentence``, ``start``, ``end`` with ``0 <= start < end <= len``.
 
@@ -150,7 +145,7 @@ class LexicalFeatures:
 
     def _parts(self, X: pd.DataFrame) -> tuple[dict[str, list[str]], np.ndarray]:
         """The texts of each target (by column name) and its valence and position features (one row per target)."""
-        lexicon = _vader().lexicon
+        lexicon = vader_analyzer().lexicon
         k = self.window
         texts: dict[str, list[str]] = {c: [] for c in ("masked", "left", "right", "lwin", "rwin", "positional")}
         numbers = []
@@ -169,7 +164,7 @@ class LexicalFeatures:
 
     def _dense(self, texts: dict[str, list[str]], numbers: np.ndarray) -> np.ndarray:
         """VADER's compound, positive and negative score of each text in :data:`_VADER_TEXTS`, then ``numbers``."""
-        analyzer = _vader()
+        analyzer = vader_analyzer()
         n = len(numbers)
         codes, distinct = _by_distinct([t for col in _VADER_TEXTS for t in texts[col]])
         scores = [(d["compound"], d["pos"], d["neg"]) for d in map(analyzer.polarity_scores, distinct)]
