@@ -69,7 +69,11 @@ field                        what                                               
 ``name_abbreviations``,
 ``speaker_passives``,
 ``document_agents``,
-``participle_pattern``
+``participle_pattern``,
+``adverbial_subordinators``, ("after ...,": a clause without the speaker),
+``time_tail_pattern``,       ("on Tuesday morning" before the verb, "with X saying")
+``absolute_openers``,
+``party_tags``               "D-Ore." makes "the Democrat" that speaker
 ============================ ===================================================== ==========================
 
 Only English exists today (:data:`ENGLISH`); the modules use it directly. The sentiment
@@ -225,6 +229,15 @@ class Language:
     document_agents: tuple[str, ...] = ()
     #: A regex for a past participle ("released", "approved"): it ends a description, never opens a subject.
     participle_pattern: str = ""
+    #: Subordinators of an adverbial clause ("after", "when"): a comma-part they open ("After the vote, X said") holds
+    #: no subject of the sentence's main verb.
+    adverbial_subordinators: frozenset[str] = frozenset()
+    #: Party letters of a party tag and the nouns for a member ("D-Ore.", "the Oregon Democrat"): ``(letter, noun)``.
+    party_tags: tuple[tuple[str, str], ...] = ()
+    #: Words that open an absolute participle clause whose own subject speaks ("with" X "saying").
+    absolute_openers: tuple[str, ...] = ()
+    #: A regex for a time phrase between a speaker and the verb ("X on Tuesday morning tweeted"), matched case-insensitively.
+    time_tail_pattern: str = ""
 
 
 # -- English ------------------------------------------------------------------------------
@@ -289,7 +302,10 @@ ENGLISH = Language(
     speaker_fillers=("has", "had", "also", "then", "again"),
     speaker_trailing=("has", "had", "have", "did", "does", "do", "even", "also", "then", "again", "once", "afterwards", "later",
                       "today", "yesterday", "on", "in", "at"),
-    clause_openers=("in", "at", "on", "during", "after", "before", "speaking", "meanwhile", "according", "while", "asked"),
+    clause_openers=("in", "at", "on", "during", "after", "before", "speaking", "meanwhile", "according", "while", "asked",
+                    # time and contrast openers of US wire style: "Hours later, ...", "By contrast, Mr. Sanders ..."
+                    "by", "earlier", "later", "last", "next", "late", "early", "hours", "days", "weeks", "months", "years",
+                    "minutes", "moments", "however", "instead"),
     according_to="according to",
     meta_words=("published", "updated", "posted", "aired", "min read", "ago"),
     time_suffixes=(r"[ap]\.?m\.?", "et", "gmt", "utc"),
@@ -408,12 +424,19 @@ ENGLISH = Language(
         "alleged", "charged", "reported", "reports", "called", "calls", "described", "describes", "accused", "accuses",
         "deemed", "ruled", "read", "reads", "explains", "argues", "claims", "insisted", "texted", "messaged", "pleaded",
         "proclaimed", "predicts", "writes", "wrote",
+        # judgements that quote their words ('X praised Y as "a unique figure"', 'Z blasts the plan in a statement, "..."')
+        "praised", "praises", "slammed", "slams", "blasted", "blasts", "hailed", "hails", "decried", "decries", "denounced",
+        "denounces", "criticized", "criticised", "criticizes", "criticises", "mused", "muses", "wondered", "exclaimed",
+        "chanted", "yelled", "screamed", "demanded", "demands", "touted", "touts", "compared", "likened", "repeated", "found",
+        "spoke", "speaks",
     ),
     reporting_participles=(
         "saying", "adding", "noting", "telling", "tweeting", "writing", "remarking", "claiming", "asking", "arguing",
         "insisting", "warning", "calling", "accusing", "declaring", "explaining", "stating", "stressing", "urging", "citing",
         "describing", "responding", "replying", "complaining", "suggesting", "vowing", "promising", "joking", "posting",
         "quipping", "acknowledging", "recalling", "lamenting", "proclaiming", "charging", "alleging",
+        "referring", "praising", "slamming", "blasting", "wondering", "demanding", "pleading", "recounting", "announcing",
+        "boasting", "conceding", "predicting", "testifying",
     ),
     honorifics=frozenset({
         "Mr", "Mrs", "Ms", "Miss", "Mx", "Messrs", "Dr", "Prof", "Gov", "Sen", "Sens", "Rep", "Reps", "Gen", "Lt", "Col",
@@ -442,6 +465,8 @@ ENGLISH = Language(
         "councilman", "councilwoman", "officer", "detective", "inspector", "superintendent", "coach", "premier",
         "adviser", "advisor", "aide", "lawyer", "attorney", "prosecutor", "candidate", "nominee", "challenger",
         "strategist", "pollster", "economist", "analyst", "columnist", "anchor", "host", "co-host", "lawmaker",
+        "vice-president", "coroner", "treasurer", "auditor", "comptroller", "clerk", "marshal", "trooper", "warden", "dean",
+        "provost", "principal", "administrator", "magistrate", "alderman", "alderwoman", "selectman", "solicitor",
         "legislator", "assemblyman", "assemblywoman", "delegate", "official", "diplomat", "negotiator", "executive",
         "manager", "activist", "organizer", "organiser", "historian", "author", "producer", "correspondent", "reporter",
         "editor",
@@ -502,6 +527,14 @@ ENGLISH = Language(
     speaker_passives=("was", "were", "been", "being", "be", "is", "are"),
     document_agents=("from", "by"),
     participle_pattern=r"[a-z]+ed",
+    adverbial_subordinators=frozenset({
+        "after", "before", "when", "while", "as", "although", "though", "if", "since", "until", "once", "because", "whereas",
+    }),
+    absolute_openers=("with",),
+    party_tags=(("D", "democrat"), ("R", "republican"), ("I", "independent")),
+    time_tail_pattern=(r"(?:(?:on|late|early|earlier|last|this|next)\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
+                       r"saturday|sunday|morning|afternoon|evening|night|week|weekend|month|year)"
+                       r"(?:\s+(?:morning|afternoon|evening|night))?"),
 )
 
 #: Every language the package has resources for, by code.

@@ -107,6 +107,57 @@ def test_reported_speech_and_participles(text, speakers):
     assert quotes_of(text)["speaker"].tolist() == speakers
 
 
+# House styles of US news, written for these rules (none from a held-out sentence).
+HOUSE_STYLE_CASES = [
+    # a party tag or an appositive party makes "the Democrat" / "the Texas Republican" that person
+    ('"We will fight this bill," said Sen. Jane Doe, D-Ore. "It is a disgrace," the Democrat added.', "Jane Doe", "named"),
+    ('Rep. John Smith (R-Texas) spoke first. "It is dead on arrival here," the Republican said.', "John Smith", "named"),
+    ('Ted Cruz, Texas Republican, spoke first. "It is time to act on this," the Texas Republican said.', "Ted Cruz", "named"),
+    ('Ms. Warren, a Massachusetts Democrat, spoke. "It is time to act on this," the Democrat said.', "Warren", "named"),
+    # ... and stays a description when no earlier person fits
+    ('"It is dead on arrival in the House," the Republican said.', "", "description"),
+    # a month that ends a name is a surname
+    ('"I have nothing to hide from anyone," Prime Minister Theresa May told the Commons.', "Theresa May", "named"),
+    # a time phrase between the speaker and the verb
+    ('Senator Ann Roe on Tuesday morning tweeted that the bill "is the best we could get."', "Ann Roe", "named"),
+    # a name in apposition to a description subject speaks
+    ('The former vice president, Joe Biden, said in a statement: "Our democracy is under attack."', "Joe Biden", "named"),
+    # judgements quote their subject's words
+    ('Former Prime Minister Tony Blair praised Mandela as a "unique figure at a unique moment."', "Tony Blair", "named"),
+    ('Gov. Bobby Jindal blasts the plan in a statement, "They are trying to jam the state."', "Bobby Jindal", "named"),
+    # the subject of a participle after a time clause and a subordinate clause, not their first word
+    ('Hours later, after the photos surfaced, Kelly issued a statement saying he "was shocked by the news."', "Kelly", "named"),
+    ('By contrast, Mr. Sanders accused the sheriff of using "un-American and uncivilized tactics."', "Sanders", "named"),
+    # lower-case titles inside a sentence's first subject
+    ('White House press secretary Sarah Sanders, meanwhile, said he "was fired in total disgrace."', "Sarah Sanders", "named"),
+    # "with X saying": the absolute clause's own subject
+    ('Republicans pushed back, with some GOP heavy hitters calling the plan "another concession to tyranny."',
+     "", "description"),
+    # "X's office ... saying": the office speaks, not X
+    ('Ryan\u2019s office put out a statement saying he "invited Trump to meet with the leaders."', "", "description"),
+    # "who he called": the relative clause's subject
+    ('He said Sroka, who he called "an extraordinary fisherman and a better person," had died.', "", "pronoun"),
+]
+
+
+@pytest.mark.parametrize("text, name, kind", HOUSE_STYLE_CASES)
+def test_house_styles_of_us_news(text, name, kind):
+    row = quotes_of(text).iloc[0]
+    assert (row["speaker_name"], row["speaker_kind"]) == (name, kind)
+
+
+def test_an_attribution_after_the_last_quotation_covers_the_sentences_earlier_quotations():
+    q = quotes_of('Gu Gu is a "good-looking panda with a robust memory", traits that serve him as "goodwill ambassador '
+                  'of the zoo", Li said. "Another sentence of the keeper here."')
+    assert q["speaker_name"].tolist() == ["Li", "Li", "Li"]
+    assert q["rule"].tolist() == ["shared_after", "speaker_after", "continuation"]
+
+
+def test_a_later_attribution_does_not_reach_back_across_a_sentence_end():
+    q = quotes_of('"We will not give up on this." "We will win in the end," Smith said.')
+    assert q["speaker"].tolist() == ["unattributed", "Smith"]
+
+
 def test_speaker_columns_and_kinds(seed_articles):
     q = extract_quotes(seed_articles)
     assert list(q.columns) == quotes.QUOTE_COLUMNS

@@ -45,7 +45,7 @@ LONG_EXPECTED = [
     ("far_antecedents", 1779, 1790, True, "Gov. Jane Ortiz", "Jane Ortiz", "named", "speaker_after+pronoun"),
     ("far_antecedents", 1804, 1815, True, "Gov. Jane Ortiz", "Jane Ortiz", "named", "speaker_after+pronoun"),
     ("long_sentence", 481, 518, True, "Putin", "Putin", "named", "participle_before"),
-    ("unbalanced", 15, 374, False, "unattributed", "", "unattributed", "none"),
+    ("unbalanced", 15, 374, False, "Lavrov", "Lavrov", "named", "paragraph_speaker"),  # "Lavrov spoke." before it
     ("unbalanced", 815, 853, True, "Lavrov", "Lavrov", "named", "speaker_after+pronoun"),
     ("fuller_name", 876, 892, True, "Steele", "Christopher Steele", "named", "speaker_after"),
     ("fuller_name", 1459, 1477, True, "Mr. Steele", "Christopher Steele", "named", "speaker_after+pronoun"),
