@@ -165,10 +165,12 @@ _FILLERS = frozenset({"has", "have", "had", "will", "would", "could", "may", "mi
 # --------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=2048)
 def _tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
-    # cached: a sentence's mentions (listed together) and its claims all read its tokens; a tuple, so no caller changes them
-    return tuple((m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence))
+    # cached: a sentence's mentions (listed together) and its claims all read its tokens; a tuple, so no caller changes them.
+    # Room for the sentences with mentions of a chunk of 500 articles (about 900): assign_roles reads them all, then
+    # assign_voice reads them again, which a cache of 256 had evicted in between (a few MB, not one copy per sentence).
+    return tuple([(m[0], m.start(), m.end()) for m in _TOKEN.finditer(sentence)])
 
 
 def _is_word(token: str) -> bool:

@@ -1,10 +1,11 @@
 """The fast paths of the stance stage give exactly what the plain computations give.
 
 The lexical features analyse each distinct text once (TF-IDF rows and VADER scores are repeated,
-not recomputed) and count n-grams with arrays; mention roles and voice read plain lists and find
-the quotation holding a mention by binary search. None of this may change a number: these
-tests compare with scikit-learn's own ``transform``, with VADER called on each span, with
-one target at a time, and with a linear scan, on real NewsMTSC sentences and edge cases.
+not recomputed), count n-grams with arrays and skip VADER for texts without a word of its lexicon;
+mention roles and voice read plain lists, tokenise each sentence once and find the quotation
+holding a mention by binary search. None of this may change a number: these tests compare with
+scikit-learn's own ``transform``, with VADER called on each span, with one target at a time, and
+with a linear scan, on real NewsMTSC sentences and edge cases.
 """
 
 import random
@@ -17,7 +18,7 @@ from corpus_tools import roles
 from corpus_tools.stance import TargetSentiment
 from corpus_tools.language import ENGLISH
 from corpus_tools.sentiment import vader_analyzer
-from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _valence
+from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader_scores, _valence
 from corpus_tools.validation import load_newsmtsc
 
 
@@ -173,3 +174,37 @@ def test_a_final_attribution_is_read_from_the_segment_between_two_commas():
     # a title-case headline: a verb in capitals counts
     assert _claims("NATO Is Weak, Peskov Says") == [("attribution_after", "Peskov", ["NATO Is Weak"]),
                                                      ("attribution_before", "Peskov", [""])]
+
+
+VADER_EDGE_TEXTS = ["", " ", MASK, "no", "No.", "not bad", "NOT BAD at all", "kind of good", "GOOD news, bad timing", "but", "good but",
+                    "!!!", "??? !!", "ok?!", ":)", ":-(", "a :) b", "(no)", "'good'", "a,good", "least", "at least good",
+                    "without doubt", "never so good", "\U0001f600", "I \u2764 it", "\u00dcn\u00efc\u00f6d\u00e9 good", "xx yy zz",
+                    "U.S. troops", "the 2nd, 3rd and 4th", "good" * 3, "tears", "sort of"]
+
+
+def test_vader_scores_are_vaders_own_and_zero_for_texts_without_a_lexicon_word(targets):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()  # the library itself
+    texts = [s[:a] for s, a in zip(targets["sentence"], targets["start"])] + [s[b:] for s, b in zip(targets["sentence"], targets["end"])]
+    texts += [" ".join(_TOKEN.findall(s.lower())[:8]) for s in texts] + VADER_EDGE_TEXTS
+    scores = _vader_scores(np.asarray(texts, dtype=object))
+    expected = [[d["compound"], d["pos"], d["neg"]] for d in map(analyzer.polarity_scores, texts)]
+    assert scores.tolist() == expected
+    assert (scores == 0).all(axis=1).sum() > len(texts) // 10  # the shortcut is taken, and gives VADER's zeros
+
+
+def test_roles_and_voice_of_a_chunk_tokenise_each_sentence_once():
+    # assign_roles and then assign_voice read the tokens of every sentence with a mention: the cache holds a chunk's
+    from corpus_tools.actors import find_mentions
+    from corpus_tools.stance import list_targets
+
+    text = [f"On day {i}, Putin said NATO troops near Ukraine's border were a threat, and Biden told Russia to stop." for i in range(400)]
+    sentences = pd.DataFrame({"article_id": [f"a{i // 4}" for i in range(len(text))], "sentence_id": range(len(text)),
+                              "start": 0, "sentence": text})
+    mentions = find_mentions(sentences)
+    quotations = pd.DataFrame(columns=["article_id", "start", "end", "speaker", "camp"])
+    assert mentions["sentence_id"].nunique() > 300  # more than the 256 sentences the cache held before
+    roles._tokens.cache_clear()
+    list_targets(sentences, mentions, quotations=quotations)
+    assert roles._tokens.cache_info().misses == sentences.loc[mentions["sentence_id"].unique(), "sentence"].nunique()

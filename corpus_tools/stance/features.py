@@ -10,6 +10,7 @@ of the ``"lexical"`` backend (see :mod:`corpus_tools.stance`).
 from __future__ import annotations
 
 import re
+import string
 from itertools import chain
 
 import numpy as np
@@ -86,6 +87,32 @@ def _valence(tokens: list[str], lexicon: dict, negate: bool) -> list[float]:
     return [total, pos, neg]
 
 
+def _vader_scores(texts: np.ndarray) -> np.ndarray:
+    """VADER's (compound, positive, negative) of each text; zeros, without asking VADER, for texts it cannot score.
+
+    VADER gives a word a valence only when the word (stripped of punctuation unless that leaves two
+    characters or fewer, lower-cased) is in its lexicon; every other rule rescales those valences, and a
+    text whose valences are all 0 scores 0.0 three times. About a third of the texts (most windows) have
+    no lexicon word; checking a text's words, each distinct word once, costs far less than scoring it.
+    A text that is not ASCII is always scored (VADER reads its emojis as words).
+    """
+    analyzer = vader_analyzer()
+    lexicon, punctuation = analyzer.lexicon, string.punctuation
+    known: dict[str, bool] = {}  # word -> whether VADER finds it in its lexicon
+
+    def in_lexicon(word: str) -> bool:
+        stripped = word.strip(punctuation)
+        known[word] = hit = (word if len(stripped) <= 2 else stripped).lower() in lexicon
+        return hit
+
+    scores = np.zeros((len(texts), 3), dtype=float)
+    for k, text in enumerate(texts):
+        if not text.isascii() or any(known[w] if w in known else in_lexicon(w) for w in text.split()):
+            d = analyzer.polarity_scores(text)
+            scores[k] = d["compound"], d["pos"], d["neg"]
+    return scores
+
+
 def _by_distinct(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct texts): ``texts == distinct[codes]``, each text once, in order of first appearance."""
     codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
@@ -96,7 +123,7 @@ def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
     """The vectorizer's count matrix of ``docs`` (word unigrams and bigrams), built with arrays instead of a loop per feature.
 
     The same matrix as scikit-learn's (same analysis: its preprocessor and tokenizer; counts as
-    float, sorted column indices); each distinct bigram is joined and looked up once.
+    float, sorted column indices); each distinct word and bigram is looked up once.
     """
     min_n, max_n = vectorizer.ngram_range
     vocabulary, n_docs = vectorizer.vocabulary_, len(docs)
@@ -104,6 +131,7 @@ def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
     tokens = [tokenize(preprocess(d)) for d in docs]
     doc = np.repeat(np.arange(n_docs), [len(t) for t in tokens])
     codes, words = pd.factorize(np.asarray(list(chain.from_iterable(tokens)), dtype=object))
+    words = words.tolist()  # plain strings: indexing a list costs less than indexing an array of objects
     rows, cols = [], []
     if min_n == 1:
         rows.append(doc)
@@ -111,8 +139,9 @@ def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
     if max_n == 2:
         at = np.flatnonzero(doc[:-1] == doc[1:])  # a bigram starts at each token followed by one of the same doc
         pair_codes, pairs = pd.factorize(codes[at] * len(words) + codes[at + 1])
+        first, second = np.divmod(pairs, len(words))
         rows.append(doc[at])
-        cols.append(np.array([vocabulary.get(f"{words[p // len(words)]} {words[p % len(words)]}", -1) for p in pairs],
+        cols.append(np.array([vocabulary.get(f"{words[a]} {words[b]}", -1) for a, b in zip(first.tolist(), second.tolist())],
                              dtype=np.int64)[pair_codes])
     row, col = np.concatenate(rows), np.concatenate(cols)
     known = col >= 0
@@ -164,11 +193,9 @@ class LexicalFeatures:
 
     def _dense(self, texts: dict[str, list[str]], numbers: np.ndarray) -> np.ndarray:
         """VADER's compound, positive and negative score of each text in :data:`_VADER_TEXTS`, then ``numbers``."""
-        analyzer = vader_analyzer()
         n = len(numbers)
         codes, distinct = _by_distinct([t for col in _VADER_TEXTS for t in texts[col]])
-        scores = [(d["compound"], d["pos"], d["neg"]) for d in map(analyzer.polarity_scores, distinct)]
-        vader = np.array(scores, dtype=float).reshape(len(distinct), 3)[codes]
+        vader = _vader_scores(distinct)[codes]
         vader = vader.reshape(len(_VADER_TEXTS), n, 3).transpose(1, 0, 2).reshape(n, 3 * len(_VADER_TEXTS))
         return np.hstack([vader, numbers])
 
