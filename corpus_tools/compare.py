@@ -75,6 +75,7 @@ from .terms import _groups, _require_column, extract_terms, weigh_tfidf
 __all__ = [
     "measure_similarity",
     "find_shared_passages",
+    "passage_keys",
     "find_agency_credits",
     "summarise_groups",
     "count_shared",
@@ -111,6 +112,8 @@ LSH_SEED = 13
 #: (sentences in corpus order), so that a topic's common words cannot make the cost quadratic.
 MAX_BUCKET = 1000
 _NOT_WORD = re.compile(r"[^\w\s]|_")
+# joins a sentence's terms in passage_keys: no token (corpus_tools.segment.TOKEN_PATTERN), so no term, holds it
+_TERM_SEPARATOR = "\x1f"
 # characters _NOT_WORD turns into spaces whatever their neighbours, before and after NFKC: ASCII
 # punctuation and control characters, and the quote marks, dashes and ellipsis of news text
 _PUNCTUATION = str.maketrans({c: " " for c in [chr(i) for i in range(128) if _NOT_WORD.match(chr(i)) and not chr(i).isspace()]
@@ -271,35 +274,63 @@ def _content_terms(texts, *, batch: int = 50_000) -> tuple[sparse.csr_matrix, np
     return counts, np.asarray(vocab, dtype=object)
 
 
-def _lsh_candidates(binary: sparse.csr_matrix, vocab: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """MinHash + LSH banding over the term sets of ``rows``: pairs sharing a bucket in some band.
-
-    Returns pair codes ``i * n + j`` (row numbers of ``binary``, ``i < j``), sorted, unique.
-    The hash functions come from :data:`LSH_SEED` and the terms' BLAKE2b hashes, so the same
-    term sets give the same candidates in every process and whatever the order of the rows.
-    """
-    n = binary.shape[0]
-    if len(rows) < 2:
-        return np.zeros(0, dtype=np.int64)
-    sub = binary[rows]
-    indices, starts = sub.indices, sub.indptr[:-1]
+def _minhash_parameters() -> tuple[np.ndarray, np.ndarray]:
+    """The salts and bucket multipliers of the MinHash functions (:data:`LSH_BANDS` x :data:`LSH_ROWS` each), from :data:`LSH_SEED`."""
     rng = np.random.default_rng(LSH_SEED)
     salts = rng.integers(0, 2**63, size=(LSH_BANDS, LSH_ROWS), dtype=np.int64).astype(np.uint64)
     mults = rng.integers(0, 2**63, size=(LSH_BANDS, LSH_ROWS), dtype=np.int64).astype(np.uint64) | np.uint64(1)
+    return salts, mults
+
+
+def _band_keys(counts: sparse.csr_matrix, vocab: np.ndarray) -> np.ndarray:
+    """Each row's LSH bucket in every band (:data:`LSH_BANDS` x rows, uint64), from the MinHash of its set of terms.
+
+    A band's LSH_ROWS MinHash values are, for each hash function, the least hash of the row's
+    terms; the bucket is their wrapping sum weighted by fixed multipliers. The hashes come from
+    :data:`LSH_SEED` and the terms' BLAKE2b hashes, so a row's buckets depend on its terms only:
+    the same in every process, whatever the other rows. Rows without terms get 0.
+    """
+    out = np.zeros((LSH_BANDS, counts.shape[0]), dtype=np.uint64)
+    full = np.flatnonzero(np.diff(counts.indptr) > 0)
+    if len(full) == 0:
+        return out
+    indices, starts = counts.indices, counts.indptr[full]  # an empty row adds nothing to the segment before it
+    salts, mults = _minhash_parameters()
     term_hash = _stable_hash64(vocab)
+    hashes = np.empty(len(indices), dtype=np.uint32)
+    for b in range(LSH_BANDS):
+        h = (_mix64(term_hash[None, :] ^ salts[b][:, None]) >> np.uint64(32)).astype(np.uint32)
+        key = np.zeros(len(full), dtype=np.uint64)
+        for r in range(LSH_ROWS):  # one hash function at a time: a flat gather and reduceat are the fastest
+            np.take(h[r], indices, out=hashes)
+            key += np.minimum.reduceat(hashes, starts).astype(np.uint64) * mults[b, r]  # wrapping
+        out[b, full] = key
+    return out
+
+
+def _sorted_unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an int64 array, sorted, and how often each occurs (``np.unique``, by sorting: faster here)."""
+    codes = np.sort(codes)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    return codes[starts], np.diff(np.r_[starts, len(codes)])
+
+
+def _lsh_candidates(band_keys: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Pairs of ``rows`` sharing a bucket in some band (``band_keys``: bands x rows, from :func:`_band_keys`).
+
+    Returns pair codes ``i * n + j`` (``i < j``, values of ``rows``), sorted, unique. In a bucket
+    the rows are in ascending order and each meets the :data:`MAX_BUCKET` rows after it.
+    """
+    if len(rows) < 2:
+        return np.zeros(0, dtype=np.int64)
     pos = np.arange(len(rows), dtype=np.int64)
     found = []
-    for b in range(LSH_BANDS):
-        # the band's LSH_ROWS MinHash values per row: for each hash function, the least hash of the row's terms
-        h = (_mix64(term_hash[None, :] ^ salts[b][:, None]) >> np.uint64(32)).astype(np.uint32)
-        sig = np.stack([np.minimum.reduceat(h[k][indices], starts) for k in range(LSH_ROWS)], axis=1)
-        key = (sig.astype(np.uint64) * mults[b][None, :]).sum(axis=1)  # the row's bucket in this band (wrapping sum)
+    for key in band_keys:
         order = np.argsort(key, kind="stable")  # in a bucket, rows in ascending order
-        # each row meets the rows after it in its bucket, at most MAX_BUCKET of them
         hi = np.minimum(_run_ends(key[order]), pos + 1 + MAX_BUCKET)
         left, right = _range_pairs(pos + 1, hi)
         found.append(rows[order[left]].astype(np.int64) * n + rows[order[right]])
-    return np.unique(np.concatenate(found))
+    return _sorted_unique(np.concatenate(found))[0]
 
 
 def _rare_term_candidates(binary: sparse.csr_matrix, rows: np.ndarray, *, min_shared: int, max_df: int) -> np.ndarray:
@@ -316,17 +347,117 @@ def _rare_term_candidates(binary: sparse.csr_matrix, rows: np.ndarray, *, min_sh
     ends = post.indptr[1:][term_of]
     left, right = _range_pairs(np.arange(len(members)) + 1, ends)
     a, c = members[left], members[right]
-    codes, shared = np.unique(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c), return_counts=True)
+    codes, shared = _sorted_unique(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))
     return codes[shared >= min_shared]
 
 
-def _pair_products(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 500_000) -> np.ndarray:
-    """Row-wise dot products ``x[i[k]] . x[j[k]]``, in chunks to bound memory."""
-    out = np.empty(len(i))
+def _pair_products(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 500_000) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise dot products ``x[i[k]] . x[j[k]]`` and the number of columns both rows hold, in chunks to bound memory.
+
+    ``x`` holds no zeros, so the columns in common are those of the elementwise product.
+    """
+    dots, common = np.empty(len(i)), np.empty(len(i), dtype=np.int64)
     for lo in range(0, len(i), chunk):
         hi = lo + chunk
-        out[lo:hi] = np.asarray(x[i[lo:hi]].multiply(x[j[lo:hi]]).sum(axis=1)).ravel()
-    return out
+        both = x[i[lo:hi]].multiply(x[j[lo:hi]]).tocsr()
+        dots[lo:hi] = np.asarray(both.sum(axis=1)).ravel()
+        common[lo:hi] = np.diff(both.indptr)
+    return dots, common
+
+
+def passage_keys(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Compute what :func:`find_shared_passages` needs of each sentence, on its own: its keys.
+
+    A sentence's keys depend on its text only, so they can be computed for any part of the
+    corpus (a chunk of articles, in a worker process) and the parts concatenated:
+    ``find_shared_passages(sentences, articles, keys=pd.concat(parts))`` gives the table that
+    ``find_shared_passages(sentences, articles)`` gives.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        ``article_id``, ``sentence_id``, ``sentence`` (from :func:`corpus_tools.sentences`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, in the order of ``sentences``: ``article_id``, ``sentence_id``,
+        ``normalised`` (:func:`normalise_sentence`), ``terms`` (its content terms, sorted, each
+        once per occurrence, joined by ``"\\x1f"``: a string column, which Parquet stores as
+        it is), ``lsh_0`` ... ``lsh_<LSH_BANDS - 1>`` (uint64: its MinHash + LSH bucket in each
+        band; 0 without terms).
+
+    Examples
+    --------
+    >>> sents = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "sentence": ["Talks resumed in Geneva, talks said."]})
+    >>> keys = passage_keys(sents)
+    >>> keys.loc[0, "normalised"], keys.loc[0, "terms"].split("\\x1f")
+    ('talks resumed in geneva talks said', ['geneva', 'resume', 'say', 'talk', 'talk'])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = sentences["sentence"].to_numpy(dtype=object)
+    counts, vocab = _content_terms(texts)
+    repeats = counts.data.astype(np.int64)
+    offsets = np.r_[0, np.cumsum(np.asarray(counts.sum(axis=1), dtype=np.int64).ravel())].astype(np.int32)
+    flat = pc.take(pa.array(vocab, type=pa.string()), pa.array(np.repeat(counts.indices, repeats)))
+    if any(_TERM_SEPARATOR in t for t in vocab):
+        raise ValueError(f"passage_keys: a content term holds the separator {_TERM_SEPARATOR!r}")
+    terms = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), flat), _TERM_SEPARATOR)
+    bands = _band_keys(counts, vocab)
+    return pd.DataFrame({"article_id": sentences["article_id"].reset_index(drop=True),
+                        "sentence_id": sentences["sentence_id"].reset_index(drop=True),
+                        "normalised": pd.Series([normalise_sentence(t) for t in texts], dtype="str"),
+                        "terms": terms.to_pandas(),
+                        **{f"lsh_{b}": bands[b] for b in range(LSH_BANDS)}})
+
+
+def _representatives(texts: pd.Series, text_codes: np.ndarray, text_values: pd.Index, keys: pd.DataFrame | None):
+    """One representative per normalised text: each sentence's, and their content terms and LSH buckets.
+
+    ``texts`` are the sentences in (article, sentence) order, factorised as ``text_codes`` of
+    ``text_values``, and ``keys`` their :func:`passage_keys` in the same order (None: computed
+    here, once per distinct text, and for the representatives only). Representatives are
+    numbered by first appearance and take the terms of their first copy. Returns ``rep`` (per
+    sentence), the representatives' term counts (CSR, columns in sorted term order) and their
+    buckets (bands x representatives).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if keys is None:
+        normalised = pd.factorize(pd.Series([normalise_sentence(t) for t in text_values], dtype=object))[0]
+        rep = pd.factorize(normalised[text_codes])[0]
+    else:
+        rep = pd.factorize(keys["normalised"])[0]
+    first = np.flatnonzero(rep > np.r_[-1, np.maximum.accumulate(rep)[:-1]])  # codes follow first appearance
+    if keys is None:
+        counts, vocab = _content_terms(texts.to_numpy(dtype=object)[first])
+        return rep, counts, _band_keys(counts, vocab)
+    terms = pc.split_pattern(pa.chunked_array([pa.array(keys["terms"])]).combine_chunks().take(pa.array(first)), _TERM_SEPARATOR)
+    flat = pc.list_flatten(terms)
+    rows = np.repeat(np.arange(len(first)), pc.list_value_length(terms).to_numpy(zero_copy_only=False))
+    present = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)  # a sentence without terms has one empty string
+    encoded = pc.dictionary_encode(flat.filter(pa.array(present)))
+    column = pc.rank(encoded.dictionary, sort_keys="ascending", tiebreaker="first").to_numpy().astype(np.int64) - 1
+    counts = sparse.csr_matrix((np.ones(int(present.sum())), (rows[present], column[encoded.indices.to_numpy(zero_copy_only=False)])),
+                               shape=(len(first), len(encoded.dictionary)))
+    counts.sum_duplicates()
+    counts.sort_indices()
+    bands = np.stack([keys[f"lsh_{b}"].to_numpy(dtype=np.uint64)[first] for b in range(LSH_BANDS)])
+    return rep, counts, bands
+
+
+def _check_keys(sentences: pd.DataFrame, keys: pd.DataFrame) -> None:
+    """Raise a ValueError unless ``keys`` are :func:`passage_keys` rows of ``sentences``, in their order."""
+    missing = [c for c in ("article_id", "sentence_id", "normalised", "terms", *[f"lsh_{b}" for b in range(LSH_BANDS)])
+               if c not in keys.columns]
+    if missing:
+        raise ValueError(f"find_shared_passages: keys lacks {missing}; make them with passage_keys(sentences)")
+    if len(keys) != len(sentences) or not all(
+            np.array_equal(keys[c].to_numpy(dtype=object), sentences[c].to_numpy(dtype=object)) for c in ("article_id", "sentence_id")):
+        raise ValueError("find_shared_passages: keys are not the sentences' rows in their order; give passage_keys(sentences)")
 
 
 def find_shared_passages(
@@ -338,6 +469,7 @@ def find_shared_passages(
     min_cosine: float = MIN_COSINE,
     max_df: int = 50,
     compact: bool = False,
+    keys: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Find sentences that two groups (outlets) share: wire copy, the same quotation, a translated readout.
 
@@ -364,6 +496,10 @@ def find_shared_passages(
         text is held once however many pairs it is part of. Wire copy makes pairs grow with the square of the
         copies (5.2 million pairs, 1.4 GB of text as strings, on the 60 MB synthetic corpus of
         ``benchmarks/``); the stored table uses this. The values are the same.
+    keys : pandas.DataFrame, optional
+        The sentences' :func:`passage_keys`, row for row in the order of ``sentences`` (for
+        instance computed per chunk of articles in worker processes and concatenated): the
+        per-sentence work is then not done again. The table is the same.
 
     Returns
     -------
@@ -372,6 +508,11 @@ def find_shared_passages(
         right): ``<by>_a``, ``article_a``, ``sentence_a`` (id), ``text_a``, ``<by>_b``,
         ``article_b``, ``sentence_b``, ``text_b``, ``shared_terms`` (distinct content terms
         in common), ``cosine``, ``kind`` (``exact``, ``near``, ``quote`` or ``paraphrase``).
+
+    Raises
+    ------
+    ValueError
+        ``articles`` has no column ``by``, or ``keys`` are not the sentences' keys in their order.
 
     Examples
     --------
@@ -386,9 +527,14 @@ def find_shared_passages(
     """
     cols = [f"{by}_a", "article_a", "sentence_a", "text_a", f"{by}_b", "article_b", "sentence_b", "text_b", "shared_terms", "cosine", "kind"]
     _require_column(articles, by, "find_shared_passages")
+    if keys is not None:
+        _check_keys(sentences, keys)
     # sentences in a fixed order (article, then sentence), not the records' order: every
     # numbering below follows it, so the output does not depend on how the corpus was stored
-    s = sentences.sort_values(["article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    s = sentences.reset_index(drop=True).sort_values(["article_id", "sentence_id"], kind="stable")
+    if keys is not None:
+        keys = keys.iloc[s.index.to_numpy()].reset_index(drop=True)
+    s = s.reset_index(drop=True)
     if s.empty:
         return pd.DataFrame(columns=cols)
     meta = label_groups(articles, by).drop_duplicates("article_id").set_index("article_id")[by]
@@ -396,33 +542,35 @@ def find_shared_passages(
     if group.isna().any():  # sentences of articles the articles table lacks: label_groups' "unknown"
         group = group.astype(object).fillna("unknown")
     sid = s["sentence_id"].to_numpy(dtype=np.int64)
+    gcode = pd.factorize(group, sort=True)[0]
     # sentences ranked by (group, article, sentence): a pair's side "a" is the lower one
     rank = np.empty(len(s), dtype=np.int64)
-    rank[np.lexsort((sid, s["article_id"].to_numpy(dtype=object), group.to_numpy(dtype=object)))] = np.arange(len(s))
-    a, b, shared, cosine, exact = _sentence_pairs(s["sentence"].to_numpy(dtype=object), pd.factorize(group, sort=True)[0], rank,
-                                                  min_shared=min_shared, min_cosine=min_cosine, max_df=max_df)
-    quoted = s["sentence"].str.contains(r"[\"\u201c\u201d]").to_numpy(dtype=bool)
+    rank[np.lexsort((sid, pd.factorize(s["article_id"], sort=True)[0], gcode))] = np.arange(len(s))
+    text_codes, text_values = pd.factorize(s["sentence"], sort=True)
+    rep, counts, bands = _representatives(s["sentence"], text_codes, text_values, keys)
+    a, b, shared, cosine, exact = _sentence_pairs(rep, counts, bands, gcode, rank, min_shared=min_shared, min_cosine=min_cosine,
+                                                  max_df=max_df)
+    quoted = _quoted(s["sentence"])
     kind = np.where(exact, 0, np.where(cosine >= NEAR_COSINE, 1, np.where(quoted[a] & quoted[b], 2, 3)))
-    kinds = pd.Series(["exact", "near", "quote", "paraphrase"])
-    text, article, group, kinds = (_categories(c) if compact else c for c in (s["sentence"], s["article_id"], group, kinds))
+    text = _categorical_taker(text_codes, text_values) if compact else _taker(s["sentence"], compact)
+    article, group, kinds = (_taker(c, compact) for c in (s["article_id"], group, pd.Series(["exact", "near", "quote", "paraphrase"])))
     return pd.DataFrame({
-        f"{by}_a": _take(group, a), "article_a": _take(article, a), "sentence_a": sid[a], "text_a": _take(text, a),
-        f"{by}_b": _take(group, b), "article_b": _take(article, b), "sentence_b": sid[b], "text_b": _take(text, b),
-        "shared_terms": shared, "cosine": cosine, "kind": _take(kinds, kind),
+        f"{by}_a": group(a), "article_a": article(a), "sentence_a": sid[a], "text_a": text(a),
+        f"{by}_b": group(b), "article_b": article(b), "sentence_b": sid[b], "text_b": text(b),
+        "shared_terms": shared, "cosine": cosine, "kind": kinds(kind),
     }, columns=cols, copy=False)  # the columns are new already: copying them would double the peak
 
 
-def _sentence_pairs(texts: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *, min_shared: int, min_cosine: float, max_df: int):
+def _sentence_pairs(rep: np.ndarray, counts: sparse.csr_matrix, bands: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *,
+                    min_shared: int, min_cosine: float, max_df: int):
     """The shared passages as positions: ``a``, ``b`` (``rank[a] < rank[b]``), ``shared``, ``cosine``, ``exact``.
 
-    ``texts`` are the sentences, ``gcode`` their group numbers, ``rank`` their output order;
-    the pairs come sorted by cosine descending, then ``rank[a]``, then ``rank[b]``.
+    ``rep``, ``counts`` and ``bands`` are from :func:`_representatives`, ``gcode`` the sentences'
+    group numbers, ``rank`` their output order; the pairs come sorted by cosine descending, then
+    ``rank[a]``, then ``rank[b]``.
     """
-    # 1. exact copies: one representative per normalised text, all its copies found by hashing
-    rep, _ = pd.factorize(pd.Series([normalise_sentence(t) for t in texts], dtype=object))
-    n_rep = int(rep.max()) + 1
-    first = np.unique(rep, return_index=True)[1]  # codes follow first appearance: each text's first copy
-    counts, vocab = _content_terms(texts[first])
+    # 1. exact copies: all copies of a representative, found by its number
+    n_rep = counts.shape[0]
     multiplicity = np.bincount(rep, minlength=n_rep)
     binary = counts.copy()
     binary.data[:] = 1.0
@@ -440,14 +588,14 @@ def _sentence_pairs(texts: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *, m
     # 2. near-duplicates and paraphrases: candidate pairs of representatives, kept by their cosine
     # TF-IDF as scikit-learn's TfidfVectorizer(sublinear_tf=True) over all sentences (copies included)
     df = np.asarray(binary.T @ multiplicity, dtype=float).ravel()
-    idf = np.log((1 + len(texts)) / (1 + df)) + 1
+    idf = np.log((1 + len(rep)) / (1 + df)) + 1
     tfidf = counts.copy()
     tfidf.data = (1 + np.log(tfidf.data)) * idf[tfidf.indices]
     norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel())
     tfidf.data /= np.repeat(np.where(norms > 0, norms, 1), np.diff(tfidf.indptr))
     rows = np.flatnonzero(eligible)
-    cand = np.union1d(_lsh_candidates(binary, vocab, rows),
-                      _rare_term_candidates(binary, rows, min_shared=min_shared, max_df=max_df))
+    cand = _sorted_unique(np.concatenate([_lsh_candidates(bands[:, rows], rows, n_rep),
+                                          _rare_term_candidates(binary, rows, min_shared=min_shared, max_df=max_df)]))[0]
     ri, rj = cand // n_rep, cand % n_rep
     # a representative whose copies are all in one group: its group number, else -1
     g_min, g_max = np.full(n_rep, gcode.max() + 1), np.full(n_rep, -1)
@@ -456,8 +604,8 @@ def _sentence_pairs(texts: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *, m
     one_group = np.where(g_min == g_max, g_min, -1)
     keep = (one_group[ri] < 0) | (one_group[rj] < 0) | (one_group[ri] != one_group[rj])
     ri, rj = ri[keep], rj[keep]
-    shared = np.rint(_pair_products(binary, ri, rj)).astype(np.int64)
-    cosine = np.minimum(_pair_products(tfidf, ri, rj), 1.0)
+    cosine, shared = _pair_products(tfidf, ri, rj)
+    cosine = np.minimum(cosine, 1.0)
     keep = (shared >= min_shared) & (cosine >= min_cosine)
     ri, rj, shared, cosine = ri[keep], rj[keep], shared[keep], cosine[keep]
     # every copy of one representative with every copy of the other, in different groups
@@ -473,20 +621,58 @@ def _sentence_pairs(texts: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *, m
     i, j = np.concatenate([ex_i, pi]), np.concatenate([ex_j, pj])
     out_shared = np.concatenate([n_terms[rep[ex_i]], shared[pair_of]]).astype(np.int64)
     out_cosine = np.concatenate([np.ones(len(ex_i)), cosine[pair_of]])
-    a, b = np.where(rank[i] < rank[j], i, j), np.where(rank[i] < rank[j], j, i)
-    order = np.lexsort((rank[b], rank[a], -out_cosine))
+    # each pair's cosine as its place among the distinct cosines, descending
+    levels, level = np.unique(-np.r_[1.0, cosine], return_inverse=True)
+    out_level = np.concatenate([np.full(len(ex_i), level[0]), level[1:][pair_of]])
+    swap = rank[i] > rank[j]
+    a, b = np.where(swap, j, i), np.where(swap, i, j)
+    order = _pair_order(out_level, len(levels), rank[a], rank[b], len(rank))
     return a[order], b[order], out_shared[order], out_cosine[order], order < len(ex_i)
 
 
-def _categories(texts: pd.Series) -> pd.Series:
-    """``texts`` as a categorical of its distinct values (in sorted order, so the categories do not depend on the row order)."""
-    return texts.astype(pd.CategoricalDtype(pd.Index(texts.unique()).sort_values()))
+def _pair_order(level: np.ndarray, n_levels: int, rank_a: np.ndarray, rank_b: np.ndarray, n: int) -> np.ndarray:
+    """The order of pairs by ``level``, then ``rank_a``, then ``rank_b`` (levels below ``n_levels``, ranks below ``n``).
+
+    The three keys are packed into one int64 when they fit: one sort instead of three. The
+    pairs are distinct, so there are no ties to break.
+    """
+    if n_levels * float(n) * float(n) >= 2**63:
+        return np.lexsort((rank_b, rank_a, level))
+    return np.argsort((level.astype(np.int64) * n + rank_a) * n + rank_b)
 
 
-def _take(column: pd.Series, idx: np.ndarray) -> pd.Series:
-    """``column``'s values at positions ``idx`` (text stays in Arrow; no Python strings made), index reset."""
-    out = column.take(idx).reset_index(drop=True)
-    return pd.Series(out.to_numpy()) if out.dtype == object else out  # infer str, as a table built from rows would
+def _quoted(texts: pd.Series) -> np.ndarray:
+    """Whether each text holds a double quote mark (straight or curly)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts, type=pa.large_string())
+    found = [pc.match_substring(arr, mark) for mark in ('"', "\u201c", "\u201d")]
+    return np.asarray(pc.or_(pc.or_(found[0], found[1]), found[2]).fill_null(False), dtype=bool)
+
+
+def _categorical_taker(codes: np.ndarray, categories: pd.Index):
+    """A function giving the values at positions of a column factorised as ``codes`` of sorted ``categories``, as a categorical."""
+    if categories.dtype == object:  # strings in an object column (groups with "unknown" filled in) are str categories
+        categories = pd.Index(categories.to_numpy())
+    dtype = pd.CategoricalDtype(categories)
+    return lambda idx: pd.Series(pd.Categorical.from_codes(codes[idx], dtype=dtype))
+
+
+def _taker(column: pd.Series, compact: bool):
+    """A function giving ``column``'s values at positions, index reset.
+
+    When ``compact``, as a categorical of its distinct values (sorted, so the categories do not
+    depend on the row order); else as they are (text stays in Arrow; no Python strings made).
+    """
+    if compact:
+        return _categorical_taker(*pd.factorize(column, sort=True))
+
+    def take(idx: np.ndarray) -> pd.Series:
+        out = column.take(idx).reset_index(drop=True)
+        return pd.Series(out.to_numpy()) if out.dtype == object else out  # infer str, as a table built from rows would
+
+    return take
 
 
 def _may_match(pattern: str, texts: list[str]) -> list[int] | range:

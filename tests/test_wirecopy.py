@@ -5,6 +5,7 @@ used once, so every duplicate in it is one this file planted.
 """
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -236,3 +237,136 @@ def test_compact_passages_hold_each_text_once_with_the_same_values(planted, plan
     categories = compact["text_a"].cat.categories
     assert categories.is_unique and categories.is_monotonic_increasing  # held once each, in an order rows cannot change
     pd.testing.assert_frame_equal(compact.astype(dict.fromkeys(strings, "str")), planted_passages)
+
+
+# ----------------------------------------------------------------------------------------------
+# The faster search (issue 13) gives the table the previous code gave, with or without precomputed keys
+# ----------------------------------------------------------------------------------------------
+
+#: The last commit whose find_shared_passages is the one before issue 13's rewrite of its internals.
+BEFORE = "ec0cf9d"
+
+
+@pytest.fixture(scope="module")
+def before():
+    """``corpus_tools.compare`` as of :data:`BEFORE`, read from git (skipped where the history is not there)."""
+    import importlib.util
+
+    run = subprocess.run(["git", "show", f"{BEFORE}:corpus_tools/compare.py"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    if run.returncode != 0:
+        pytest.skip(f"no git history with {BEFORE}: {run.stderr.strip()}")
+    spec = importlib.util.spec_from_loader("corpus_tools._compare_before", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "corpus_tools"
+    exec(compile(run.stdout, f"{BEFORE}:corpus_tools/compare.py", "exec"), module.__dict__)
+    return module
+
+
+@pytest.fixture(scope="module")
+def wire():
+    """Real sentences copied the ways wire copy is: one text into many articles of every outlet (and several of one
+    outlet), near copies of it copied again, copies within one outlet only, sentences without content terms, and an
+    article the articles table lacks (group "unknown")."""
+    rng = random.Random(7)
+    pool = _pool(260)
+    hub, near_hub, own = pool[0], pool[0].replace(" the ", " a ", 1), pool[1]
+    assert near_hub != hub
+    arts = []
+    for i in range(48):
+        body = pool[2 + 5 * i : 7 + 5 * i]
+        if (i // 4) % 2 == 0 or i < 24:  # 24 copies of the text and 12 of its near copy, spread over every outlet
+            body.insert(rng.randrange(len(body)), hub if (i // 4) % 2 == 0 else near_hub)
+        if OUTLETS[i % 4] == "Outlet A" and i % 3 == 0:
+            body.append(own)  # copies within one outlet only
+        if i % 5 == 0:
+            body.append("Yes. No comment.")  # no content terms
+        arts.append({"article_id": f"w{i:02d}", "outlet": OUTLETS[i % 4], "country": "XY"[i % 2], "text": " ".join(body)})
+    articles = pd.DataFrame(arts)
+    sents = ct.sentences(articles)
+    stray = sents[sents["article_id"] == "w01"].assign(article_id="zz")  # an article not in the articles table
+    return articles, pd.concat([sents, stray], ignore_index=True)
+
+
+def _assert_same(new: pd.DataFrame, old: pd.DataFrame) -> None:
+    """The same table, the categories of every categorical column included (values, order and type)."""
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    for col in new.columns:
+        if isinstance(new[col].dtype, pd.CategoricalDtype):
+            assert new[col].cat.categories.equals(old[col].cat.categories), col
+            assert new[col].cat.categories.dtype == old[col].cat.categories.dtype, col
+
+
+def test_the_wire_corpus_has_the_cases_it_is_for(wire, before):
+    articles, sents = wire
+    out = before.find_shared_passages(sents, articles)
+    known = out[(out["outlet_a"] != "unknown") & (out["outlet_b"] != "unknown")]
+    # one text in 24 articles (6 per outlet), its near copy in 12 (3 per outlet): every pair of copies of each but
+    # those within an outlet
+    assert (known["kind"] == "exact").sum() == (24 * 23 // 2 - 4 * (6 * 5 // 2)) + (12 * 11 // 2 - 4 * (3 * 2 // 2))
+    assert (known["kind"] == "near").sum() >= 24 * 12 * 3 // 4  # every copy of the text with its near copies in other outlets
+    assert (out["outlet_a"] == "unknown").any() or (out["outlet_b"] == "unknown").any()
+
+
+@pytest.mark.parametrize("by, compact, max_df", [("outlet", True, 50), ("outlet", False, 50), ("country", True, 1),
+                                                 ("outlet", False, 1)])
+def test_same_table_as_before_on_wire_copy(wire, before, by, compact, max_df):
+    articles, sents = wire
+    _assert_same(compare.find_shared_passages(sents, articles, by=by, compact=compact, max_df=max_df),
+                 before.find_shared_passages(sents, articles, by=by, compact=compact, max_df=max_df))
+
+
+def test_same_table_as_before_on_the_planted_and_the_seed_corpus(planted, before, seed_articles, seed_sentences):
+    articles, _ = planted
+    sents = ct.sentences(articles)
+    _assert_same(compare.find_shared_passages(sents, articles, compact=True), before.find_shared_passages(sents, articles, compact=True))
+    _assert_same(compare.find_shared_passages(seed_sentences, seed_articles, compact=True),
+                 before.find_shared_passages(seed_sentences, seed_articles, compact=True))
+
+
+def test_same_capped_buckets_as_before(wire, before, monkeypatch):
+    """Past MAX_BUCKET rows in an LSH bucket the pairs depend on the rows' order in it: the same order as before."""
+    articles, sents = wire
+    monkeypatch.setattr(compare, "MAX_BUCKET", 2)
+    monkeypatch.setattr(before, "MAX_BUCKET", 2)
+    _assert_same(compare.find_shared_passages(sents, articles, max_df=1), before.find_shared_passages(sents, articles, max_df=1))
+
+
+def test_no_sentences_no_passages(before):
+    arts = pd.DataFrame({"article_id": ["a"], "outlet": ["X"], "text": ["x"]})
+    empty = ct.sentences(arts).iloc[:0]
+    out = compare.find_shared_passages(empty, arts)
+    _assert_same(out, before.find_shared_passages(empty, arts))
+    assert out.empty and len(out.columns) == 11
+    _assert_same(compare.find_shared_passages(empty, arts, keys=compare.passage_keys(empty)), out)
+
+
+def test_precomputed_keys_give_the_same_table(wire):
+    """Keys computed per chunk of articles (as worker processes would), concatenated, even via Parquet: the same table."""
+    articles, sents = wire
+    expected = compare.find_shared_passages(sents, articles, compact=True)
+    _assert_same(compare.find_shared_passages(sents, articles, compact=True, keys=compare.passage_keys(sents)), expected)
+    chunks = [sents[sents["article_id"].isin(articles["article_id"][lo : lo + 10])] for lo in range(0, len(articles), 10)]
+    chunks.append(sents[~sents["article_id"].isin(articles["article_id"])])
+    keys = pd.concat([compare.passage_keys(c) for c in chunks], ignore_index=True)
+    in_order = pd.concat(chunks, ignore_index=True)
+    _assert_same(compare.find_shared_passages(in_order, articles, compact=True, keys=keys), expected)
+    buffer = io.BytesIO()
+    keys.to_parquet(buffer)
+    _assert_same(compare.find_shared_passages(in_order, articles, compact=True, keys=pd.read_parquet(buffer)), expected)
+
+
+def test_a_sentences_keys_do_not_depend_on_the_other_sentences(wire):
+    _, sents = wire
+    alone = compare.passage_keys(sents.iloc[[3]]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, compare.passage_keys(sents).iloc[[3]].reset_index(drop=True))
+    assert alone.loc[0, "normalised"] == compare.normalise_sentence(sents.iloc[3]["sentence"])
+    assert alone.loc[0, "terms"].split("\x1f") == sorted(terms.extract_terms(ct.tokens(sents.iloc[[3]]))["term"])
+
+
+def test_keys_of_other_sentences_are_refused(wire):
+    articles, sents = wire
+    keys = compare.passage_keys(sents)
+    with pytest.raises(ValueError, match="not the sentences' rows"):
+        compare.find_shared_passages(sents, articles, keys=keys.iloc[::-1])
+    with pytest.raises(ValueError, match="lacks"):
+        compare.find_shared_passages(sents, articles, keys=keys.drop(columns="terms"))
