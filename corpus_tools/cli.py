@@ -3,20 +3,24 @@
 Usage::
 
     corpus-tools figures STUDY [--set KEY=VALUE ...] [--output-dir build/executed]
-                               [--notebooks 00 02 ...] [--kernel NAME]
+                               [--notebooks 00 02 ...] [--kernel NAME] [--jobs N]
     corpus-tools check STUDY [--set KEY=VALUE ...]
     corpus-tools tables STUDY [--set KEY=VALUE ...] [--export DIR] [--format csv|parquet]
                               [--force] [--build-dir DIR] [--workers N] [--chunk-size N]
                               [--scheduler ADDRESS]
     corpus-tools report STUDY [--set KEY=VALUE ...] [--executed build/executed] [--output FILE]
-                              [--code] [--run [--kernel NAME]]
+                              [--code] [--run [--kernel NAME] [--jobs N]]
 
-``figures`` checks the study (:func:`corpus_tools.study.load_study`) and runs the notebooks in
-order, passing each the same two parameters: ``STUDY`` (the study file, absolute) and
+``figures`` checks the study (:func:`corpus_tools.study.load_study`), builds its tables once
+(as ``tables`` does; one line, ``tables in ...``) and runs the notebooks, passing each the
+same two parameters: ``STUDY`` (the study file, absolute) and
 ``SETTINGS`` (the ``--set`` overrides, typed; :meth:`~corpus_tools.study.Study.notebook_parameters`) with :func:`corpus_tools.run.run_plans`, the runner behind
 ``python -m corpus_tools.run``: the output folder and the figures folder are checked before
-anything runs, and the figures folder is locked for the whole run. It prints one line per
-notebook. ``check`` prints the resolved settings as TOML and runs nothing. ``tables``
+anything runs, and the figures folder is locked for the whole run. The notebooks only read the
+stored tables, never each other's output, so ``--jobs N`` of them run at the same time
+(default: one per usable core); it prints one line per notebook, in order, whatever the order
+they finish in, and the first notebook to fail stops the others. ``check`` prints the
+resolved settings as TOML and runs nothing. ``tables``
 builds every table of the study once (:func:`corpus_tools.pipeline.build_tables`: Parquet
 under ``build/tables/<key>/``, reused while the study, the corpus and the package are
 unchanged; with ``--scheduler`` the per-article tables are computed by the workers of a Dask
@@ -40,10 +44,10 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .paths import PROJECT_ROOT
-from .pipeline import STEP_NOTE, build_tables, check_export_folder, export_tables
+from .pipeline import STEP_NOTE, Tables, _usable_cores, build_tables, check_export_folder, export_tables
 from .report import ReportError, check_report_path, default_report_path, read_executed, write_report
 from .run import NotebookError, report_errors, run_plans
 from .study import NOTEBOOKS, Study, StudyError, find_notebook, load_study
@@ -71,32 +75,39 @@ def _check(args: argparse.Namespace) -> None:
     print(study.to_toml(), end="")
 
 
-def _run_notebooks(study: Study, output_dir: Path, *, kernel: str | None, notebooks: Sequence[str] | None = None) -> None:
-    """Run the study's notebooks in order (all, or the numbers given), one line per notebook."""
+def _run_notebooks(study: Study, output_dir: Path, *, kernel: str | None, notebooks: Sequence[str] | None = None,
+                   jobs: int | None = None) -> None:
+    """Build the study's tables, then run its notebooks (all, or the numbers given), ``jobs`` at a time; one line per notebook."""
     chosen = {find_notebook(n) for n in (notebooks or NOTEBOOKS)}
     plans = [(nb, study.notebook_parameters(), study.figures_dir) for nb in sorted(chosen, key=lambda nb: nb.name)]
 
     def start(index: int, total: int, notebook: Path) -> None:
         print(f"[{index + 1}/{total}] {notebook.name}", flush=True)
 
-    run_plans(plans, output_dir=output_dir, kernel_name=kernel, on_start=start)
+    def prepare() -> None:  # once, before the notebooks: each then finds them stored
+        tables = _build_tables(study)
+        print(f"tables in {tables.folder} ({'stored before, reused' if tables.cached else 'built'})", flush=True)
+
+    run_plans(plans, output_dir=output_dir, kernel_name=kernel, on_start=start, prepare=prepare,
+              jobs=_usable_cores() if jobs is None else jobs)
 
 
 def _figures(args: argparse.Namespace) -> None:
     study = _load(args)
-    _run_notebooks(study, args.output_dir, kernel=args.kernel, notebooks=args.notebooks)
+    _run_notebooks(study, args.output_dir, kernel=args.kernel, notebooks=args.notebooks, jobs=args.jobs)
     print(f"figures in {study.figures_dir}, executed notebooks in {args.output_dir}", flush=True)
 
 
 def _report(args: argparse.Namespace) -> None:
-    if args.kernel is not None and not args.run:
-        raise StudyError("--kernel applies to --run; add --run")
+    for option, value in (("--kernel", args.kernel), ("--jobs", args.jobs)):
+        if value is not None and not args.run:
+            raise StudyError(f"{option} applies to --run; add --run")
     study = _load(args)
     output = check_report_path(args.output or default_report_path(study))  # before a long run, not after it
     failure = None
     if args.run:
         try:
-            _run_notebooks(study, args.executed, kernel=args.kernel)
+            _run_notebooks(study, args.executed, kernel=args.kernel, jobs=args.jobs)
         except NotebookError as exc:  # the report shows the failure; the error still ends the command
             failure = exc
     entries = read_executed(args.executed, study)
@@ -115,35 +126,58 @@ class _TableError(RuntimeError):
     """A step of ``tables`` failed; the message names the table."""
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+
+
+def _build_tables(study: Study, *, export: Callable[[Tables], Any] | None = None, **options: Any) -> Tables:
+    """:func:`build_tables` (and ``export`` of them), with warnings as ``warning:`` lines and a failing step named."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            tables = build_tables(study, **options)
+            if export is not None:
+                export(tables)
+        except Exception as exc:
+            step = next((n[len(STEP_NOTE):].strip() for n in getattr(exc, "__notes__", ()) if n.startswith(STEP_NOTE)), None)
+            if step is None:
+                raise
+            raise _TableError(f"table {step}: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    return tables
+
+
 def _tables(args: argparse.Namespace) -> None:
     if args.format is not None and args.export is None:
         raise StudyError("--format applies to --export; add --export DIR")
     study = _load(args)
     if args.export is not None:
         check_export_folder(args.export)  # before the work, not after it
+    written = []
 
-    def show(message, category, filename, lineno, file=None, line=None) -> None:
-        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+    def export(tables: Tables) -> None:
+        written.extend(export_tables(tables, args.export, format=args.format or "csv"))
 
     def log(line: str) -> None:
         print(line, flush=True)
 
-    with warnings.catch_warnings():
-        warnings.showwarning = show
-        try:
-            tables = build_tables(study, force=args.force, build_dir=args.build_dir, log=log, workers=args.workers,
-                                  chunk_size=args.chunk_size, scheduler=args.scheduler)
-            if args.export is not None:
-                written = export_tables(tables, args.export, format=args.format or "csv")
-        except Exception as exc:
-            step = next((n[len(STEP_NOTE):].strip() for n in getattr(exc, "__notes__", ()) if n.startswith(STEP_NOTE)), None)
-            if step is None:
-                raise
-            raise _TableError(f"table {step}: {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    tables = _build_tables(study, export=export if args.export is not None else None, force=args.force,
+                           build_dir=args.build_dir, log=log, workers=args.workers, chunk_size=args.chunk_size,
+                           scheduler=args.scheduler)
     state = "stored before, reused" if tables.cached else "built"
     print(f"tables in {tables.folder} ({state})", flush=True)
     if args.export is not None:
         print(f"exported {len(written)} tables to {Path(args.export)} ({args.format or 'csv'})", flush=True)
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of 1 or more."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
+    return jobs
 
 
 class _Parser(argparse.ArgumentParser):
@@ -179,6 +213,8 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"run only these notebooks, by number ({' '.join(n[:2] for n in NOTEBOOKS)}); "
                          "default: all, in order")
     figures.add_argument("--kernel", default=None, help="Jupyter kernel (default: the one the notebooks ask for, corpus-tools)")
+    figures.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                         help="notebooks run at the same time (default: one per usable core; 1: one after another)")
     figures.set_defaults(action=_figures)
 
     check = commands.add_parser("check", help="check a study file and print its resolved settings",
@@ -221,6 +257,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--code", action="store_true", help="show the code cells too (default: text, tables and figures only)")
     report.add_argument("--run", action="store_true", help="run every notebook first, as `figures` does, into --executed")
     report.add_argument("--kernel", default=None, help="with --run: Jupyter kernel (default: the one the notebooks ask for)")
+    report.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                        help="with --run: notebooks run at the same time (default: one per usable core)")
     report.set_defaults(action=_report)
     return parser
 

@@ -205,6 +205,15 @@ def escape_csv_cell(value):
     return value
 
 
+def _needs_escaping(series: pd.Series) -> bool:
+    """Whether any cell of ``series`` changes under :func:`escape_csv_cell`, looking at each distinct value once."""
+    try:
+        distinct = pd.unique(series.to_numpy(dtype=object))
+    except TypeError:  # unhashable cells (lists): look at every one
+        distinct = series
+    return any(escape_csv_cell(v) is not v for v in distinct)
+
+
 def escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
     """Return ``data`` with every text cell (and column name) passed through :func:`escape_csv_cell`."""
     columns = [escape_csv_cell(c) for c in data.columns]
@@ -212,6 +221,8 @@ def escape_formulas(data: pd.DataFrame) -> pd.DataFrame:
     for i, col in enumerate(data.columns):
         series = data.iloc[:, i]
         if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        if not _needs_escaping(series):  # the usual case: a long column of names or sentences, nothing to escape
             continue
         escaped = [escape_csv_cell(v) for v in series]
         if any(a is not b for a, b in zip(escaped, series)):

@@ -4,9 +4,10 @@ Usage::
 
     python -m corpus_tools.run notebooks/00-load-and-clean.ipynb [...] \\
         [--output-dir build/executed] [-p STUDY /path/to/study.toml] \\
-        [-p SETTINGS '{"corpus.sample": 2}'] [-k KERNEL]
+        [-p SETTINGS '{"corpus.sample": 2}'] [-k KERNEL] [--jobs N]
 
-Each notebook runs in the order given, from the project root, with the parameters passed.
+Each notebook runs in the order given, from the project root, with the parameters passed;
+with ``--jobs N`` up to N run at the same time (see :func:`run_plans`).
 The numbered notebooks take two: ``STUDY``, the study file (default ``seeds/study.toml``),
 and ``SETTINGS``, a dict of study keys that override it (JSON on the command line).
 A parameter that a notebook does not declare in its ``parameters`` cell is an error (papermill
@@ -56,12 +57,14 @@ import argparse
 import ast
 import json
 import os
+import pickle
+import queue
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from .errors import ParameterError
 from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
@@ -344,14 +347,24 @@ def run_plans(
     kernel_name: str | None = None,
     on_start: Callable[[int, int, Path], None] | None = None,
     on_done: Callable[[int, int, Path, Path, float], None] | None = None,
+    jobs: int = 1,
+    prepare: Callable[[], Any] | None = None,
 ) -> list[Path]:
-    """Run checked notebooks in order, each figures folder locked for the whole run.
+    """Run checked notebooks, one after another or several at a time, each figures folder locked for the whole run.
 
     The one runner behind ``python -m corpus_tools.run`` and ``corpus-tools figures``: it
     checks that ``output_dir`` can be written, takes the lock of every figures folder
     (:func:`corpus_tools.figures.figure_run`, which also checks the folder with
-    :func:`~corpus_tools.figures.check_writable`), then runs each notebook with
-    :func:`run_notebook`.
+    :func:`~corpus_tools.figures.check_writable`), calls ``prepare``, then runs each notebook
+    with :func:`run_notebook`.
+
+    With ``jobs`` above 1 the notebooks run at the same time, up to ``jobs`` at once, in a pool of
+    worker processes (fresh interpreters, started while ``prepare`` runs), started in plan order. They must not
+    read each other's output: the numbered notebooks read only the study's stored tables, which
+    ``prepare`` builds first (``corpus-tools figures`` does). The progress calls still come in
+    plan order, as a serial run makes them: ``on_start`` for a notebook once every notebook
+    before it is done, ``on_done`` once it is done too. The first notebook to fail stops the
+    others (their workers are ended, and their kernels with them) and its error is raised.
 
     Parameters
     ----------
@@ -363,7 +376,12 @@ def run_plans(
         Jupyter kernel; defaults to the one each notebook asks for.
     on_start, on_done : callable, optional
         Progress: ``on_start(index, total, notebook)`` before a notebook runs and
-        ``on_done(index, total, notebook, executed_copy, seconds)`` after.
+        ``on_done(index, total, notebook, executed_copy, seconds)`` after (in plan order).
+    jobs : int, default 1
+        How many notebooks may run at the same time; 1 runs them in order, in this process.
+    prepare : callable, optional
+        Called without arguments once the folders are checked and locked, before any
+        notebook starts (``corpus-tools figures`` builds the study's tables in it).
 
     Returns
     -------
@@ -374,16 +392,25 @@ def run_plans(
     ------
     ParameterError, FiguresLockedError, NotebookError, OSError
         As :func:`run_notebook` and :func:`~corpus_tools.figures.figure_run`; nothing runs
-        when a folder cannot be written or is locked.
+        when a folder cannot be written or is locked. ``ParameterError`` too when ``jobs`` is
+        below 1.
     """
     from .figures import figure_run
 
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs must be a whole number of 1 or more, got {jobs!r}")
     output_dir = Path(output_dir)
     _check_output_dir(output_dir)
-    executed = []
     with ExitStack() as stack:
         for folder in sorted({str(f) for _, _, f in plans if f is not None}):
             stack.enter_context(figure_run(folder))
+        pool = stack.enter_context(_worker_pool(min(jobs, len(plans)))) if jobs > 1 and len(plans) > 1 else None
+        if prepare is not None:
+            prepare()  # while the workers start
+        if pool is not None:
+            return _run_concurrently(plans, pool, output_dir=output_dir, kernel_name=kernel_name, on_start=on_start,
+                                     on_done=on_done)
+        executed = []
         for index, (nb, values, _) in enumerate(plans):
             if on_start:
                 on_start(index, len(plans), nb)
@@ -393,6 +420,79 @@ def run_plans(
             if on_done:
                 on_done(index, len(plans), nb, out, time.perf_counter() - started)
     return executed
+
+
+def _portable(exc: BaseException, notebook: Path) -> BaseException:
+    """``exc`` if it survives pickling (to go back from a worker), else a NotebookError naming the notebook."""
+    try:
+        return pickle.loads(pickle.dumps(exc))
+    except Exception:  # an exception class whose arguments do not pickle back
+        return NotebookError(f"{notebook.name}: {type(exc).__name__}: {' '.join(str(exc).split())}")
+
+
+def _run_in_worker(notebook: Path, output_dir: Path, parameters: Mapping[str, Any],
+                   kernel_name: str | None) -> tuple[tuple[Path, float] | None, BaseException | None]:
+    """:func:`run_notebook` in a worker process: ``((executed copy, seconds), None)`` or ``(None, error)``."""
+    started = time.perf_counter()
+    try:
+        out = run_notebook(notebook, output_dir=output_dir, parameters=parameters, kernel_name=kernel_name)
+    except Exception as exc:  # returned, not raised: the parent raises it and stops the other notebooks
+        return None, _portable(exc, notebook)
+    return (out, time.perf_counter() - started), None
+
+
+def _import_papermill() -> None:
+    import papermill  # noqa: F401 - a worker imports it (seconds) as it starts, not when its first notebook does
+
+
+@contextmanager
+def _worker_pool(size: int) -> Iterator[Any]:
+    """A pool of ``size`` worker processes, ended (with any notebook still running in them) when the block ends."""
+    import multiprocessing
+
+    # spawn: a fresh interpreter per worker, without the threads and locks of this process that fork would copy
+    pool = multiprocessing.get_context("spawn").Pool(size, initializer=_import_papermill)
+    try:
+        yield pool
+    finally:
+        pool.terminate()  # after a failure, ends the notebooks still running (a kernel exits when its worker is gone)
+        pool.join()
+
+
+def _run_concurrently(
+    plans: Sequence[tuple[Path, Mapping[str, Any], Path | None]],
+    pool: Any,
+    *,
+    output_dir: Path,
+    kernel_name: str | None,
+    on_start: Callable[[int, int, Path], None] | None,
+    on_done: Callable[[int, int, Path, Path, float], None] | None,
+) -> list[Path]:
+    """The notebooks of :func:`run_plans` in a :func:`_worker_pool`, progress reported in plan order."""
+    total = len(plans)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    results: dict[int, tuple[Path, float]] = {}
+    for index, (nb, values, _) in enumerate(plans):
+        pool.apply_async(_run_in_worker, (nb, output_dir, dict(values), kernel_name),
+                         callback=lambda result, i=index: finished.put((i, result)),
+                         error_callback=lambda exc, i=index: finished.put((i, (None, exc))))
+    pool.close()
+    reported = 0
+    if on_start:
+        on_start(0, total, plans[0][0])
+    while reported < total:
+        index, (done, error) = finished.get()
+        if error is not None:
+            raise error
+        results[index] = done
+        while reported in results:  # report every notebook whose turn has come, in plan order
+            out, seconds = results[reported]
+            if on_done:
+                on_done(reported, total, plans[reported][0], out, seconds)
+            reported += 1
+            if reported < total and on_start:
+                on_start(reported, total, plans[reported][0])
+    return [results[index][0] for index in range(total)]
 
 
 def report_errors(action: Callable[[], Any], *, known: tuple[type[BaseException], ...] = ()) -> int:
@@ -442,6 +542,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-y", "--yaml-parameter", dest="values", nargs=2, action=_Collect, const="yaml",
                         metavar=("NAME", "VALUE"), help="a parameter parsed as YAML (papermill's -p)")
     parser.add_argument("-k", "--kernel", default=None)
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="notebooks run at the same time (default 1: in order; only for notebooks that do not read "
+                        "each other's output)")
     args = parser.parse_args(argv)
 
     def run() -> None:
@@ -449,6 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _prepare(args.notebooks, args.values),
             output_dir=args.output_dir,
             kernel_name=args.kernel,
+            jobs=args.jobs,
             on_start=lambda i, n, nb: print(f"running {nb} ...", flush=True),
             on_done=lambda i, n, nb, out, seconds: print(f"  wrote {out}", flush=True),
         )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -58,7 +59,9 @@ def test_figures_runs_the_chosen_notebook_on_the_study(capsys, fixture_study, tm
     executed = tmp_path / "executed"
     rc, out, err = run_cli(capsys, "figures", fixture_study, "--notebooks", "00", "--output-dir", executed, "--kernel", "python3")
     assert rc == 0, err
-    assert out.splitlines() == ["[1/1] 00-load-and-clean.ipynb", f"figures in {tmp_path / 'figs'}, executed notebooks in {executed}"]
+    lines = out.splitlines()
+    assert re.fullmatch(r"tables in .* \((built|stored before, reused)\)", lines[0])  # built once, before the notebooks
+    assert lines[1:] == ["[1/1] 00-load-and-clean.ipynb", f"figures in {tmp_path / 'figs'}, executed notebooks in {executed}"]
     made = sorted(p.name for p in (tmp_path / "figs").iterdir())
     assert made and all(name.startswith("00-") for name in made) and LOCK_NAME not in made
     assert (executed / "00-load-and-clean.ipynb").is_file()
@@ -71,9 +74,10 @@ def test_figures_runs_the_chosen_notebook_on_the_study(capsys, fixture_study, tm
 def test_figures_passes_the_overrides_typed_with_paths_absolute(capsys, fixture_study, tmp_path, monkeypatch):
     seen = []
     monkeypatch.setattr("corpus_tools.run.run_notebook", lambda nb, **kw: seen.append((nb.name, kw["parameters"])) or tmp_path)
+    monkeypatch.setattr("corpus_tools.cli._build_tables", lambda study: SimpleNamespace(folder=tmp_path, cached=True))
     monkeypatch.chdir(tmp_path)
     rc, out, err = run_cli(capsys, "figures", fixture_study, "--set", "corpus.sample=1", "--set", "terms.lemmatize=no",
-                           "--set", "output.figures=elsewhere", "--output-dir", tmp_path / "x")
+                           "--set", "output.figures=elsewhere", "--output-dir", tmp_path / "x", "--jobs", "1")
     assert rc == 0, err
     expected = {"STUDY": str(fixture_study),
                 "SETTINGS": {"corpus.sample": 1, "terms.lemmatize": False, "output.figures": str(tmp_path / "elsewhere")}}
@@ -114,6 +118,44 @@ def test_locked_figures_folder_stops_before_any_notebook(capsys, fixture_study, 
     rc, out, err = run_cli(capsys, "figures", fixture_study, "--output-dir", tmp_path / "x")
     assert rc == 1 and "[1/" not in out
     assert "another run is writing figures to" in one_error_line(err)
+
+
+def test_figures_builds_the_tables_once_before_the_notebooks_and_runs_them_jobs_at_a_time(capsys, fixture_study, tmp_path,
+                                                                                        monkeypatch):
+    events = []
+
+    def build(study):
+        events.append("tables")
+        return SimpleNamespace(folder=tmp_path, cached=False)
+
+    def run_plans(plans, *, prepare, jobs, **options):
+        prepare()
+        events.append((len(plans), jobs))
+
+    monkeypatch.setattr("corpus_tools.cli._build_tables", build)
+    monkeypatch.setattr("corpus_tools.cli.run_plans", run_plans)
+    monkeypatch.setattr("corpus_tools.cli._usable_cores", lambda: 3)
+    rc, out, err = run_cli(capsys, "figures", fixture_study, "--output-dir", tmp_path / "x")
+    assert rc == 0 and out.splitlines() == [f"tables in {tmp_path} (built)",
+                                            f"figures in {tmp_path / 'figs'}, executed notebooks in {tmp_path / 'x'}"]
+    rc, out, err = run_cli(capsys, "figures", fixture_study, "--output-dir", tmp_path / "x", "--jobs", "1", "--notebooks", "01",
+                           "02")
+    assert rc == 0
+    assert events == ["tables", (5, 3), "tables", (2, 1)]  # one job per usable core unless --jobs says otherwise
+
+
+@pytest.mark.parametrize("argv", [["figures", "study.toml", "--jobs", "0"], ["figures", "study.toml", "--jobs", "two"],
+                                  ["report", "study.toml", "--jobs", "-1"]])
+def test_jobs_must_be_a_whole_number_of_1_or_more(capsys, argv):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 1
+    assert "--jobs: must be a whole number of 1 or more" in one_error_line(capsys.readouterr().err)
+
+
+def test_report_takes_jobs_only_with_run(capsys, fixture_study):
+    rc, out, err = run_cli(capsys, "report", fixture_study, "--jobs", "2")
+    assert rc == 1 and one_error_line(err) == "error: --jobs applies to --run; add --run"
 
 
 @pytest.mark.parametrize("argv", [[], ["figures"], ["paint", "study.toml"]])

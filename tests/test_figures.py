@@ -69,3 +69,17 @@ def test_group_colors_is_the_new_name_of_outlet_colors():
 
     assert figures.outlet_colors is figures.group_colors
     assert figures.group_colors(["stern.de", "AFP", None]) == {"AFP": PALETTE[0], "stern.de": PALETTE[1], "unknown": figures.GREY}
+
+
+
+def test_csv_escapes_every_formula_cell_of_a_long_column_and_leaves_the_rest_as_they_are():
+    """Each distinct value is looked at once; a table with nothing to escape comes back as it is."""
+    from corpus_tools.figures import escape_formulas
+
+    names = ["AFP", "-0.5", "=HYPERLINK(1)", None, 3.0, "AFP"] * 1_000
+    data = pd.DataFrame({"outlet": names, "tags": [["a"], ["=b"]] * 3_000, "n": range(6_000)})
+    out = escape_formulas(data)
+    assert out["outlet"].tolist() == ["AFP", "-0.5", "'=HYPERLINK(1)", None, 3.0, "AFP"] * 1_000
+    assert out["tags"].tolist() == data["tags"].tolist()  # lists are not text (and cannot be hashed): kept
+    plain = pd.DataFrame({"outlet": ["AFP", "-0.5", None] * 2_000, "n": range(6_000)})
+    assert escape_formulas(plain) is plain

@@ -1,7 +1,9 @@
 """Every notebook runs headless with papermill; bad parameters fail with a clear message;
 the committed figures are exactly what the notebooks make from the seeds."""
 
+import os
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -10,7 +12,9 @@ import pytest
 from corpus_tools.errors import ParameterError
 from corpus_tools.figures import count_image_outputs
 from corpus_tools.paths import FIGURES_DIR, PROJECT_ROOT
-from corpus_tools.run import NotebookError, notebook_parameters, run_notebook
+from corpus_tools.cli import main as cli_main
+from corpus_tools.run import NotebookError, notebook_parameters, run_notebook, run_plans
+from corpus_tools.run import main as run_main
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -108,3 +112,92 @@ def test_committed_figures_are_what_the_notebooks_make(tmp_path):
     assert sorted(made) == sorted(committed)
     stale = [name for name in made if made[name] != committed[name]]
     assert not stale, f"stale figures (run `make figures`): {stale}"
+
+
+# --------------------------------------------------------------------------------------
+# Notebooks at the same time (run_plans with jobs > 1, corpus-tools figures --jobs)
+# --------------------------------------------------------------------------------------
+
+
+def tiny_notebook(path: Path, *sources: str) -> Path:
+    """A notebook of plain Python cells for the python3 kernel."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def wait_for(path: Path) -> str:
+    """A cell that waits (at most a minute) until another notebook has written ``path``."""
+    return (f"import pathlib, time\nfor _ in range(600):\n    if pathlib.Path({str(path)!r}).exists():\n        break\n"
+            f"    time.sleep(0.1)\nelse:\n    raise RuntimeError('the other notebook did not run at the same time')")
+
+
+def test_notebooks_run_at_the_same_time_and_are_reported_in_plan_order(tmp_path):
+    # the first waits for the second, so it can only finish when both run at once, and finishes last
+    marker = tmp_path / "second-ran"
+    first = tiny_notebook(tmp_path / "first.ipynb", wait_for(marker))
+    second = tiny_notebook(tmp_path / "second.ipynb", f"open({str(marker)!r}, 'w').close()")
+    calls = []
+    executed = run_plans([(first, {}, None), (second, {}, None)], output_dir=tmp_path / "out", kernel_name="python3", jobs=2,
+                         on_start=lambda i, n, nb: calls.append(("start", i, nb.name)),
+                         on_done=lambda i, n, nb, out, seconds: calls.append(("done", i, nb.name)))
+    assert executed == [tmp_path / "out" / "first.ipynb", tmp_path / "out" / "second.ipynb"]
+    assert all(p.is_file() for p in executed)
+    assert calls == [("start", 0, "first.ipynb"), ("done", 0, "first.ipynb"),
+                     ("start", 1, "second.ipynb"), ("done", 1, "second.ipynb")]
+
+
+def test_a_failing_notebook_names_itself_and_stops_the_others(tmp_path):
+    pid_file = tmp_path / "slow-kernel.pid"
+    slow = tiny_notebook(tmp_path / "slow.ipynb", f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))",
+                         "import time\ntime.sleep(600)")
+    failing = tiny_notebook(tmp_path / "failing.ipynb", wait_for(pid_file), "raise ValueError('no such outlet')")
+    plans = [(slow, {}, None), (failing, {}, None)]
+    with pytest.raises(NotebookError, match=r"^failing\.ipynb failed in cell 2: ValueError: no such outlet"):
+        run_plans(plans, output_dir=tmp_path / "out", kernel_name="python3", jobs=2)
+    kernel = int(pid_file.read_text())
+    for _ in range(300):  # the slow notebook's kernel exits once its worker is gone (it looks every second)
+        try:
+            os.kill(kernel, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the kernel of the slow notebook (pid {kernel}) still runs")
+
+
+def test_the_runner_command_gives_one_error_line_for_a_failing_notebook_among_several(tmp_path, capsys):
+    fine = tiny_notebook(tmp_path / "fine.ipynb", "1 + 1")
+    failing = tiny_notebook(tmp_path / "failing.ipynb", "raise KeyError('outlet')")
+    rc = run_main([str(fine), str(failing), str(fine), "--output-dir", str(tmp_path / "out"), "-k", "python3", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert rc == 1 and [line for line in err.splitlines() if line.strip()] == [
+        f"error: failing.ipynb failed in cell 1: KeyError: 'outlet' (executed copy: {tmp_path / 'out' / 'failing.ipynb'})"]
+
+
+def test_jobs_below_one_are_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="jobs must be a whole number of 1 or more, got 0"):
+        run_plans([(NOTEBOOKS[0], {}, None)], output_dir=tmp_path / "out", jobs=0)
+    assert not (tmp_path / "out").exists()
+
+
+def test_figures_made_at_the_same_time_are_the_figures_made_one_after_another(tmp_path, capsys):
+    """Notebooks 00 and 03 of the fixture study, two at once and one after another: the same files, byte for byte,
+    and the same lines printed, in order."""
+    outputs = {}
+    for jobs in ("2", "1"):
+        study = fixture_study(tmp_path / f"jobs-{jobs}")
+        rc = cli_main(["figures", str(study), "--notebooks", "03", "00", "--kernel", "python3", "--jobs", jobs,
+                       "--output-dir", str(tmp_path / f"jobs-{jobs}" / "executed")])
+        out, err = capsys.readouterr()
+        assert rc == 0, err
+        figures = tmp_path / f"jobs-{jobs}" / "figures"
+        lines = out.splitlines()
+        assert lines[0].startswith("tables in ")  # built by the first run, reused by the second
+        outputs[jobs] = ([line.replace(f"jobs-{jobs}", "jobs-N") for line in lines[1:]],
+                         {p.name: p.read_bytes() for p in sorted(figures.iterdir())})
+    lines, made = outputs["2"]
+    assert lines[:2] == ["[1/2] 00-load-and-clean.ipynb", "[2/2] 03-count-terms.ipynb"]
+    assert {name[:3] for name in made} == {"00-", "03-"}
+    assert outputs["2"] == outputs["1"]

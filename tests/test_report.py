@@ -237,12 +237,14 @@ def test_run_runs_every_notebook_first_then_writes_the_report(executed, tmp_path
 
     monkeypatch.setattr("corpus_tools.run.run_notebook", fake_run_notebook)
     folder, out_file = tmp_path / "run", tmp_path / "r.html"
-    rc, out, err = run_cli(capsys, "report", executed[0], "--run", "--kernel", "python3",
+    # --jobs 1: the notebooks run in this process, where the fake runner is patched in
+    rc, out, err = run_cli(capsys, "report", executed[0], "--run", "--kernel", "python3", "--jobs", "1",
                            "--executed", folder, "--output", out_file)
     assert rc == 0, err
     assert calls == [(name, {"STUDY": str(executed[0]), "SETTINGS": {}}, "python3") for name in NOTEBOOKS]
     lines = out.splitlines()
-    assert lines[0] == f"[1/5] {NOTEBOOKS[0]}" and lines[-1].startswith(f"report of 5 notebooks in {out_file}")
+    assert lines[0].startswith("tables in ")  # built once, before any notebook
+    assert lines[1] == f"[1/5] {NOTEBOOKS[0]}" and lines[-1].startswith(f"report of 5 notebooks in {out_file}")
     assert out_file.read_bytes() == report.build_report(load_study(executed[0]), executed[1]).encode("utf-8")
 
 
@@ -256,7 +258,7 @@ def test_run_that_fails_still_writes_the_report_and_ends_with_the_error(executed
 
     monkeypatch.setattr("corpus_tools.run.run_notebook", fake_run_notebook)
     folder, out_file = tmp_path / "run", tmp_path / "r.html"
-    rc, out, err = run_cli(capsys, "report", executed[0], "--run", "--executed", folder, "--output", out_file)
+    rc, out, err = run_cli(capsys, "report", executed[0], "--run", "--jobs", "1", "--executed", folder, "--output", out_file)
     assert rc == 1 and err.splitlines() == [f"error: {NOTEBOOKS[1]} failed in cell 5: KeyError: 'no_such_column' "
                                             f"(executed copy: {folder / NOTEBOOKS[1]})"]
     text = out_file.read_text(encoding="utf-8")
