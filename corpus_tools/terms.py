@@ -20,8 +20,9 @@ Counting rules
   Benjamini-Hochberg adjusted p-value across the terms tested for that group. The units are
   sorted by ``article_id`` (then sentence or paragraph id) before permuting, so the same seed
   gives the same p-values whatever the order of the records in the corpus files. With
-  ``workers`` > 1 other processes help count the permutations this one draws; the counts are
-  integers, so p and q are the same to the last bit.
+  ``workers`` > 1 other processes (started here, or those of a given ``executor``) help count the
+  permutations this one draws; frequent terms are counted for up to three permutations in one pass
+  over their rows. The counts are integers, so p and q are the same to the last bit.
 
 Groups
 ------
@@ -41,6 +42,7 @@ Old names, kept as aliases
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor
 from functools import lru_cache
 from pathlib import Path
 
@@ -488,49 +490,176 @@ def _rare_terms(total: np.ndarray) -> np.ndarray:
     return total <= (values[best] if cost[best] < len(total) else -1)
 
 
+#: Most cells (codes x terms) of one table of :class:`_JointCounts`: 256 KiB of int32, a quarter of a core's L2 cache,
+#: so that the scatter into it stays in the cache (the fastest on the 10 and 60 MB benchmark corpora).
+_TABLE_CELLS = 1 << 16
+#: What a table cell costs each time it is read or written (zeroed, summed) against a term row (a gather and a
+#: scatter); tuned on the 10 and 60 MB benchmark corpora.
+_CELL_COST = 0.15
+#: Most permutations counted in one pass (1, 2 or 3 at a time; 4 was slower on the benchmark corpora).
+_MOST_AT_ONCE = 3
+
+
+def _count_parts(total: np.ndarray, n_groups: int) -> np.ndarray:
+    """How :class:`_JointCounts` counts terms sorted by ``total`` (descending): rows (first term, end, k) of parts.
+
+    A term counted k permutations at a time costs about ``(its rows + _CELL_COST * 3 * n_groups**k) / k`` per
+    permutation (its ``n_groups**k`` cells are zeroed, then read twice by :func:`_marginals`); each term gets
+    the cheapest k, and the terms of one k are cut into parts whose table (``n_groups**k`` codes x terms)
+    has at most :data:`_TABLE_CELLS` cells.
+    """
+    ks = [k for k in range(1, _MOST_AT_ONCE + 1) if n_groups**k <= _TABLE_CELLS] or [1]
+    cost = np.stack([(total + _CELL_COST * 3 * n_groups**k) / k for k in ks])
+    k_of_term = np.asarray(ks)[np.argmin(cost, axis=0)]
+    parts = []
+    for k in np.unique(k_of_term)[::-1]:  # most at once first: the most frequent terms
+        first, end = np.flatnonzero(k_of_term == k)[[0, -1]] + [0, 1]
+        width = max(1, _TABLE_CELLS // n_groups**int(k))
+        parts += [(a, min(a + width, end), int(k)) for a in range(int(first), int(end), width)]
+    return np.array(parts, dtype=np.int64).reshape(-1, 3)
+
+
+def _part_rows(unit_of_row: np.ndarray, term_of_row: np.ndarray, parts: np.ndarray) -> dict[str, np.ndarray]:
+    """The term rows of each part together (in unit order within a part: the gather of the units' codes runs forward).
+
+    ``unit``: each row's unit; ``column``: its term's column in its part's table; ``bounds``: each part's first
+    row and end.
+    """
+    part_of_term = np.repeat(np.arange(len(parts), dtype=np.min_scalar_type(len(parts))), parts[:, 1] - parts[:, 0])
+    part_of_row = part_of_term[term_of_row]
+    if (np.diff(unit_of_row) < 0).any():  # rows not in unit order (units are numbered by article_id): sort them first
+        by_unit = np.argsort(unit_of_row, kind="stable")
+        unit_of_row, term_of_row, part_of_row = unit_of_row[by_unit], term_of_row[by_unit], part_of_row[by_unit]
+    order = np.argsort(part_of_row, kind="stable")  # a radix sort of small integers, keeping the unit order
+    ends = np.cumsum(np.bincount(part_of_row, minlength=len(parts)))
+    return {"unit": unit_of_row[order].astype(np.intp), "column": (term_of_row - parts[part_of_row, 0])[order].astype(np.int32),
+            "bounds": np.stack([ends - np.diff(ends, prepend=0), ends], axis=1)}
+
+
+def _marginals(table: np.ndarray, out: np.ndarray) -> None:
+    """Each permutation's counts (into ``out[i]``, groups x terms) from the joint table (one axis per permutation, then terms).
+
+    The labels of the first half of the permutations are summed out once for all of the second
+    half, and the reverse: each cell is read about twice, whatever the number of permutations.
+    """
+    k = table.ndim - 1
+    if k == 1:
+        out[0] = table
+        return
+    half = k // 2
+    _marginals(table.sum(axis=tuple(range(half, k)), dtype=np.int32), out[:half])
+    _marginals(table.sum(axis=tuple(range(half)), dtype=np.int32), out[half:])
+
+
+class _JointCounts:
+    """Term counts per group (permutations x groups x terms, int32) of permutations of the labels, k at a time.
+
+    Counts per group = G^T @ X, with X the unit x term count matrix and G the unit x group
+    indicator of a labelling. Each pass over a part's term rows gathers each row's unit's code and
+    scatter-adds ones into a (code, term) table (scipy's COO to dense): two steps per row. With
+    k permutations in one pass the code is the unit's k labels as one number (below ``groups**k``),
+    and summing the table over the other permutations' labels gives each one's counts: k
+    permutations cost about one pass plus the table (:func:`_count_parts` picks k per term). The
+    counts are integers, so they are exactly those of counting each permutation alone.
+    """
+
+    def __init__(self, rows: dict[str, np.ndarray], parts: np.ndarray, n_groups: int, n_terms: int):
+        import scipy.sparse as sp
+
+        self.parts, self.n_groups, self.n_terms = parts, n_groups, n_terms
+        self.span = int(np.lcm.reduce(np.unique(parts[:, 2]))) if len(parts) else 1  # a run of passes of every k
+        longest = int(np.diff(rows["bounds"], axis=1).max(initial=0))
+        # the codes of a pass are written into the COO tables' row array itself: no copy, no index check per pass
+        self.codes, ones = np.zeros(longest, dtype=np.int32), np.ones(longest, dtype=np.int32)
+        self.counts = np.empty((self.span, n_groups, n_terms), dtype=np.int32)  # reused: no page faults per call
+        self.units, self.tables = [], {}
+        for p, ((first, end, k), (a, b)) in enumerate(zip(parts, rows["bounds"])):
+            self.units.append(rows["unit"][a:b])
+            for at_once in range(1, int(k) + 1):
+                table = sp.coo_array((ones[:b - a], (self.codes[:b - a], rows["column"][a:b])),
+                                     shape=(n_groups**at_once, int(end - first)))
+                if not np.shares_memory(table.row, self.codes):
+                    raise RuntimeError("scipy copied the codes of a COO table: keyness would count nothing")
+                self.tables[p, at_once] = table
+
+    def _code(self, permutations: np.ndarray) -> np.ndarray:
+        code = permutations[0].astype(np.int32)
+        for labels in permutations[1:]:
+            code *= self.n_groups
+            code += labels
+        return code
+
+    def __call__(self, permutations: np.ndarray) -> np.ndarray:
+        """The counts of ``permutations`` (one labelling of the units per row, at most :attr:`span` of them).
+
+        The result is a buffer, overwritten by the next call.
+        """
+        counts = self.counts[:len(permutations)]
+        for k in np.unique(self.parts[:, 2]):
+            for start in range(0, len(permutations), k):
+                at_once = min(int(k), len(permutations) - start)
+                code = self._code(permutations[start:start + at_once])
+                for p in np.flatnonzero(self.parts[:, 2] == k):
+                    first, end, _ = self.parts[p]
+                    units = self.units[p]
+                    np.take(code, units, out=self.codes[:len(units)])
+                    table = self.tables[p, at_once].toarray().reshape((self.n_groups,) * at_once + (end - first,))
+                    _marginals(table, counts[start:start + at_once, :, first:end])
+        return counts
+
+
 class _Exceedances:
     """For each group and term (rows and columns of ``bar``), how many of some permutations of the labels reach |z| >= ``bar``.
 
-    Built once per process from the term rows; then called on batches of permutations (one per
-    row). The counts are integers, so the counts of several batches add up to exactly the count
-    of all their permutations, in any order and in any process.
+    Built once per process from :func:`_exceedance_arrays` (the terms sorted by total, descending);
+    then called on batches of permutations (one per row). The counts are integers, so the counts
+    of several batches add up to exactly the count of all their permutations, in any order and in
+    any process.
     """
 
-    def __init__(self, unit_of_row: np.ndarray, term_of_row: np.ndarray, total: np.ndarray, alpha: np.ndarray, bar: np.ndarray):
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        total, alpha, bar = arrays["total"], arrays["alpha"], arrays["bar"]
         n_groups = bar.shape[0]
-        self.rare = rare = _rare_terms(total.astype(np.int64))
-        column = np.empty(len(total), dtype=np.intp)  # a term's column among the common, or among the rare terms
-        column[~rare], column[rare] = np.arange((~rare).sum()), np.arange(rare.sum())
-        row_rare = rare[term_of_row]
-        self.count_common = _GroupCounts(unit_of_row[~row_rare], column[term_of_row[~row_rare]], n_groups, int((~rare).sum()))
-        self.count_rare = _GroupCounts(unit_of_row[row_rare], column[term_of_row[row_rare]], n_groups, int(rare.sum()))
-        self.z_common = _ZScores(total[~rare], alpha[~rare])
+        self.count = _JointCounts(arrays, arrays["parts"], n_groups, len(total))
+        rare = _rare_terms(total.astype(np.int64))  # the terms of the smallest totals: the last ones
+        self.common = common = int((~rare).sum())
+        self.z_common = _ZScores(total[:common], alpha[:common])
         # the grid: every count from 0 to each total of a rare term; a rare term's z is at (its total's start + its count)
-        totals, first = np.unique(total[rare], return_index=True)
+        totals, first = np.unique(total[common:], return_index=True)
         width = totals.astype(np.int64) + 1
         start = np.cumsum(width) - width
-        self.z_grid = _ZScores(np.repeat(totals, width), np.repeat(alpha[rare][first], width))
+        self.z_grid = _ZScores(np.repeat(totals, width), np.repeat(alpha[common:][first], width))
         self.grid_count = (np.arange(width.sum()) - np.repeat(start, width)).astype(float)
-        self.lookup = start[np.searchsorted(totals, total[rare])] + width.sum() * np.arange(n_groups)[:, None]
-        self.a0, self.n_all = alpha.sum(), total.sum()
-        self.bar_common, self.bar_rare = bar[:, ~rare], bar[:, rare]
+        self.lookup = start[np.searchsorted(totals, total[common:])] + width.sum() * np.arange(n_groups)[:, None]
+        self.a0, self.n_all = float(arrays["a0"]), float(arrays["n_all"])  # sums in the terms' first order: the same floats
+        self.bar = bar
 
     def __call__(self, permutations: np.ndarray) -> np.ndarray:
         """The counts (groups x terms, int64) for ``permutations`` (one labelling of the units per row)."""
-        exceed_common = np.zeros(self.bar_common.shape, dtype=np.int64)
-        exceed_rare = np.zeros(self.bar_rare.shape, dtype=np.int64)
-        for lab in permutations:
-            y_common, y_rare = self.count_common(lab), self.count_rare(lab)
-            # integer sums: exactly the n_g and n_r of the whole groups x terms table, in any order
-            n_g = (y_common.sum(axis=1, keepdims=True) + y_rare.sum(axis=1, keepdims=True)).astype(float)
-            ng_a0, nr_a0 = n_g + self.a0, (self.n_all - n_g) + self.a0
-            z = self.z_common(y_common.astype(float), ng_a0, nr_a0)
-            exceed_common += np.abs(z, out=z) >= self.bar_common
-            z = np.take(self.z_grid(self.grid_count, ng_a0, nr_a0), self.lookup + y_rare)
-            exceed_rare += np.abs(z, out=z) >= self.bar_rare
-        exceed = np.empty((len(self.lookup), len(self.rare)), dtype=np.int64)
-        exceed[:, ~self.rare], exceed[:, self.rare] = exceed_common, exceed_rare
+        exceed = np.zeros(self.bar.shape, dtype=np.int64)
+        c = self.common
+        for start in range(0, len(permutations), self.count.span):
+            for y in self.count(permutations[start:start + self.count.span]):
+                # integer sums: exactly the n_g and n_r of the whole groups x terms table, in any order
+                n_g = y.sum(axis=1, keepdims=True, dtype=np.int64).astype(float)
+                ng_a0, nr_a0 = n_g + self.a0, (self.n_all - n_g) + self.a0
+                z = self.z_common(y[:, :c].astype(float), ng_a0, nr_a0)
+                exceed[:, :c] += np.abs(z, out=z) >= self.bar[:, :c]
+                z = self.z_grid(self.grid_count, ng_a0, nr_a0)
+                exceed[:, c:] += np.take(np.abs(z, out=z), self.lookup + y[:, c:]) >= self.bar[:, c:]
         return exceed
+
+
+def _exceedance_arrays(unit_of_row, term_of_row, total, alpha, bar) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The order of the terms (by total, descending) and, in that order, all :class:`_Exceedances` is built from."""
+    order = np.argsort(-total, kind="stable")
+    column = np.empty(len(order), dtype=np.intp)
+    column[order] = np.arange(len(order))
+    parts = _count_parts(total[order], bar.shape[0])
+    arrays = _part_rows(unit_of_row, column[term_of_row], parts)
+    arrays.update(parts=parts, total=total[order], alpha=alpha[order], bar=bar[:, order], a0=np.array(alpha.sum()),
+                  n_all=np.array(total.sum()))
+    return order, arrays
 
 
 #: Term rows x permutations below which :func:`compute_keyness` counts in this process whatever ``workers`` is: about
@@ -550,68 +679,99 @@ def _draw_batches(labels: np.ndarray, n_perm: int, rng: np.random.Generator, mos
     """The ``n_perm`` permutations of ``labels`` in batches (one per row) of at most ``most`` and :data:`_BATCH_BYTES`.
 
     The labels are stored as the smallest integers that hold them. The same stream of
-    permutations as ever (one ``rng.permutation`` per draw, in order): same seed, same p.
+    permutations as ever (one shuffle of the labels per draw, in order): same seed, same p.
+    Batches of 12 or more are multiples of 12, which :class:`_JointCounts` counts in whole runs.
     """
     dtype = np.min_scalar_type(int(labels.max(initial=0)))
+    labels = labels.astype(dtype)
     size = max(1, min(most, _BATCH_BYTES // max(len(labels) * dtype.itemsize, 1)))
+    size -= size % 12 if size >= 12 else 0
     for start in range(0, n_perm, size):
         batch = np.empty((min(size, n_perm - start), len(labels)), dtype=dtype)
         for row in batch:
-            row[:] = rng.permutation(labels)
+            row[:] = labels
+            rng.shuffle(row)  # what rng.permutation(labels) does, without a copy
         yield batch
 
 
-# The counter of a worker process: built once by _start_counter (the pool's initializer, so the term rows are sent once
-# per process, not once per batch), then used by every batch that process counts.
-_COUNTER: _Exceedances | None = None
+@lru_cache(maxsize=1)
+def _counter_in(folder: str, token: str) -> _Exceedances:
+    """The counter of a pool's process, built from the arrays in ``folder`` on its first batch and kept for the next.
+
+    The arrays are memory-mapped, so the processes share them; ``token`` (new each call of
+    :func:`compute_keyness`) keeps a process from using the counter of an earlier call.
+    """
+    return _Exceedances({path.stem: np.load(path, mmap_mode="r") for path in Path(folder).glob("*.npy")})
 
 
-def _start_counter(*arrays: np.ndarray) -> None:
-    global _COUNTER
-    _COUNTER = _Exceedances(*arrays)
+def _count_batch(source: tuple[str, str], permutations: np.ndarray) -> np.ndarray:
+    return _counter_in(*source)(permutations)
 
 
-def _count_batch(permutations: np.ndarray) -> np.ndarray:
-    return _COUNTER(permutations)
-
-
-def _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, n_perm, rng, workers, bar_progress) -> np.ndarray:
+def _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, n_perm, rng, workers, bar_progress,
+                       executor=None) -> np.ndarray:
     """For each group and term, how many of ``n_perm`` permutations of ``labels`` (drawn from ``rng``) reach |z| >= ``bar``.
 
     This process draws every permutation, in order, a batch at a time. With ``workers`` > 1 it
-    keeps two batches queued for each of ``workers - 1`` other processes and counts a batch itself
-    whenever their queue is full: no core waits, and no more processes run than ``workers``. The
-    counts are integers, so their sum is exactly the count of one process counting them all.
+    keeps two batches queued for each other process (``workers - 1`` started here, or the
+    ``workers`` of ``executor``) and counts a batch itself whenever the queue is full: no core
+    waits. What the other processes count from is saved once, to files they memory-map; a batch
+    sends only its permutations. The counts are integers, so their sum is exactly the count of one
+    process counting them all.
     """
-    batches = _draw_batches(labels, n_perm, rng, -(-n_perm // (4 * workers)))  # four batches per process or more: balance
-    arrays = (unit_of_row, term_of_row, total, alpha, bar)
-    count = _Exceedances(*arrays)
+    order, arrays = _exceedance_arrays(unit_of_row, term_of_row, total, alpha, bar)
+    count = _Exceedances(arrays)
     exceed = np.zeros(bar.shape, dtype=np.int64)
+    batches = _draw_batches(labels, n_perm, rng, -(-n_perm // (4 * workers)))  # four batches per process or more: balance
     if workers == 1:
         for batch in batches:
             exceed += count(batch)
             bar_progress.update(len(batch))
-        return exceed
+    else:
+        _count_in_pool(count, arrays, batches, exceed, workers, bar_progress, executor)
+    out = np.empty_like(exceed)
+    out[:, order] = exceed
+    return out
+
+
+def _count_in_pool(count, arrays, batches, exceed, workers, bar_progress, executor) -> None:
+    """Add to ``exceed`` the counts of ``batches``: queued to a pool (``executor``, or one started here), or counted by ``count``
+    when the queue is full."""
+    import tempfile
+    import uuid
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from contextlib import ExitStack
 
     def collect(future, n: int) -> None:
         exceed[...] += future.result()
         bar_progress.update(n)
 
-    with ProcessPoolExecutor(max_workers=workers - 1, initializer=_start_counter, initargs=arrays) as pool:
+    with ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="keyness-"))
+        for name, array in arrays.items():
+            np.save(Path(folder) / f"{name}.npy", array)
+        source = (folder, uuid.uuid4().hex)
+        others = workers if executor is not None else workers - 1
+        pool = executor if executor is not None else stack.enter_context(ProcessPoolExecutor(max_workers=others))
         queued: deque = deque()
-        for batch in batches:
-            while queued and queued[0][0].done():
-                collect(*queued.popleft())
-            if len(queued) < 2 * (workers - 1):
-                queued.append((pool.submit(_count_batch, batch), len(batch)))
-            else:
-                exceed += count(batch)
-                bar_progress.update(len(batch))
-        for future, n in queued:
-            collect(future, n)
-    return exceed
+        try:
+            for batch in batches:
+                while queued and queued[0][0].done():
+                    collect(*queued.popleft())
+                if len(queued) < 2 * others:
+                    queued.append((pool.submit(_count_batch, source, batch), len(batch)))
+                else:
+                    exceed += count(batch)
+                    bar_progress.update(len(batch))
+            for future, n in queued:
+                collect(future, n)
+        finally:  # the files go only when no process counts from them any more
+            for future, _ in queued:
+                future.cancel()
+            for future, _ in queued:
+                if not future.cancelled():
+                    future.exception()
 
 
 def compute_keyness(
@@ -626,6 +786,7 @@ def compute_keyness(
     seed: int = 0,
     progress: bool | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Compute the key terms of every group against the rest, with resampling significance.
 
@@ -658,6 +819,13 @@ def compute_keyness(
         order). The results are identical whatever the number. Below :data:`PARALLEL_MIN_WORK` term rows
         times permutations the counting stays in this process (starting the others would cost
         more than it saves).
+    executor : concurrent.futures.Executor, optional
+        A pool of ``workers`` processes to count in (with ``workers`` > 1) instead of starting
+        ``workers - 1`` here, e.g. one started before the corpus was loaded: this process still
+        draws every permutation and counts whenever two batches are queued for each of the pool's
+        processes. A batch sends only its permutations; what the processes count from is saved once
+        to files they memory-map (a process keeps the last it built until it counts for another
+        call or ends). The results are identical with or without it.
 
     Returns
     -------
@@ -701,7 +869,7 @@ def compute_keyness(
         pool = _pool_size(workers, n_perm, len(term_of_row))
         with tqdm(total=n_perm, desc="keyness permutations", disable=not show, leave=False) as bar_progress:
             exceed = _count_exceedances(unit_of_row, term_of_row, labels, total, alpha, bar, n_perm,
-                                        np.random.default_rng(seed), pool, bar_progress)
+                                        np.random.default_rng(seed), pool, bar_progress, executor)
         p = (exceed + 1) / (n_perm + 1)
     rows = []
     for g, group in enumerate(groups):
