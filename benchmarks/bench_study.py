@@ -10,6 +10,9 @@
    seconds, articles/s and MB/s, and overall the wall and CPU seconds and the peak memory: of the
    building process (``getrusage``), of the largest worker, and the peak of the summed PSS of the
    process tree (sampled every 0.2 s; PSS counts a page shared by a worker and its parent once);
+   and, sampled from here every 0.2 s, each process's peak RSS, PSS and USS (the pages only it
+   maps: what it would free on exit) and CPU seconds, so that "flat from 10 to 60 MB" can be
+   judged per process: a forked worker's RSS counts its parent's pages, its USS does not;
 3. times the **naive baseline** of sentence sentiment on a seeded sample of the built sentences
    (``--naive-sample``, default 20,000): a loop calling ``TextBlob(s).sentiment`` and one shared
    vaderSentiment ``SentimentIntensityAnalyzer().polarity_scores(s)`` per sentence, the same
@@ -39,6 +42,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from multiprocessing import Pool
 from pathlib import Path
@@ -75,6 +79,109 @@ def corpus_folder(mb: float, seed: int) -> Path:
     stats["written_s"] = round(time.perf_counter() - t0, 1)
     (folder / "done.json").write_text(json.dumps(stats, default=str) + "\n", encoding="utf-8")
     return folder
+
+
+# ----------------------------------------------------------------------------------------------
+# Memory and CPU of each process of the build
+# ----------------------------------------------------------------------------------------------
+
+
+def _memory_kb(pid: int) -> dict[str, int]:
+    """RSS, PSS and USS (private clean + dirty) of a process from ``/proc/<pid>/smaps_rollup``, in kB; {} when gone."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                name, _, rest = line.partition(":")
+                if name in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                    fields[name] = int(rest.split()[0])
+    except (OSError, ValueError):
+        return {}
+    return {"rss": fields.get("Rss", 0), "pss": fields.get("Pss", 0),
+            "uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)}
+
+
+def _cpu_s(pid: int) -> float | None:
+    """User + system seconds of a process (``/proc/<pid>/stat``), None when gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _role(pid: int, root: int) -> str:
+    """``builder`` (the root), ``forkserver`` (its child; workers forked from it keep its command line),
+    ``resource tracker`` or ``worker``."""
+    if pid == root:
+        return "builder"
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        parent = root
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "worker"
+    if "forkserver" in cmdline and parent == root:
+        return "forkserver"
+    if "resource_tracker" in cmdline:
+        return "resource tracker"
+    return "worker"
+
+
+def _tree(root: int) -> list[int]:
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                    todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+class ProcessSampler(threading.Thread):
+    """Each process of the tree under ``root``: its role, peak RSS, PSS and USS (kB) and last CPU seconds, every 0.2 s.
+
+    A process is seen from its first sample to its last, so up to 0.2 s of each one's CPU time
+    and of its peaks may be missed; a worker of a pool lives for the whole build.
+    """
+
+    def __init__(self, root: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.root, self.every, self.stop = root, every, threading.Event()
+        self.seen: dict[int, dict] = {}
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for pid in _tree(self.root):
+                memory, cpu = _memory_kb(pid), _cpu_s(pid)
+                if not memory or cpu is None:
+                    continue
+                row = self.seen.setdefault(pid, {"role": _role(pid, self.root), "rss": 0, "pss": 0, "uss": 0, "cpu": 0.0})
+                for k in ("rss", "pss", "uss"):
+                    row[k] = max(row[k], memory[k])
+                row["cpu"] = cpu
+            self.stop.wait(self.every)
+
+
+def print_processes(seen: dict[int, dict]) -> None:
+    print(f"{'process':<17} {'pid':>7} {'peak RSS MB':>12} {'peak PSS MB':>12} {'peak USS MB':>12} {'CPU s':>7}")
+    for pid, row in sorted(seen.items(), key=lambda item: (item[1]["role"] != "builder", item[0])):
+        print(f"{row['role']:<17} {pid:>7} {row['rss'] / 1024:>12,.0f} {row['pss'] / 1024:>12,.0f} {row['uss'] / 1024:>12,.0f} "
+              f"{row['cpu']:>7.1f}")
+    workers = [row for row in seen.values() if row["role"] == "worker"]
+    if workers:
+        print(f"largest worker: peak PSS {max(r['pss'] for r in workers) / 1024:,.0f} MB, peak USS "
+              f"{max(r['uss'] for r in workers) / 1024:,.0f} MB; "
+              f"CPU of every process {sum(r['cpu'] for r in seen.values()):.1f} s")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -216,7 +323,14 @@ def main() -> None:
     build = ROOT / "build" / "benchmarks" / "tables"
     argv = [sys.executable, str(Path(__file__).parent / "bench_pipeline_scale.py"), "--one", str(folder / "study.toml"),
             str(build), str(args.workers), "-"]
-    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = ProcessSampler(child.pid)
+    sampler.start()
+    out, err = child.communicate()
+    sampler.stop.set()
+    sampler.join()
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, argv, out, err)
     r = json.loads(out.strip().splitlines()[-1])
     tables_folder = Path(r["folder"])
     rows = r["rows"]
@@ -230,6 +344,10 @@ def main() -> None:
     print(f"{'overall (wall)':<16} {'':>11} {r['wall_s']:>8.1f} {n_articles / r['wall_s']:>11,.0f} {mb / r['wall_s']:>7.2f}")
     print(f"CPU {r['cpu_s']:.1f} s (all processes); peak RSS: builder {r['self_peak_mb']:,.0f} MB, largest worker "
           f"{r['worker_peak_mb']:,.0f} MB; peak PSS of the process tree {r['pss_peak_mb']:,.0f} MB", flush=True)
+    print()
+    print("each process of the build (sampled from outside every 0.2 s; USS: the pages only it maps)")
+    print_processes(sampler.seen)
+    sys.stdout.flush()
 
     import pandas as pd
 

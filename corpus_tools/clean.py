@@ -1149,6 +1149,16 @@ def _hand_over() -> list[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]:
     return items
 
 
+def _lend(articles: Iterable[tuple[str, str | None]]) -> list[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]:
+    """The remembered records of these articles (``(text, title)`` as :func:`cleaning_records` takes them), in their order.
+
+    They stay remembered here. For another process that audits the articles (the pipeline's
+    chunk workers), which :func:`_take_over` them and so cleans nothing again.
+    """
+    keys = dict.fromkeys(_records_key(text, title) for text, title in articles)
+    return [(key, _REMEMBERED[key]) for key in keys if key in _REMEMBERED]
+
+
 def _take_over(items: Iterable[tuple[tuple[bytes, str | None], tuple[tuple, ...]]]) -> None:
     """Remember records another process made (:func:`_hand_over`), as if the articles were cleaned here in that order."""
     for key, rows in items:

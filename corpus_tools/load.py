@@ -85,10 +85,13 @@ loader saw, and what became of it.
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 
@@ -180,6 +183,41 @@ _SKIP_WARNINGS = 50  # at most this many skip warnings one by one, then one summ
 #: Files each task of the process pool reads and cleans (``workers`` > 1): a few hundred articles
 #: of ``.txt`` files, enough to outweigh sending them back. The pool starts only for two tasks or more.
 CHUNK_FILES = 256
+
+#: Modules the fork server of :func:`worker_pool` imports once, so that each worker forked from it starts with them.
+_PRELOAD = ["corpus_tools.pipeline"]
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers are not forked from this process: they hold none of its memory, and no thread of it.
+
+    Forking a process that runs threads (a progress bar's monitor, a Dask client, a notebook's
+    kernel) can deadlock the child, and a forked child's RSS counts every page of its parent. The
+    workers are forked from a fork server instead (a fresh, single-threaded process that imported
+    :data:`_PRELOAD` once; POSIX), else started fresh (``spawn``). Either way a script that starts
+    them needs the ``if __name__ == "__main__":`` guard, as on macOS and Windows. The processes
+    start when the first task is submitted.
+
+    Parameters
+    ----------
+    workers : int
+        Processes of the pool.
+
+    Returns
+    -------
+    concurrent.futures.ProcessPoolExecutor
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)  # only read when the server starts: once per process
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _runs(files: list[tuple[Path, str]]) -> str:
+    """``"a.txt to b.txt (256 files)"``: the files of one run, for an error that names it."""
+    return f"{files[0][1]} to {files[-1][1]} ({len(files)} files)" if len(files) > 1 else files[0][1]
 
 
 def _excluded(relative: str, exclude: tuple[str, ...]) -> str | None:
@@ -340,6 +378,7 @@ def load_corpus(
     progress: bool | None = None,
     exclude: Iterable[str] = (),
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Load, clean and describe a corpus of news articles.
 
@@ -383,7 +422,13 @@ def load_corpus(
         smaller corpus does not pay for starting the processes). The table, the load report,
         the warnings and the errors are the same whatever the number; duplicate ids and the
         manifest are checked in this process. What cleaning decided is sent back, so
-        :func:`cleaning_audit` does not clean these articles again here.
+        :func:`cleaning_audit` does not clean these articles again here. Two runs per worker are
+        in flight at a time. A worker that dies (killed for lack of memory) raises
+        ``BrokenProcessPool`` naming the files of the runs in flight.
+    executor : concurrent.futures.Executor, optional
+        A process pool (:func:`worker_pool`) to read and clean in, instead of starting one of
+        ``workers`` processes (``workers`` still sets the runs in flight); it is left running,
+        for the caller's next task. Used, like a pool of its own, only for two runs or more.
 
     Returns
     -------
@@ -504,9 +549,10 @@ def load_corpus(
     show = len(files) >= 200 if progress is None else progress
     rels = [file.relative_to(base).as_posix() for file in files]
     pairs = list(zip(files, rels))
-    chunks = [pairs[k : k + CHUNK_FILES] for k in range(0, len(pairs), CHUNK_FILES)] if workers > 1 else []
+    parallel = workers > 1 or executor is not None
+    chunks = [pairs[k : k + CHUNK_FILES] for k in range(0, len(pairs), CHUNK_FILES)] if parallel else []
     cleaned: list = []  # what cleaning decided in the workers, to remember here
-    read = _read_in_pool(chunks, workers, encoding, errors, cleaned) if len(chunks) >= 2 else None
+    read = _read_in_pool(chunks, workers, encoding, errors, cleaned, executor) if len(chunks) >= 2 else None
     try:
         for file, rel in tqdm(pairs, desc="loading", disable=not show, leave=False):
             read_paths.add(rel)
@@ -610,23 +656,37 @@ def _read_and_clean(
     return out, clean._hand_over()
 
 
-def _start_worker() -> None:
-    clean._hand_over()  # a forked worker holds this process's remembered articles: not its own to send back
+def _read_in_pool(chunks: list[list[tuple[Path, str]]], workers: int, encoding: str, errors: str, cleaned: list,
+                  executor: Executor | None = None) -> Iterator:
+    """Each file's ``(warnings, items or error)``, in order, read and cleaned in ``executor`` (else a pool of ``workers``).
 
-
-def _read_in_pool(chunks: list[list[tuple[Path, str]]], workers: int, encoding: str, errors: str, cleaned: list) -> Iterator:
-    """Each file's ``(warnings, items or error)``, in order, read and cleaned in ``workers`` processes.
-
-    What cleaning decided goes to ``cleaned``, a run at a time. Close the iterator to stop the
-    pool early: the runs not started yet are cancelled.
+    At most two runs per worker are in flight (what comes back waits here in order). What
+    cleaning decided goes to ``cleaned``, a run at a time. Close the iterator to stop early: the
+    runs not started yet are cancelled, and a pool of its own is shut down.
     """
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_start_worker)
+    pool = executor if executor is not None else worker_pool(min(workers, len(chunks)))
+    read = partial(_read_and_clean, encoding=encoding, errors=errors)
+    pending: deque = deque()
+    submitted = 0
     try:
-        for results, remembered in pool.map(partial(_read_and_clean, encoding=encoding, errors=errors), chunks):
+        while submitted < len(chunks) or pending:
+            try:
+                while submitted < len(chunks) and len(pending) < 2 * workers:
+                    pending.append((pool.submit(read, chunks[submitted]), chunks[submitted]))
+                    submitted += 1
+                results, remembered = pending[0][0].result()
+            except BrokenProcessPool as exc:
+                runs = "; ".join(_runs(files) for _, files in pending)
+                raise BrokenProcessPool(f"a worker process died (killed, perhaps for lack of memory) while reading and "
+                                        f"cleaning one of these runs of files: {runs}") from exc
+            pending.popleft()
             cleaned.extend(remembered)
             yield from results
     finally:
-        pool.shutdown(cancel_futures=True)
+        for future, _ in pending:
+            future.cancel()
+        if executor is None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _replay(result: tuple[list, list | CorpusError]) -> list:

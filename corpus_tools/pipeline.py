@@ -87,8 +87,20 @@ order, to ``<table>.parquet`` (one row group per chunk), so the stored layout is
 without chunks, and at most two chunks per worker are in flight (memory). Audit and
 targets, which their functions sort by ``article_id``, are sorted again after the append when
 the articles are not in ``article_id`` order. Keyness and shared passages, which compare the
-whole corpus, are then computed in the parent from the stored tables (only the columns they
-use). Chunks change how the tables are computed, not what they hold: the tables are equal,
+whole corpus, are then computed from the stored tables (only the columns they use): keyness in
+the parent, shared passages at the same time in a worker, which stores it (the parent never
+holds it). A table built in chunks is not kept in the parent once stored: :class:`Tables` reads
+it back when asked for.
+
+With ``workers > 1`` a build starts **one process pool**, before the corpus is read, and uses
+it to read and clean the files, for the chunks, the keyness permutations and the shared
+passages. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
+a fork server, else ``spawn``), so each holds only its task, not the parent's memory, and no
+thread of the parent (a progress bar's, a Dask client's, a notebook's) is forked; a script that
+builds with workers needs ``if __name__ == "__main__":``. Each chunk is sent what cleaning
+decided for its articles when they were loaded, so its audit cleans nothing again. A worker
+that dies (killed for lack of memory) fails the build with ``BrokenProcessPool`` naming the
+files of the runs or chunks in flight. Chunks change how the tables are computed, not what they hold: the tables are equal,
 row for row and type for type, whatever ``workers`` and ``chunk_size`` are, and the key does
 not depend on them (:data:`RUN_ONLY_KEYS`).
 
@@ -104,7 +116,7 @@ With ``scheduler`` (the argument, else the study key ``tables.scheduler``): the 
 a ``dask.distributed`` scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, the
 chunks are computed by the cluster's workers instead of a process pool (the cluster's threads
 set how many chunks are in flight; ``workers`` still sets the processes of this machine that
-load the corpus and run the keyness permutations). Dask is the optional extra
+load the corpus, run the keyness permutations and find the shared passages). Dask is the optional extra
 ``corpus-tools[dask]``, imported only here. The workers need not share this machine's files:
 this process reads the corpus, loads the actor dictionary and the stance model, sends them
 to every worker once, and sends each chunk's articles with its task; the worker returns
@@ -135,6 +147,7 @@ Examples
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -145,6 +158,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -493,6 +507,7 @@ class _Context:
     # chunks: the actor dictionary and the stance model, loaded once per process (a Dask cluster's: by the parent)
     memo: dict[str, Any] | None = None
     workers: int = 1  # processes of the whole-corpus stages of this machine (keyness permutations); no table changes
+    executor: Any = None  # the build's process pool (of ``workers`` processes), for the keyness permutations
 
     @property
     def by(self) -> str:
@@ -517,13 +532,16 @@ class _Context:
         return self.memo["stance"]
 
 
-def _load_articles(study: Study, progress: bool | None, workers: int = 1) -> pd.DataFrame:
-    """The articles as notebook 00 loads them: the study's manifest, encoding, error handler, sample."""
+def _load_articles(study: Study, progress: bool | None, workers: int = 1, executor: Any = None) -> pd.DataFrame:
+    """The articles as notebook 00 loads them: the study's manifest, encoding, error handler, sample.
+
+    ``executor``: the build's process pool (of ``workers`` processes), to read and clean in.
+    """
     from . import load
 
     articles = load.load_corpus(study.corpus, manifest=study["corpus.manifest"] or None,
                                 encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress,
-                                exclude=study["corpus.exclude"], workers=workers)
+                                exclude=study["corpus.exclude"], workers=workers, executor=executor)
     if study["corpus.sample"]:
         articles = articles.head(study["corpus.sample"])
     return articles
@@ -609,7 +627,7 @@ def _keyness(ctx: _Context, content: pd.DataFrame, articles: pd.DataFrame) -> pd
     try:
         return terms.compute_keyness(content, articles, by=ctx.by, unit=study["terms.keyness_unit"], min_count=study["terms.min_count"],
                                      n_perm=study["uncertainty.permutations"], seed=study["uncertainty.seed"],
-                                     progress=ctx.progress, workers=ctx.workers)
+                                     progress=ctx.progress, workers=ctx.workers, executor=ctx.executor)
     except terms.KeynessError as exc:
         fix = (f"lower terms.min_count (now {study['terms.min_count']})" if exc.reason == "min_count"
                else f"keyness compares groups of {ctx.by}: give the articles a {ctx.by} (manifest or record field)")
@@ -642,12 +660,35 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 # Chunks of articles, in processes or on a Dask cluster
 # --------------------------------------------------------------------------------------
 
-#: What a worker process keeps between its chunks of one build (emptied when the process starts).
+#: What a worker process keeps between its chunks of one build: the actor dictionary and the stance model. The build's
+#: pool (:func:`corpus_tools.load.worker_pool`) starts fresh processes, so this starts empty in each and dies with it.
 _PROCESS_MEMO: dict[str, Any] = {}
 
+#: Whole-corpus tables that a chunked build with a process pool computes in one of its workers, from the stored
+#: tables, while keyness is computed here: the same table, and this process never holds it.
+_IN_A_WORKER: tuple[str, ...] = ("shared_passages",)
 
-def _start_worker() -> None:
-    _PROCESS_MEMO.clear()
+
+@contextlib.contextmanager
+def _worker_pool(workers: int) -> Iterator[Any]:
+    """The build's one process pool (None for one worker): made before the corpus is read, used to load, chunk and compare.
+
+    Its processes are not forked from this one (:func:`corpus_tools.load.worker_pool`): each
+    holds only its task, whatever this process holds by then. On an error the tasks in flight
+    are not waited for.
+    """
+    if workers == 1:
+        yield None
+        return
+    from .load import worker_pool
+
+    pool = worker_pool(workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _usable_cores(cpu_max: str | os.PathLike = "/sys/fs/cgroup/cpu.max") -> int:
@@ -710,13 +751,16 @@ def _read_used(path: Path, name: str) -> pd.DataFrame:
     return pq.read_table(path, columns=_COLUMNS_USED.get(name), read_dictionary=_CATEGORICAL_USED[name]).to_pandas()
 
 
-def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None) -> dict:
+def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None, records: list = ()) -> dict:
     """Compute the per-article tables of one chunk of articles, each as Parquet bytes.
 
     Runs in a worker process (its own memo), or with ``memo``: in this process, or on a Dask
-    worker (the actor dictionary and the stance model, sent by the parent). Returns each
-    table's bytes, rows and seconds, the sentiment scorers, and any note.
+    worker (the actor dictionary and the stance model, sent by the parent). ``records``: what
+    cleaning decided for the chunk's articles when they were loaded (:func:`_chunk_records`),
+    so that the audit does not clean them again. Returns each table's bytes, rows and seconds,
+    the sentiment scorers, and any note.
     """
+    clean._take_over(records)  # the audit takes each one, once
     ctx = _Context(study, False, {}, _PROCESS_MEMO if memo is None else memo)
     frames: dict[str, pd.DataFrame] = {"articles": articles}
     done: dict[str, Any] = {}
@@ -770,22 +814,65 @@ class _Appender:
         self.writers.clear()
 
 
-def _in_order(submit: Callable[[int], Any], n: int, in_flight: int, add: Callable[[dict], None]) -> None:
+def _chunk_records(articles: pd.DataFrame) -> list:
+    """What cleaning decided for a chunk's articles, remembered here since they were loaded: to send with the chunk.
+
+    Keyed by the raw text and the title as :func:`corpus_tools.audit.cleaning_audit` reads it
+    (a title field only when the title came from one).
+    """
+    given = [("" if pd.isna(title) else str(title)) if source == "column" else None
+             for title, source in zip(articles["title"], articles["title_from"])]
+    return clean._lend(zip(articles["raw_text"], given))
+
+
+def _stored_stage(study: Study, name: str, folder: Path) -> dict:
+    """Compute a whole-corpus table from the tables stored in ``folder`` and store it there (in a worker process).
+
+    Returns its rows, columns, seconds and notes; the table itself stays out of the building process.
+    """
+    ctx = _Context(study, False, {})
+    begun = time.perf_counter()
+    try:
+        inputs = [pd.read_parquet(folder / "articles.parquet", columns=["article_id", ctx.by]) if n == "articles"
+                  else _read_used(folder / f"{n}.parquet", n) for n in TABLES[name].inputs]
+        frame = _storable(_STAGES[name](ctx, *inputs), name, ctx.by)
+    except Exception as exc:
+        exc.add_note(f"{STEP_NOTE} {name}")
+        raise
+    seconds = time.perf_counter() - begun
+    frame.to_parquet(folder / f"{name}.parquet", engine="pyarrow", index=False)
+    return {"rows": len(frame), "columns": {str(c): str(t) for c, t in frame.dtypes.items()}, "seconds": seconds,
+            "notes": ctx.notes}
+
+
+def _died(what: str) -> BrokenProcessPool:
+    """The error for a worker process that died, saying what it was computing (the pool only says that one died)."""
+    return BrokenProcessPool(f"a worker process died (killed, perhaps for lack of memory) while computing {what}")
+
+
+def _in_order(submit: Callable[[int], Any], n: int, in_flight: int, add: Callable[[dict], None],
+              describe: Callable[[int], str] = str) -> None:
     """Submit chunks ``0 .. n-1``, at most ``in_flight`` at a time (memory), and ``add`` their results in chunk order.
 
     ``submit(k)`` returns a future (of a process pool, or of Dask); on a failure the chunks
-    not started yet are cancelled.
+    not started yet are cancelled. A worker process that dies gives a ``BrokenProcessPool``
+    naming the chunks in flight (``describe(k)``): one of them killed it.
     """
     pending: deque = deque()
     submitted = 0
     try:
         while submitted < n or pending:
-            while submitted < n and len(pending) < in_flight:
-                pending.append(submit(submitted))
-                submitted += 1
-            add(pending.popleft().result())
+            try:
+                while submitted < n and len(pending) < in_flight:
+                    pending.append((submitted, submit(submitted)))
+                    submitted += 1
+                result = pending[0][1].result()
+            except BrokenProcessPool as exc:
+                raise _died("one of these chunks: " + "; ".join(describe(k) for k, _ in pending)) from exc
+            pending.popleft()
+            add(result)
     except BaseException:
-        for future in pending:
+        for _, future in pending:
             future.cancel()
         raise
 
@@ -807,11 +894,11 @@ def _installed_package() -> dict[str, Any]:
     return _package_identity()
 
 
-def _chunk_on_worker(study: Study, articles: pd.DataFrame, memo: dict) -> dict:
+def _chunk_on_worker(study: Study, articles: pd.DataFrame, memo: dict, records: list = ()) -> dict:
     """:func:`_chunk_tables` on a Dask worker, with the worker's address and package for the parent to check."""
     from distributed import get_worker
 
-    return {**_chunk_tables(study, articles, memo), "worker": get_worker().address, "package": _installed_package()}
+    return {**_chunk_tables(study, articles, memo, records), "worker": get_worker().address, "package": _installed_package()}
 
 
 def _package_differences(theirs: Mapping[str, Any], ours: Mapping[str, Any]) -> list[str]:
@@ -870,7 +957,8 @@ class _Cluster:
         threads = max(1, sum(self.client.nthreads().values()))
 
         def submit(k: int) -> Any:
-            return self.client.submit(_chunk_on_worker, study, chunk(k), shared, pure=False)
+            articles = chunk(k)
+            return self.client.submit(_chunk_on_worker, study, articles, shared, _chunk_records(articles), pure=False)
 
         def checked(result: dict) -> None:
             self.check({result.pop("worker"): result.pop("package")})
@@ -897,10 +985,8 @@ def _connect(scheduler: Any, package: Mapping[str, Any]) -> Iterator[_Cluster | 
 
 
 def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int, chunk_size: int, show: bool,
-               cluster: _Cluster | None = None) -> _Appender:
-    """Compute the per-article tables chunk by chunk (in ``workers`` processes, or on a cluster); store them in ``folder``."""
-    from concurrent.futures import ProcessPoolExecutor
-
+               cluster: _Cluster | None = None, pool: Any = None) -> _Appender:
+    """Compute the per-article tables chunk by chunk (in ``pool``, on a cluster, or here), and store them."""
     from tqdm.auto import tqdm
 
     starts = range(0, len(articles), chunk_size)
@@ -908,6 +994,14 @@ def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int
 
     def chunk(k: int) -> pd.DataFrame:
         return articles.iloc[starts[k]: starts[k] + chunk_size][columns].reset_index(drop=True)
+
+    def describe(k: int) -> str:
+        paths = articles["path"].iloc[starts[k]: starts[k] + chunk_size]
+        return f"chunk {k + 1} of {len(starts)} ({len(paths)} articles, files {paths.iloc[0]} to {paths.iloc[-1]})"
+
+    def submit(k: int) -> Any:
+        part = chunk(k)
+        return pool.submit(_chunk_tables, ctx.study, part, None, _chunk_records(part))
 
     appender = _Appender(folder)
     try:
@@ -918,13 +1012,12 @@ def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int
 
             if cluster is not None:
                 cluster.compute(ctx.study, chunk, len(starts), add)
-            elif workers == 1:
+            elif pool is None:
                 memo: dict[str, Any] = {}
                 for k in range(len(starts)):
-                    add(_chunk_tables(ctx.study, chunk(k), memo))
+                    add(_chunk_tables(ctx.study, chunk(k), memo))  # the cleaning records are here already
             else:
-                with ProcessPoolExecutor(max_workers=min(workers, len(starts)), initializer=_start_worker) as pool:
-                    _in_order(lambda k: pool.submit(_chunk_tables, ctx.study, chunk(k)), len(starts), 2 * workers, add)
+                _in_order(submit, len(starts), 2 * workers, add, describe)
     finally:
         appender.close()
     if not articles["article_id"].is_monotonic_increasing:
@@ -1149,13 +1242,18 @@ def build_tables(
     if scheduler is not None and chunk_size is None:
         chunk_size = DEFAULT_CHUNK_SIZE
     with _connect(scheduler, inputs["package"]) as cluster:  # before the corpus is loaded: a wrong cluster fails at once
-        return _build(study, inputs, folder, progress=progress, log=log, workers=workers, chunk_size=chunk_size,
-                      cluster=cluster)
+        with _worker_pool(workers) as pool:  # before the corpus is read: its processes hold only their tasks
+            return _build(study, inputs, folder, progress=progress, log=log, workers=workers, chunk_size=chunk_size,
+                          cluster=cluster, pool=pool)
 
 
 def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool | None, log: Callable[[str], None] | None,
-           workers: int, chunk_size: int | None, cluster: _Cluster | None) -> Tables:
-    """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``)."""
+           workers: int, chunk_size: int | None, cluster: _Cluster | None, pool: Any = None) -> Tables:
+    """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
+
+    Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
+    asked for), and :data:`_IN_A_WORKER` are computed in ``pool`` while keyness is computed here.
+    """
     from tqdm.auto import tqdm
 
     from .load import load_report
@@ -1163,21 +1261,21 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     by = study["corpus.group_by"]
     key, root, total = folder.name, folder.parent, len(TABLES)
     started = time.perf_counter()
-    raw = _group_column(_load_articles(study, progress, workers), by, study)
+    raw = _group_column(_load_articles(study, progress, workers, pool), by, study)
     articles = _storable(raw, "articles", by)
-    report = _storable(load_report(raw), "load_report", by)
+    frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": _storable(load_report(raw), "load_report", by)}
     del raw
     seconds_of = {"articles": time.perf_counter() - started, "load_report": 0.0}
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key}-", dir=root))
-    ctx = _Context(study, progress, {}, workers=workers)
-    frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": report}
+    ctx = _Context(study, progress, {}, workers=workers, executor=pool)
     info: dict[str, dict] = {}
     show_bar = log is None and (progress if progress is not None else len(articles) >= 200)
     chunked = chunk_size is not None and len(articles) > chunk_size  # one chunk: the whole corpus, here
     stored: _Appender | None = None
     groups: pd.DataFrame | None = None  # chunked: what keyness and shared passages read of the articles
+    elsewhere: dict[str, Any] = {}  # chunked, with a pool: the futures of the tables computed in a worker
 
     def table_input(name: str) -> pd.DataFrame:
         if name in frames:
@@ -1194,12 +1292,21 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         where = "on the Dask cluster" if cluster is not None else f"{workers} worker(s)"
                         bar.set_postfix_str(f"{PER_ARTICLE[0]} to {PER_ARTICLE[-1]}, {where}")
                         stored = _in_chunks(ctx, articles, tmp, workers, chunk_size,
-                                            progress if progress is not None else len(articles) >= 200, cluster)
+                                            progress if progress is not None else len(articles) >= 200, cluster, pool)
                         ctx.notes.update({k: v for k, v in stored.notes.items() if k not in ctx.notes})
                         groups = articles[["article_id", by]]
-                        del frames["articles"]  # stored already; read back when asked for
-                        articles = None
+                        articles = None  # stored already (not in frames): read back when asked for
+                        if pool is not None:  # their inputs are stored now
+                            elsewhere = {n: pool.submit(_stored_stage, study, n, tmp) for n in _IN_A_WORKER}
                     rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
+                elif name in elsewhere:
+                    bar.set_postfix_str(name)
+                    try:
+                        done = elsewhere[name].result()
+                    except BrokenProcessPool as exc:
+                        raise _died(f"the table {name}") from exc
+                    ctx.notes.update(done["notes"])
+                    rows, columns, seconds = done["rows"], done["columns"], done["seconds"]
                 else:
                     if name not in frames:
                         bar.set_postfix_str(name)
@@ -1212,9 +1319,10 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         frames[name] = _storable(result, name, by)
                         seconds_of[name] = time.perf_counter() - begun
                     seconds = seconds_of[name]
-                    frame = frames[name]
+                    frame = frames.pop(name) if chunked else frames[name]  # chunked: stored, read back when asked for
                     frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
                     rows, columns = len(frame), {str(c): str(t) for c, t in frame.dtypes.items()}
+                    del frame
                 if name == "audit":  # the audit took what it needed; chunks audited elsewhere leave the rest here
                     clean.forget_cleaning_records()
                 note = ctx.notes.get(name, "")
@@ -1235,6 +1343,9 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
         _publish(tmp, folder)
     except BaseException:
+        for future in elsewhere.values():  # a table a worker still writes into the folder: wait for it before removing
+            future.cancel()
+        concurrent.futures.wait(elsewhere.values())
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Tables(folder, manifest, frames=frames, cached=False)

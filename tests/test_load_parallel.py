@@ -189,3 +189,12 @@ def test_a_corpus_of_fewer_than_two_runs_of_files_is_read_here(tmp_path, monkeyp
 def test_workers_must_be_a_whole_number_of_one_or_more(corpus, workers):
     with pytest.raises(ValueError, match=r"^workers must be a whole number of 1 or more, got "):
         load_corpus(corpus, workers=workers)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_pool_given_reads_the_corpus_and_is_left_running_for_the_next_task(corpus, monkeypatch):
+    monkeypatch.setattr(load, "CHUNK_FILES", 40)
+    with load.worker_pool(2) as pool:
+        given = load_corpus(corpus, workers=2, executor=pool, errors="replace", on_error="skip")
+        assert pool.submit(len, "still running").result() == 13
+    pd.testing.assert_frame_equal(given, load_corpus(corpus, errors="replace", on_error="skip"), check_exact=True)

@@ -1,16 +1,17 @@
 """The tables built in chunks of articles, in one or two processes, equal the tables built whole."""
 
 import json
-import multiprocessing
 import os
 import random
+import signal
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import corpus_tools as ct
-from corpus_tools import clean, pipeline, quotes
+from corpus_tools import clean, load, pipeline
 from corpus_tools.pipeline import PER_ARTICLE, TABLES, build_tables, table_key
 
 SEEDS = Path(__file__).parent / "fixtures" / "corpus"
@@ -162,22 +163,94 @@ def test_bad_workers_or_chunk_sizes_are_refused(builds, monkeypatch, env, arg, c
         pipeline._workers_and_chunk_size(builds[0], arg, chunk)
 
 
-@pytest.mark.parametrize("workers", [
-    1,
-    pytest.param(2, marks=pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
-                                             reason="the broken function reaches the workers only when they fork")),
-])
-def test_a_failing_chunk_names_its_table_and_leaves_no_folder(tmp_path, monkeypatch, workers):
-    study = ct.load_study(write_corpus(tmp_path, n=30))
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_chunk_names_its_table_and_leaves_no_folder(tmp_path, workers):
+    # the actor dictionary broken after the study checked it: the chunks read it (first for the mentions), in the workers
+    from corpus_tools.actors import DEFAULT_ACTORS
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("quotation rules broke")
-
-    monkeypatch.setattr(quotes, "extract_quotes", broken)
-    with pytest.raises(RuntimeError, match="quotation rules broke") as info:
+    actors = tmp_path / "actors.csv"
+    actors.write_bytes(DEFAULT_ACTORS.read_bytes())
+    study_file = write_corpus(tmp_path, n=30)
+    study_file.write_text(study_file.read_text() + '\n[actors]\ndictionary = "actors.csv"\n', encoding="utf-8")
+    study = ct.load_study(study_file)
+    with open(actors, "a", encoding="utf-8") as handle:
+        handle.write("Russia,russia,Someone Else,person,Russian Federation,Russian officials\n")
+    with pytest.raises(ValueError, match=r"alias\(es\) \['Russian Federation'\] name more than one actor") as info:
         build_tables(study, build_dir=tmp_path / "build", workers=workers, chunk_size=10)
-    assert "while building the table quotations" in info.value.__notes__
+    assert "while building the table mentions" in info.value.__notes__
     assert list((tmp_path / "build" / "tables").iterdir()) == []
+
+
+# A worker process that dies: these replace the functions the build submits to its pool, which pickles them by name, so
+# the workers import this file and run them. They kill their own process when they are given the doomed article.
+DOOMED = "story012-1.txt"  # the 25th file in path order: "story012-1.txt" < "story012.txt"
+_READ_AND_CLEAN, _CHUNK_TABLES = load._read_and_clean, pipeline._chunk_tables
+
+
+def _read_or_die(files, *args, **kwargs):
+    if any(rel.endswith(DOOMED) for _, rel in files):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _READ_AND_CLEAN(files, *args, **kwargs)
+
+
+def _chunk_or_die(study, articles, *args):
+    if articles["path"].str.endswith(DOOMED).any():
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _CHUNK_TABLES(study, articles, *args)
+
+
+def _die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("where, replaced, replacement, message", [
+    ("loading", (load, "_read_and_clean"), _read_or_die,
+     r"while reading and cleaning one of these runs of files: ([^;]+; )*story010-1\.txt to story014\.txt \(10 files\)"),
+    ("a chunk", (pipeline, "_chunk_tables"), _chunk_or_die,
+     r"while computing one of these chunks: ([^;]+; )*chunk 3 of 6 \(10 articles, files story010-1\.txt to story014\.txt\)"),
+    ("shared passages", (pipeline, "_stored_stage"), _die, "while computing the table shared_passages$"),
+])
+def test_a_worker_that_dies_names_what_it_was_computing_and_leaves_no_folder(tmp_path, monkeypatch, where, replaced,
+                                                                           replacement, message):
+    monkeypatch.setattr(load, "CHUNK_FILES", 10)  # 60 files: six runs of 10 files, in path order, as the chunks
+    monkeypatch.setattr(*replaced, replacement)
+    study = ct.load_study(write_corpus(tmp_path, n=60))
+    with pytest.raises(BrokenProcessPool, match="^a worker process died .*" + message):
+        build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=10)
+    assert not [p for p in (tmp_path / "build").rglob("*") if p.is_file()]  # no table, no temporary folder
+
+
+def test_the_pools_workers_hold_nothing_of_this_process(tmp_path):
+    # forked workers would hold the cleaning records this process remembers (and every other page of it)
+    clean.clean_article("Talks fail\n\nPutin spoke.\n\nWatch video")
+    assert clean._REMEMBERED
+    with load.worker_pool(2) as pool:
+        assert pool.submit(clean._hand_over).result() == []
+    clean.forget_cleaning_records()
+
+
+def test_a_chunk_sent_its_cleaning_records_audits_without_cleaning_again(tmp_path, monkeypatch):
+    """The records go with the chunk to a worker that never loaded it; its audit cleans nothing, and lists the same."""
+    write_corpus(tmp_path, n=20)
+    (tmp_path / "articles" / "feed.jsonl").write_text(  # titles from a field: the records' key holds the title
+        "\n".join(json.dumps({"id": f"f{i}", "title": f"Head {i}", "text": f"Head {i}\n\nBody {i} here.\n\nWatch video"})
+                  for i in range(5)), encoding="utf-8")
+    study = ct.load_study(tmp_path / "study.toml")
+    articles = pipeline._storable(load.load_corpus(tmp_path / "articles", manifest=False), "articles", "outlet")
+    chunk = articles[list(pipeline._CHUNK_COLUMNS)]
+    assert chunk["title_from"].eq("column").sum() == 5
+    records = pipeline._chunk_records(chunk)
+    assert len(records) == len(chunk)
+    clean.forget_cleaning_records()  # as in a worker process: nothing remembered
+    calls = []
+    real = clean.clean_article
+    monkeypatch.setattr(clean, "clean_article", lambda text, **kw: calls.append(text) or real(text, **kw))
+    sent = pipeline._chunk_tables(study, chunk, {}, records)
+    assert calls == [] and clean._REMEMBERED == {}
+    alone = pipeline._chunk_tables(study, chunk, {})
+    assert len(calls) == len(chunk)
+    assert sent["tables"]["audit"]["parquet"] == alone["tables"]["audit"]["parquet"]
+    assert sent["tables"]["audit"]["rows"] > len(chunk)
 
 
 def test_the_per_article_tables_are_those_between_load_report_and_keyness():
