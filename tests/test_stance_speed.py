@@ -1,7 +1,8 @@
 """The fast paths of the stance stage give exactly what the plain computations give.
 
 The lexical features analyse each distinct text once (TF-IDF rows and VADER scores are repeated,
-not recomputed), count n-grams with arrays and skip VADER for texts without a word of its lexicon;
+not recomputed), count n-grams with arrays, read the masked sentence's words from its two sides and
+skip VADER for texts without a word of its lexicon;
 mention roles and voice read plain lists, tokenise each sentence once and find the quotation
 holding a mention by binary search. None of this may change a number: these tests compare with
 scikit-learn's own ``transform``, with VADER called on each span, with one target at a time, and
@@ -18,7 +19,7 @@ from corpus_tools import roles
 from corpus_tools.stance import TargetSentiment
 from corpus_tools.language import ENGLISH
 from corpus_tools.sentiment import vader_analyzer
-from corpus_tools.stance.features import MASK, _TOKEN, _tfidf, _vader_scores, _valence
+from corpus_tools.stance.features import MASK, _TOKEN, _Sides, _analysed, _tfidf, _vader_scores, _valence
 from corpus_tools.validation import load_newsmtsc
 
 
@@ -56,6 +57,23 @@ def test_tfidf_of_one_text_and_of_texts_without_known_words(features):
     for vectorizer in features.vectorizers_.values():
         for docs in (["Russia"], ["", ""], ["zzzz qqqq"], ["Moscow said", "Moscow said", ""]):
             assert _same(_tfidf(vectorizer, docs), vectorizer.transform(docs))
+
+
+#: Targets at the edges of their sentences, inside a word, in non-ASCII text (final sigma) and repeated.
+EDGE_TARGETS = pd.DataFrame([("Putin spoke.", 0, 5), ("They met Putin", 9, 14), ("Putin", 0, 5), ("the antiNATOist line", 8, 12),
+                             ("pro-Russian rebels", 4, 11), ("ΟΔΟΣ Putin ΣΊΣΥΦΟΣ said", 5, 10), ("Straße: Putin, İstanbul", 8, 13),
+                             ("Putin spoke.", 0, 5), ("a  Putin  b", 3, 8), ("Putin!", 0, 5)], columns=["sentence", "start", "end"])
+
+
+def test_masked_sentence_words_are_those_of_its_two_sides_around_the_mask(features, targets):
+    # the masked sentence is not tokenised again: its words are the two sides' words around the mask's
+    X = pd.concat([targets, EDGE_TARGETS], ignore_index=True)
+    texts, _ = features._parts(X)
+    sides, vectorizer = _Sides(texts["left"], texts["right"]), features.vectorizers_["masked"]
+    words = sides.tfidf_words(vectorizer, _analysed(vectorizer, sides.left), _analysed(vectorizer, sides.right))
+    assert [words[k] for k in sides.pair_codes] == _analysed(vectorizer, texts["masked"])
+    for column, matrix in zip(features.vectorizers_, features._tfidf_columns(texts, sides)):
+        assert _same(matrix, features.vectorizers_[column].transform(texts[column])), column
 
 
 def test_vader_features_are_vader_on_each_span(features, targets):

@@ -119,16 +119,20 @@ def _by_distinct(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, distinct
 
 
-def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
-    """The vectorizer's count matrix of ``docs`` (word unigrams and bigrams), built with arrays instead of a loop per feature.
+def _analysed(vectorizer: TfidfVectorizer, docs) -> list[list[str]]:
+    """The words of each doc as the vectorizer reads them (its preprocessor, then its tokenizer)."""
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    return [tokenize(preprocess(d)) for d in docs]
 
-    The same matrix as scikit-learn's (same analysis: its preprocessor and tokenizer; counts as
-    float, sorted column indices); each distinct word and bigram is looked up once.
+
+def _counts(vectorizer: TfidfVectorizer, tokens: list[list[str]]) -> csr_matrix:
+    """The vectorizer's count matrix of docs read as ``tokens`` (word unigrams and bigrams), with arrays, not a loop per feature.
+
+    The same matrix as scikit-learn's (same analysis: its preprocessor and tokenizer, :func:`_analysed`;
+    counts as float, sorted column indices); each distinct word and bigram is looked up once.
     """
     min_n, max_n = vectorizer.ngram_range
-    vocabulary, n_docs = vectorizer.vocabulary_, len(docs)
-    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
-    tokens = [tokenize(preprocess(d)) for d in docs]
+    vocabulary, n_docs = vectorizer.vocabulary_, len(tokens)
     doc = np.repeat(np.arange(n_docs), [len(t) for t in tokens])
     codes, words = pd.factorize(np.asarray(list(chain.from_iterable(tokens)), dtype=object))
     words = words.tolist()  # plain strings: indexing a list costs less than indexing an array of objects
@@ -151,22 +155,74 @@ def _counts(vectorizer: TfidfVectorizer, docs: np.ndarray) -> csr_matrix:
     return counts
 
 
+def _fast(vectorizer: TfidfVectorizer) -> bool:
+    """Whether :func:`_counts` counts as the vectorizer does (the settings :class:`LexicalFeatures` makes)."""
+    return (vectorizer.analyzer == "word" and vectorizer.stop_words is None and not vectorizer.binary
+            and vectorizer.ngram_range in ((1, 1), (1, 2)))
+
+
+def _weighted(vectorizer: TfidfVectorizer, tokens: list[list[str]]) -> csr_matrix:
+    """The TF-IDF rows of docs read as ``tokens``: the vectorizer's own idf weighting and normalisation of :func:`_counts`."""
+    return vectorizer._tfidf.transform(_counts(vectorizer, tokens), copy=False)
+
+
 def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
     """``vectorizer.transform(texts)``, exactly: each distinct text analysed once, its row repeated."""
     codes, distinct = _by_distinct(texts)
-    fast = (vectorizer.analyzer == "word" and vectorizer.stop_words is None and not vectorizer.binary
-            and vectorizer.ngram_range in ((1, 1), (1, 2)))
-    if not fast or not len(distinct):  # other settings (not made by LexicalFeatures): scikit-learn's own loop
+    if not _fast(vectorizer) or not len(distinct):  # other settings (not made by LexicalFeatures): scikit-learn's own loop
         return vectorizer.transform(distinct)[codes]
-    # the fitted idf weighting and normalisation of the vectorizer itself, applied to the same counts
-    return vectorizer._tfidf.transform(_counts(vectorizer, distinct), copy=False)[codes]
+    return _weighted(vectorizer, _analysed(vectorizer, distinct))[codes]
+
+
+def _masked(left: str, right: str) -> str:
+    """The sentence with its target replaced by :data:`MASK`, from the text before the target and the text after it."""
+    return f"{left} {MASK} {right}"
+
+
+class _Sides:
+    """The targets' left and right contexts, each distinct text once, and the distinct (left, right) pairs (masked sentences).
+
+    The masked sentence is ``left + " xtarget " + right``: for ASCII sides, its TF-IDF words are those of the
+    two sides around the mask (:meth:`tfidf_words`), so it is not tokenised again. Pairs, not masked texts, are
+    made distinct: equal pairs give equal texts, and two pairs giving one text give its rows twice (the rows
+    depend on the text only).
+    """
+
+    def __init__(self, left: list[str], right: list[str]) -> None:
+        self.left_codes, left_distinct = _by_distinct(left)
+        self.right_codes, right_distinct = _by_distinct(right)
+        self.left, self.right = left_distinct.tolist(), right_distinct.tolist()
+        n_right = max(len(self.right), 1)
+        self.pair_codes, pairs = pd.factorize(self.left_codes.astype(np.int64) * n_right + self.right_codes)
+        first, second = np.divmod(pairs, n_right)
+        self.pairs = list(zip(first.tolist(), second.tolist()))
+
+    def tfidf_words(self, vectorizer: TfidfVectorizer, left: list[list[str]], right: list[list[str]]) -> list[list[str]]:
+        """The words ``vectorizer`` reads in each distinct masked sentence, from the words it reads in the sides.
+
+        Its tokens are runs of word characters (:func:`_analysis` checks the pattern): the spaces around the mask
+        split none, and lower-casing an ASCII text lower-cases each character on its own. Other pairs are read whole.
+        """
+        mask = _analysed(vectorizer, [MASK])[0]
+        words = []
+        for a, b in self.pairs:
+            l, r = self.left[a], self.right[b]
+            words.append(left[a] + mask + right[b] if l.isascii() and r.isascii() else _analysed(vectorizer, [_masked(l, r)])[0])
+        return words
+
+
+def _analysis(vectorizer: TfidfVectorizer) -> tuple:
+    """What decides the words a vectorizer reads in a text; :meth:`_Sides.tfidf_words` needs the default (runs of word characters)."""
+    return (vectorizer.analyzer, vectorizer.lowercase, vectorizer.preprocessor, vectorizer.tokenizer, vectorizer.strip_accents,
+            vectorizer.token_pattern)
 
 
 class LexicalFeatures:
     """Turn (sentence, start, end) rows into the lexical feature matrix.
 
     Each distinct text is analysed once per call (the TF-IDF columns and VADER), so repeated
-    windows and sentences cost nothing; the matrices are the same, row for row, as analysing every text.
+    windows and sentences cost nothing, and the masked sentence's TF-IDF words are its two sides' words
+    around the mask (:class:`_Sides`); the matrices are the same, row for row, as analysing every text.
     """
 
     def __init__(self, window: int = 8) -> None:
@@ -184,7 +240,7 @@ class LexicalFeatures:
             lt, rt = _TOKEN.findall(left.lower()), _TOKEN.findall(right.lower())
             positional = [f"L{min(i, 6)}_{w}" for i, w in enumerate(reversed(lt[-k:]), 1)]
             positional += [f"R{min(i, 6)}_{w}" for i, w in enumerate(rt[:k], 1)]
-            for col, text in (("masked", f"{left} {MASK} {right}"), ("left", left), ("right", right), ("lwin", " ".join(lt[-k:])),
+            for col, text in (("masked", _masked(left, right)), ("left", left), ("right", right), ("lwin", " ".join(lt[-k:])),
                               ("rwin", " ".join(rt[:k])), ("positional", " ".join(positional))):
                 texts[col].append(text)
             numbers.append(_valence(lt[::-1], lexicon, False) + _valence(rt, lexicon, True)
@@ -217,6 +273,19 @@ class LexicalFeatures:
 
     def transform(self, X: pd.DataFrame):
         texts, numbers = self._parts(X)
-        mats = [_tfidf(v, texts[c]) for c, v in self.vectorizers_.items()]
+        sides = _Sides(texts["left"], texts["right"])
+        mats = self._tfidf_columns(texts, sides)
         dense = self._dense(texts, numbers)
         return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
+
+    def _tfidf_columns(self, texts: dict[str, list[str]], sides: _Sides) -> list[csr_matrix]:
+        """Each vectorizer's rows, as ``transform``; the masked sentences' from the words of the two contexts where it can."""
+        v = self.vectorizers_
+        sides_apart = all(_fast(v[c]) for c in ("masked", "left", "right")) and len(sides.pairs) and (
+            _analysis(v["masked"]) == _analysis(v["left"]) == _analysis(v["right"]) == _analysis(TfidfVectorizer()))
+        if not sides_apart:
+            return [_tfidf(vec, texts[c]) for c, vec in v.items()]
+        left, right = _analysed(v["left"], sides.left), _analysed(v["right"], sides.right)
+        rows = {"left": _weighted(v["left"], left)[sides.left_codes], "right": _weighted(v["right"], right)[sides.right_codes],
+                "masked": _weighted(v["masked"], sides.tfidf_words(v["masked"], left, right))[sides.pair_codes]}
+        return [rows[c] if c in rows else _tfidf(vec, texts[c]) for c, vec in v.items()]
