@@ -284,3 +284,21 @@ def test_one_worker_per_core_respects_a_containers_cpu_quota(tmp_path, cpu_max, 
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")
     assert pipeline._usable_cores(tmp_path / "cpu.max") == (affinity if expected is None else min(affinity, expected))
+
+
+def test_a_chunk_runs_with_the_garbage_collector_paused_and_leaves_it_as_it_was():
+    import gc
+
+    from corpus_tools import pipeline
+
+    seen = []
+    with pipeline._gc_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pipeline._gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
