@@ -342,8 +342,10 @@ def main() -> None:
         rate = f"{n_articles / seconds:>11,.0f} {mb / seconds:>7.2f}" if seconds >= 0.05 else f"{'-':>11} {'-':>7}"
         print(f"{name:<16} {rows[name]:>11,} {seconds:>8.1f} {rate}")
     print(f"{'overall (wall)':<16} {'':>11} {r['wall_s']:>8.1f} {n_articles / r['wall_s']:>11,.0f} {mb / r['wall_s']:>7.2f}")
-    print(f"CPU {r['cpu_s']:.1f} s (all processes); peak RSS: builder {r['self_peak_mb']:,.0f} MB, largest worker "
-          f"{r['worker_peak_mb']:,.0f} MB; peak PSS of the process tree {r['pss_peak_mb']:,.0f} MB", flush=True)
+    # CPU and the workers' peaks come from the per-process table below: the build's workers are children of its
+    # fork server, which getrusage(RUSAGE_CHILDREN) of the builder does not count
+    print(f"peak RSS of the builder {r['self_peak_mb']:,.0f} MB; peak PSS of the process tree (summed, sampled) "
+          f"{r['pss_peak_mb']:,.0f} MB", flush=True)
     print()
     print("each process of the build (sampled from outside every 0.2 s; USS: the pages only it maps)")
     print_processes(sampler.seen)

@@ -666,7 +666,7 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 _PROCESS_MEMO: dict[str, Any] = {}
 
 #: Whole-corpus tables that a chunked build with a process pool computes in one of its workers, from the stored
-#: tables, while keyness is computed here: the same table, and this process never holds it.
+#: tables, in their turn: the same table, and this process never holds it.
 _IN_A_WORKER: tuple[str, ...] = ("shared_passages",)
 
 
@@ -1276,7 +1276,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
 
     Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
-    asked for), and :data:`_IN_A_WORKER` are computed in ``pool`` while keyness is computed here.
+    asked for), and :data:`_IN_A_WORKER` are computed in a worker of ``pool``, each in its turn.
     """
     from tqdm.auto import tqdm
 
@@ -1320,11 +1320,11 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         ctx.notes.update({k: v for k, v in stored.notes.items() if k not in ctx.notes})
                         groups = articles[["article_id", by]]
                         articles = None  # stored already (not in frames): read back when asked for
-                        if pool is not None:  # their inputs are stored now
-                            elsewhere = {n: pool.submit(_stored_stage, study, n, tmp) for n in _IN_A_WORKER}
                     rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
-                elif name in elsewhere:
+                elif chunked and pool is not None and name in _IN_A_WORKER:
                     bar.set_postfix_str(name)
+                    # after keyness, not beside it: at 60 MB the two side by side peaked at 3.0 GB (PSS of all processes)
+                    elsewhere[name] = pool.submit(_stored_stage, study, name, tmp)
                     try:
                         done = elsewhere[name].result()
                     except BrokenProcessPool as exc:
