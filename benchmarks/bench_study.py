@@ -134,16 +134,14 @@ def _role(pid: int, root: int) -> str:
 
 
 def _tree(root: int) -> list[int]:
+    """``root`` and all its descendants (the fork server's workers too)."""
+    from bench_pipeline_scale import _children
+
     pids, todo = [], [root]
     while todo:
         pid = todo.pop()
         pids.append(pid)
-        try:
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
-                    todo.extend(int(c) for c in handle.read().split())
-        except OSError:
-            pass
+        todo.extend(_children(pid))
     return pids
 
 
