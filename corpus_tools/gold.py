@@ -182,7 +182,8 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
         The study's sentences table (the gold offsets are in its articles' cleaned text).
     model : TargetSentiment
         A fitted model. Its prediction as the package makes it (abstaining when the model
-        does) and, when the model abstains, its most probable class, both from one pass.
+        does, with the stricter thresholds for countries, governments and alliances when it has
+        them) and, when the model abstains, its most probable class, both from one pass.
     name : str
         The model's name in the output.
 
@@ -198,8 +199,10 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
         targets (``scorer``, ``true``, ``predicted``, ``count``, ``share_of_true``);
         ``predictions``: the gold with one column per prediction.
     """
-    proba = model.predict_proba(_target_frame(gold, sentences))
-    predictions = {name: pd.Series(model.label(proba), index=gold.index)}
+    frame = _target_frame(gold, sentences)
+    proba = model.predict_proba(frame)
+    # the mentions, as predict passes them: countries, governments and alliances get the model's stricter thresholds
+    predictions = {name: pd.Series(model.label(proba, mentions=frame["mention"]), index=gold.index)}
     if getattr(model, "abstain", False) and getattr(model, "thresholds_", None) is not None:
         predictions[f"{name} (argmax)"] = pd.Series(model.label(proba, abstain=False), index=gold.index)
     subsets = {

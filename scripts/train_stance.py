@@ -2,6 +2,7 @@
 
     python scripts/train_stance.py                      # lexical backend, seed 0
     python scripts/train_stance.py --thresholds-only    # keep the shipped model; thresholds and their JSON only
+    python scripts/train_stance.py --from-oof           # the same from the stored out-of-fold probabilities (no fits)
     python scripts/train_stance.py --backend embeddings # needs the optional extra
     python scripts/train_stance.py --backend finetuned --folds 0   # ~25 min on 2 CPU cores
 
@@ -20,6 +21,8 @@ cross-validated and devtest numbers, and the SHA-256 of the model file they belo
 
 ``--thresholds-only`` loads the model file already there and runs only the cross-validation
 of the same settings and the devtest evaluation: the shipped model stays byte for byte.
+``--from-oof`` skips the cross-validation too: it reads ``stance_<backend>_oof.csv.gz`` and
+recomputes the calibration and thresholds (general and for collective actors) from it.
 Rerunning with the same seed and package versions gives the same model and thresholds.
 """
 
@@ -35,8 +38,12 @@ import numpy as np
 
 from corpus_tools.paths import DATA_DIR
 from corpus_tools.stance import BACKENDS, TargetSentiment, model_path
+import pandas as pd
+
+from corpus_tools.stance.actor_targets import is_actor_target
 from corpus_tools.stance.model import abstention_path
-from corpus_tools.stance.training import calibrate_proba, classify_with_abstention, fit_abstention, measure_calls
+from corpus_tools.stance.training import (calibrate_proba, classify_with_abstention, compute_abstention, fit_abstention,
+                                          measure_calls)
 from corpus_tools.validation import confusion, evaluate, load_newsmtsc
 
 TRAIN = "NewsMTSC train.jsonl (8,739 targets)"
@@ -44,12 +51,31 @@ TEST = "NewsMTSC devtest_mt.jsonl (1,476 targets)"
 
 
 def devtest_numbers(model: TargetSentiment, test) -> dict:
-    """Argmax and abstaining predictions on devtest_mt: the numbers of :func:`measure_calls` and a confusion matrix each."""
-    out = {}
-    for name, abstain in (("argmax", False), ("abstain", True)):
-        pred = model.predict(test, abstain=abstain)
+    """Argmax and abstaining predictions on devtest_mt: the numbers of :func:`measure_calls` and a confusion matrix each.
+
+    ``abstain`` uses the general thresholds for every target, ``abstain_actor`` (what
+    :meth:`~TargetSentiment.predict` does) holds collective actors to their own thresholds;
+    ``actor_targets`` counts those in devtest_mt.
+    """
+    proba, out = model.predict_proba(test), {"actor_targets": int(is_actor_target(test["mention"]).sum())}
+    for name, kwargs in (("argmax", {"abstain": False}), ("abstain", {"abstain": True}),
+                         ("abstain_actor", {"abstain": True, "mentions": test["mention"]})):
+        pred = model.label(proba, **kwargs)
         out[name] = {**measure_calls(test["label"], pred), "confusion": confusion(test["label"], pred).to_dict("records")}
     return out
+
+
+def calibration_from_oof(model: TargetSentiment, train, backend: str) -> tuple[dict, dict]:
+    """The calibration of :func:`fit_abstention` recomputed from the stored out-of-fold probabilities (no fits)."""
+    stored = pd.read_csv(DATA_DIR / f"stance_{backend}_oof.csv.gz")
+    if not stored[["sentence_id", "start", "end", "label"]].equals(train[["sentence_id", "start", "end", "label"]].reset_index(drop=True)):
+        raise SystemExit(f"stance_{backend}_oof.csv.gz does not match NewsMTSC train row for row: rerun --thresholds-only")
+    previous = json.loads(abstention_path(backend).read_text())
+    oof = {"proba": stored[[f"p_{c}" for c in model.classes_]].to_numpy(), "fold": stored["fold"].to_numpy()}
+    calibration = {key: previous[key] for key in ("folds", "seed", "grouped_by", "stratified")}
+    calibration.update(compute_abstention(oof["proba"], train["label"].to_numpy(), oof["fold"], model.classes_,
+                                          target_precision=model.target_precision, actor=is_actor_target(train["mention"])))
+    return calibration, oof
 
 
 def write_out_of_fold(train, oof: dict, classes, backend: str) -> None:
@@ -72,6 +98,10 @@ def write_abstention(model: TargetSentiment, backend: str, train, oof: dict, tes
     calibrated = calibrate_proba(oof["proba"], model.calibration_, model.classes_)
     cv_pred = {"argmax": model.classes_[oof["proba"].argmax(axis=1)],
                "abstain": classify_with_abstention(calibrated, model.classes_, model.thresholds_)}
+    if "actor" in model.calibration_:
+        cv_pred["abstain_actor"] = classify_with_abstention(calibrated, model.classes_, model.thresholds_,
+                                                            actor=is_actor_target(train["mention"]),
+                                                            actor_thresholds=model.calibration_["actor"]["thresholds"])
     record = {
         **model.calibration_,
         "rule": "called c when c is the more probable of negative and positive and its calibrated probability exceeds "
@@ -99,12 +129,21 @@ def main() -> None:
     parser.add_argument("--target-precision", type=float, default=0.75,
                         help="out-of-fold precision each polar class's calls aim at")
     parser.add_argument("--thresholds-only", action="store_true", help="keep the model file; write its abstention JSON only")
+    parser.add_argument("--from-oof", action="store_true",
+                        help="keep the model file; recompute its abstention JSON from the stored out-of-fold probabilities")
     args = parser.parse_args()
     if args.thresholds_only and args.folds < 2:
         parser.error("--thresholds-only needs --folds 2 or more")
 
     train, test = load_newsmtsc("train"), load_newsmtsc("devtest_mt")
     path = model_path(args.backend)
+    if args.from_oof:
+        model = TargetSentiment.load(path).set_params(abstain=True, cv=args.folds, target_precision=args.target_precision)
+        model.calibration_, oof = calibration_from_oof(model, train, args.backend)
+        model.thresholds_ = model.calibration_["thresholds"]
+        seconds = json.loads(abstention_path(args.backend).read_text())["cv_seconds"]  # of the fits behind the stored rows
+        write_abstention(model, args.backend, train, oof, test, seconds)
+        return
     t0 = time.perf_counter()
     if args.thresholds_only:
         model = TargetSentiment.load(path)

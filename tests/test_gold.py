@@ -50,7 +50,9 @@ class FixedModel:
         assert list(X.columns) == ["sentence", "start", "end", "mention"]
         return np.zeros((len(X), 3))
 
-    def label(self, proba, abstain=None):
+    def label(self, proba, abstain=None, mentions=None):
+        if mentions is not None:  # evaluate_stance passes the mentions, as predict does
+            assert len(mentions) == len(proba)
         return np.array(self.labels[: len(proba)], dtype=object)
 
 

@@ -19,9 +19,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from corpus_tools.paths import DATA_DIR
 from corpus_tools.stance import BACKENDS, DEFAULT_MODEL, StanceBackend, TargetSentiment
+from corpus_tools.stance.actor_targets import is_actor_target
 from corpus_tools.stance.model import abstention_path
-from corpus_tools.stance.training import (calibrate_proba, classify_with_abstention, compute_abstention, compute_calibration,
-                                          find_thresholds, measure_calls)
+from corpus_tools.stance.training import (calibrate_proba, choose_actor_thresholds, classify_with_abstention, compute_abstention,
+                                          compute_calibration, find_thresholds, measure_calls)
 from corpus_tools.validation import load_newsmtsc
 
 CLASSES = ["negative", "neutral", "positive"]
@@ -278,3 +279,61 @@ def test_score_targets_and_old_pickles_still_work_without_warnings(shipped):
         again = TargetSentiment.load(DEFAULT_MODEL)  # an old pickle: abstention settings get their defaults
     assert again.abstain is True and again.thresholds_ is None  # the thresholds come with pretrained()
     assert again.predict(X).tolist() == shipped.predict(X, abstain=False).tolist() == ["negative"]
+
+
+# -- stricter thresholds for collective actors (countries, governments, alliances) ------------------
+
+
+@pytest.mark.parametrize("mention, actor", [("Russia", True), ("the West", True), ("NATO's", True), ("the Obama administration", True),
+                                            ("all Americans", True), ("Russian President Vladimir Putin", False),
+                                            ("Trump", False), ("he", False), ("The Washington Post", False)])
+def test_countries_governments_and_alliances_are_actor_targets_people_are_not(mention, actor):
+    assert is_actor_target([mention]).tolist() == [actor]
+
+
+def test_actor_thresholds_take_the_lowest_level_at_which_actor_calls_are_precise_enough():
+    """Actor rows whose confident calls are mostly wrong push the level up; the thresholds stay those of all rows at it."""
+    rng = np.random.default_rng(0)
+    top = rng.uniform(0.4, 1.0, 400)
+    proba = np.column_stack([top, 1 - top, np.zeros(400)])
+    y = np.where(rng.uniform(size=400) < top, "negative", "neutral")  # calibrated: right with probability top
+    actor = np.arange(400) < 60
+    y[actor & (top < 0.85)] = "neutral"  # on actors only the surest calls are right
+    chosen = choose_actor_thresholds(proba, y, actor, CLASSES)
+    assert chosen["target_precision"] > 0.75 and chosen["targets"] == 60
+    same_level = find_thresholds(proba, y, CLASSES, target_precision=chosen["target_precision"])
+    assert chosen["thresholds"]["negative"] == same_level["negative"]  # positive is never called here (NaN precision)
+    calls = classify_with_abstention(proba[actor], CLASSES, chosen["thresholds"])
+    assert measure_calls(y[actor], calls)["precision_negative"] >= 0.75
+    general = find_thresholds(proba, y, CLASSES, target_precision=0.75)
+    both = classify_with_abstention(proba, CLASSES, general, actor=actor, actor_thresholds=chosen["thresholds"])
+    assert (both[~actor] == classify_with_abstention(proba[~actor], CLASSES, general)).all()  # others keep the general thresholds
+    assert (both[actor] == calls).all()
+
+
+def test_shipped_actor_thresholds_follow_from_train_alone_and_are_stricter(record, train, oof):
+    strict = record["actor"]
+    assert strict["targets"] == int(is_actor_target(train["mention"]).sum()) > 100
+    calibrated = calibrate_proba(oof[PROBABILITIES].to_numpy(), record, CLASSES)
+    again = choose_actor_thresholds(calibrated, oof["label"].to_numpy(), is_actor_target(train["mention"]), CLASSES)
+    assert again["target_precision"] == strict["target_precision"] == 0.85
+    for c in ("negative", "positive"):
+        assert again["thresholds"][c]["threshold"] == pytest.approx(strict["thresholds"][c]["threshold"], abs=1e-6)
+        assert strict["thresholds"][c]["threshold"] > record["thresholds"][c]["threshold"]
+        # on train's actor rows the general thresholds miss the target precision; the actor ones reach it (in-sample)
+        assert strict["cv"]["abstain"][f"precision_{c}"] < 0.75 <= strict["cv"]["abstain_actor"][f"precision_{c}"]
+    assert strict["cv"]["abstain_actor"]["false_alarm"] < strict["cv"]["abstain"]["false_alarm"]
+
+
+def test_predict_holds_actor_mentions_to_the_actor_thresholds(record, shipped, devtest):
+    """A polar probability between the two thresholds is called for a person and abstained on for a country."""
+    neg = np.mean([record["thresholds"]["negative"]["threshold"], record["actor"]["thresholds"]["negative"]["threshold"]])
+    calibrated = np.array([[neg, 1 - neg - 0.01, 0.01]] * 2)
+    assert classify_with_abstention(calibrated, CLASSES, record["thresholds"], actor=is_actor_target(["Smith", "Russia"]),
+                                    actor_thresholds=record["actor"]["thresholds"]).tolist() == ["negative", "neutral"]
+    proba = shipped.predict_proba(devtest)
+    assert shipped.predict(devtest).tolist() == shipped.label(proba, mentions=devtest["mention"]).tolist()
+    got = measure_calls(devtest["label"], shipped.predict(devtest))
+    assert got == pytest.approx({k: v for k, v in record["devtest"]["abstain_actor"].items() if k != "confusion"}, abs=1e-9)
+    X = pd.DataFrame({"sentence": ["NATO accused Russia of lying."], "start": [20], "end": [26]})  # no mention column
+    assert shipped.predict(X).tolist() == shipped.label(shipped.predict_proba(X), mentions=["Russia"]).tolist()

@@ -60,6 +60,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ..paths import DATA_DIR
 from .backends import embed, finetuned_proba, load_minilm
+from .actor_targets import is_actor_target, target_mentions
 from .features import LexicalFeatures, check_targets
 from .training import calibrate_proba, classify_with_abstention, finetune, fit_abstention
 
@@ -213,7 +214,9 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         steps (``"finetuned"`` only).
     abstain : bool, default True
         :meth:`predict` says neutral unless the more probable polar class, calibrated, exceeds
-        its threshold in :attr:`thresholds_` (False: the argmax, the behaviour before issue 12).
+        its threshold in :attr:`thresholds_` (False: the argmax, the behaviour before issue 12);
+        mentions of countries, governments and alliances are held to the stricter thresholds of
+        ``calibration_["actor"]`` (``docs/stance-model.md``).
     target_precision : float, default 0.75
         The out-of-fold precision of each polar class's calls that the thresholds aim at.
     cv : int, default 5
@@ -284,16 +287,26 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         if len(X) == 0:
             check_targets(X)
             return np.array([], dtype=object)
-        return self.label(self.predict_proba(X), abstain=abstain)
+        return self.label(self.predict_proba(X), abstain=abstain, mentions=target_mentions(X))
 
-    def label(self, proba: np.ndarray, *, abstain: bool | None = None) -> np.ndarray:
-        """Class of each row of raw :meth:`predict_proba` output. ``abstain`` (default: the estimator's setting):
-        neutral unless the calibrated top polar class exceeds its threshold; False: the argmax (no thresholds: the argmax, True raises)."""
+    def label(self, proba: np.ndarray, *, abstain: bool | None = None, mentions: Sequence[str] | None = None) -> np.ndarray:
+        """Class of each row of raw :meth:`predict_proba` output.
+
+        ``abstain`` (default: the estimator's setting): neutral unless the calibrated top polar
+        class exceeds its threshold; False: the argmax (no thresholds: the argmax, True raises).
+        ``mentions``, one per row: targets that name a country, government or alliance
+        (:func:`~corpus_tools.stance.actor_targets.is_actor_target`) are held to the stricter
+        thresholds of ``calibration_["actor"]`` when the model has them; without ``mentions``
+        every row gets the general thresholds (:meth:`predict` passes them).
+        """
         thresholds = getattr(self, "thresholds_", None)
         if abstain and thresholds is None:
             raise RuntimeError("no abstention thresholds: fit with abstain=True, or use TargetSentiment.pretrained()")
         if (self.abstain if abstain is None else abstain) and thresholds is not None:
-            return classify_with_abstention(calibrate_proba(proba, self.calibration_, self.classes_), self.classes_, thresholds)
+            strict = (self.calibration_.get("actor") or {}).get("thresholds")
+            actor = is_actor_target(mentions) if mentions is not None and strict is not None else None
+            return classify_with_abstention(calibrate_proba(proba, self.calibration_, self.classes_), self.classes_, thresholds,
+                                            actor=actor, actor_thresholds=strict)
         return self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], dtype=object)
 
     def __getstate__(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from ..describe import label_groups, check_group_column
 from ..language import ENGLISH, Language
 from ..roles import UNATTRIBUTED, assign_roles, assign_voice
 from ..uncertainty import grouped_bootstrap
+from .actor_targets import target_mentions
 from .model import TargetSentiment
 
 __all__ = [
@@ -274,15 +275,17 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
         A copy of ``targets`` with the four columns added (an empty table stays empty), after
         the target's columns and before the role and voice columns of :func:`list_targets`,
         which stay last. ``stance`` is the model's :meth:`~TargetSentiment.predict`: with the
-        shipped model it abstains (neutral) unless a polar class is confident enough
-        (``docs/stance-model.md``); the ``p_`` columns are the raw probabilities.
+        shipped model it abstains (neutral) unless a polar class is confident enough, more so
+        for countries, governments and alliances (``docs/stance-model.md``); the ``p_`` columns are the raw probabilities.
     """
     model = model if model is not None else TargetSentiment.pretrained()
     out = targets.copy()
     proba = model.predict_proba(out) if len(out) else np.empty((0, 3))
     for k, label in enumerate(model.classes_):
         out[f"p_{label}"] = proba[:, k]
-    out["stance"] = np.asarray(model.label(proba), dtype=object) if len(out) else pd.Series(dtype=object)
+    # the mentions: countries, governments and alliances are held to stricter thresholds
+    out["stance"] = (np.asarray(model.label(proba, mentions=target_mentions(out)), dtype=object) if len(out)
+                     else pd.Series(dtype=object))
     last = [c for c in _ROLE_VOICE if c in out.columns]
     return out[[c for c in out.columns if c not in last] + last]
 

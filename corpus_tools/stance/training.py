@@ -8,7 +8,9 @@ seeded k-fold split (:func:`cross_validate_proba`) fit a temperature and per-cla
 (:func:`compute_calibration`); on the calibrated probabilities, each polar class gets the lowest
 threshold at which the out-of-fold calls of that class reach the target precision
 (:func:`find_thresholds`); :func:`classify_with_abstention` then says neutral unless the more
-probable polar class exceeds its threshold.
+probable polar class exceeds its threshold. Targets that are collective actors (countries,
+governments, alliances: :func:`~corpus_tools.stance.actor_targets.is_actor_target`) get stricter
+thresholds (:func:`choose_actor_thresholds`): the same ranking at a higher target precision.
 
 Inference never needs this module's torch code: only :meth:`FinetunedBackend.fit
 <corpus_tools.stance.model.FinetunedBackend.fit>` calls :func:`finetune`, and torch is
@@ -30,18 +32,24 @@ from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
 from ..constants import LABELS
+from .actor_targets import is_actor_target, target_mentions
 from .backends import FinetunedModel, pair_texts
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import FinetunedBackend, TargetSentiment
 
 __all__ = ["finetune", "cross_validate", "cross_validate_proba", "compute_calibration", "calibrate_proba", "find_thresholds",
-           "classify_with_abstention", "measure_calls", "compute_abstention", "fit_abstention", "ABSTAIN_TO"]
+           "classify_with_abstention", "measure_calls", "compute_abstention", "fit_abstention", "choose_actor_thresholds",
+           "ABSTAIN_TO", "ACTOR_PRECISION", "ACTOR_GRID"]
 
 #: Fine-tuning batch size.
 BATCH_SIZE = 32
 #: The class an abstaining model says when it is not sure enough of a polar one.
 ABSTAIN_TO = "neutral"
+#: The out-of-fold precision each polar class's calls on collective actors must reach (:func:`choose_actor_thresholds`).
+ACTOR_PRECISION = 0.75
+#: The target precisions tried, lowest first, for the thresholds of collective actors.
+ACTOR_GRID = (0.75, 0.80, 0.85, 0.90, 0.95)
 
 
 def finetune(X: pd.DataFrame, y: np.ndarray, classes: np.ndarray, params: "FinetunedBackend") -> FinetunedModel:
@@ -247,12 +255,46 @@ def find_thresholds(proba: np.ndarray, y: Sequence[str], classes: Sequence[str],
     return out
 
 
-def classify_with_abstention(proba: np.ndarray, classes: Sequence[str], thresholds: dict) -> np.ndarray:
-    """The more probable polar class where its probability exceeds its threshold, else :data:`ABSTAIN_TO`."""
+def _limits(thresholds: dict, classes: np.ndarray) -> np.ndarray:
+    return np.array([thresholds[c]["threshold"] if c in thresholds else np.inf for c in classes])
+
+
+def classify_with_abstention(proba: np.ndarray, classes: Sequence[str], thresholds: dict, *, actor: np.ndarray | None = None,
+                             actor_thresholds: dict | None = None) -> np.ndarray:
+    """The more probable polar class where its probability exceeds its threshold, else :data:`ABSTAIN_TO`.
+
+    Rows where ``actor`` is True are held to ``actor_thresholds`` instead (both or neither given).
+    """
     classes = np.asarray(classes)
     best, top = _top_polar(proba, list(classes))
-    limit = np.array([thresholds[c]["threshold"] if c in thresholds else np.inf for c in classes])[best]
+    limit = _limits(thresholds, classes)[best]
+    if actor is not None and actor_thresholds is not None:
+        limit = np.where(np.asarray(actor, dtype=bool), _limits(actor_thresholds, classes)[best], limit)
     return np.where(top > limit, classes[best], ABSTAIN_TO).astype(object)
+
+
+def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarray, classes: Sequence[str], *,
+                            precision: float = ACTOR_PRECISION, grid: Sequence[float] = ACTOR_GRID) -> dict:
+    """Thresholds for collective actors: :func:`find_thresholds` on all rows at a higher target precision.
+
+    The target precision is the lowest of ``grid`` at which the calls on the ``actor`` rows
+    reach ``precision`` for both polar classes (the last of ``grid`` if none does). The
+    thresholds come from all rows, so that a few hundred actor rows set one number, the level,
+    not two thresholds each.
+
+    Returns
+    -------
+    dict
+        ``target_precision`` (the level chosen), ``thresholds`` (as :func:`find_thresholds`)
+        and ``targets`` (the number of actor rows).
+    """
+    y, actor = np.asarray(y), np.asarray(actor, dtype=bool)
+    for level in grid:
+        thresholds = find_thresholds(proba, y, classes, target_precision=level)
+        calls = measure_calls(y[actor], classify_with_abstention(proba[actor], classes, thresholds))
+        if not any(calls[f"precision_{c}"] < precision for c in classes if c != ABSTAIN_TO):  # no calls (NaN) passes
+            break
+    return {"target_precision": level, "thresholds": thresholds, "targets": int(actor.sum())}
 
 
 def measure_calls(y: Sequence[str], pred: Sequence[str]) -> dict:
@@ -269,14 +311,15 @@ def measure_calls(y: Sequence[str], pred: Sequence[str]) -> dict:
         if c != ABSTAIN_TO:
             called = pred == c
             out[f"precision_{c}"] = float((y[called] == c).mean()) if called.any() else float("nan")
-            out[f"coverage_{c}"] = float((pred[y == c] == c).mean())
+            out[f"coverage_{c}"] = float((pred[y == c] == c).mean()) if (y == c).any() else float("nan")
             out[f"false_alarm_{c}"] = float((pred[neutral] == c).mean())
             out[f"calls_{c}"] = int(called.sum())
     return out
 
 
 def compute_abstention(
-    proba: np.ndarray, y: Sequence[str], fold: np.ndarray, classes: Sequence[str], *, target_precision: float
+    proba: np.ndarray, y: Sequence[str], fold: np.ndarray, classes: Sequence[str], *, target_precision: float,
+    actor: np.ndarray | None = None,
 ) -> dict:
     """Calibration, thresholds and their cross-validated numbers from out-of-fold probabilities.
 
@@ -285,25 +328,48 @@ def compute_abstention(
     predictions on those same rows (in-sample for the thresholds and the calibration), and
     ``cv_crossfit`` the abstaining predictions of each fold under a calibration and thresholds
     fitted on the other folds' rows only (the thresholds never saw the fold they are scored on).
+    With ``actor`` (True for collective-actor rows), also ``actor``: :func:`choose_actor_thresholds`
+    and, on the actor rows, ``cv`` (argmax, ``abstain`` with the general thresholds,
+    ``abstain_actor`` with the actor thresholds) and ``cv_crossfit`` (both, cross-fitted), and
+    ``cv["abstain_actor"]``: all rows, the actor rows held to the actor thresholds. No actor
+    rows: as without ``actor``.
     """
     y, classes = np.asarray(y), list(classes)
+    actor = np.asarray(actor, dtype=bool) if actor is not None and np.any(actor) else None
     calibration = compute_calibration(proba, y, classes)
     calibrated = calibrate_proba(proba, calibration, classes)
     thresholds = find_thresholds(calibrated, y, classes, target_precision=target_precision)
-    crossfit = np.empty(len(y), dtype=object)
+    crossfit, crossfit_actor = np.empty(len(y), dtype=object), np.empty(len(y), dtype=object)
     for k in np.unique(fold):
         rest, held = fold != k, fold == k
         cal = compute_calibration(proba[rest], y[rest], classes)
-        thr = find_thresholds(calibrate_proba(proba[rest], cal, classes), y[rest], classes, target_precision=target_precision)
-        crossfit[held] = classify_with_abstention(calibrate_proba(proba[held], cal, classes), classes, thr)
+        rest_calibrated, held_calibrated = calibrate_proba(proba[rest], cal, classes), calibrate_proba(proba[held], cal, classes)
+        thr = find_thresholds(rest_calibrated, y[rest], classes, target_precision=target_precision)
+        crossfit[held] = classify_with_abstention(held_calibrated, classes, thr)
+        if actor is not None:  # a fold whose other folds hold no actor row keeps the general thresholds for its actors
+            strict = (choose_actor_thresholds(rest_calibrated, y[rest], actor[rest], classes)["thresholds"]
+                      if actor[rest].any() else None)
+            crossfit_actor[held] = classify_with_abstention(held_calibrated, classes, thr, actor=actor[held],
+                                                            actor_thresholds=strict)
     argmax = np.asarray(classes)[proba.argmax(axis=1)]
     abstain = classify_with_abstention(calibrated, classes, thresholds)
-    return {
+    out = {
         "target_precision": target_precision, **calibration, "thresholds": thresholds,
         "cv": {"argmax": measure_calls(y, argmax), "abstain": measure_calls(y, abstain),
                "argmax_macro_f1_by_fold": [measure_calls(y[fold == k], argmax[fold == k])["macro_f1"] for k in np.unique(fold)]},
         "cv_crossfit": {"abstain": measure_calls(y, crossfit)},
     }
+    if actor is not None:
+        strict = choose_actor_thresholds(calibrated, y, actor, classes)
+        abstain_actor = classify_with_abstention(calibrated, classes, thresholds, actor=actor,
+                                                 actor_thresholds=strict["thresholds"])
+        out["cv"]["abstain_actor"] = measure_calls(y, abstain_actor)
+        out["actor"] = {**strict, "precision": ACTOR_PRECISION,
+                        "cv": {name: measure_calls(y[actor], pred[actor])
+                               for name, pred in (("argmax", argmax), ("abstain", abstain), ("abstain_actor", abstain_actor))},
+                        "cv_crossfit": {"abstain": measure_calls(y[actor], crossfit[actor]),
+                                        "abstain_actor": measure_calls(y[actor], crossfit_actor[actor])}}
+    return out
 
 
 def fit_abstention(
@@ -315,7 +381,8 @@ def fit_abstention(
     Out-of-fold probabilities of ``model.cv`` folds seeded with ``model.seed``, grouped by
     ``groups`` (by default the sentence text, so that one sentence's targets never straddle
     folds), into :func:`compute_abstention` at ``model.target_precision``, with the folds,
-    seed and grouping recorded. None, with a warning, when there are too few targets for
+    seed and grouping recorded; collective actors (:func:`~corpus_tools.stance.actor_targets.is_actor_target`
+    of each target's mention) get their own thresholds (``actor``). None, with a warning, when there are too few targets for
     that (a class with fewer than ``cv`` rows, fewer than ``cv`` groups, or no neutral class).
     ``report`` is called with ``(fold, argmax macro-F1)`` after each fold (progress);
     ``out_of_fold``, a dict, receives the out-of-fold ``proba`` and ``fold`` (the script saves them).
@@ -330,4 +397,5 @@ def fit_abstention(
     if out_of_fold is not None:
         out_of_fold.update(proba=proba, fold=fold)
     return {"folds": model.cv, "seed": model.seed, "grouped_by": grouped_by, "stratified": True,
-            **compute_abstention(proba, y, fold, model.classes_, target_precision=model.target_precision)}
+            **compute_abstention(proba, y, fold, model.classes_, target_precision=model.target_precision,
+                                 actor=is_actor_target(target_mentions(X)))}
