@@ -7,7 +7,9 @@ metadata, and floats in the CSV are written with a fixed format.
 
 In a notebook, every figure is also shown inline, not only the first: :func:`house_style`
 loads pyplot's backend before it applies the style (JupyterLab, papermill's executed notebooks
-and nbconvert's HTML all show them). :func:`count_image_outputs` counts the images of an
+and nbconvert's HTML all show them). ``save_figure(..., show=True)`` shows the PNG it has just
+written and closes the figure, so the inline backend does not draw the figure a third time
+(drawing is most of a figure's cost). :func:`count_image_outputs` counts the images of an
 executed notebook, to check that it shows every figure it saves.
 
 Safety of the figures folder
@@ -37,6 +39,7 @@ import hashlib
 import json
 import os
 import socket
+import struct
 import tempfile
 import time
 import warnings
@@ -69,6 +72,8 @@ __all__ = [
     "check_writable",
     "escape_csv_cell",
     "count_image_outputs",
+    "png_size",
+    "show_png",
 ]
 
 #: Lock file a run holds in its figures folder (see :func:`figure_run`).
@@ -269,6 +274,7 @@ def save_figure(
     *,
     figures_dir: str | Path | None = None,
     close: bool = True,
+    show: bool = False,
 ) -> dict[str, Path]:
     """Write a figure as PNG and SVG, and the numbers it plots as CSV, reproducibly.
 
@@ -291,6 +297,10 @@ def save_figure(
         Output folder; defaults to the project's ``figures/``. Created if missing.
     close : bool, default True
         Close the figure after saving (keeps memory flat in long notebooks).
+    show : bool, default False
+        Show the PNG just written as the cell's output (in IPython; nothing happens elsewhere) and
+        close the figure, whatever ``close`` says: the notebook shows the saved figure without
+        drawing it again (see :func:`show_png`).
 
     Returns
     -------
@@ -318,9 +328,51 @@ def save_figure(
             fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     with atomic_path(paths["csv"]) as tmp:
         escape_formulas(data).to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n", date_format="%Y-%m-%d %H:%M")
-    if close:
+    if show:
+        show_png(paths["png"], scale=fig.dpi / HOUSE_STYLE["savefig.dpi"])  # the PNG was saved in the house style
+    if close or show:
         plt.close(fig)
     return paths
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG, read from its header.
+
+    Examples
+    --------
+    >>> import io
+    >>> fig = plt.figure(figsize=(2, 1), dpi=50)
+    >>> buffer = io.BytesIO()
+    >>> fig.savefig(buffer, format="png")
+    >>> png_size(buffer.getvalue())
+    (100, 50)
+    >>> plt.close(fig)
+    """
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG file")
+    return struct.unpack(">II", data[16:24])
+
+
+def show_png(path: str | Path, *, scale: float = 1.0) -> None:
+    """Show a PNG file as the output of the running notebook cell; a no-op outside IPython.
+
+    Parameters
+    ----------
+    path : str or Path
+        The PNG (its bytes are embedded in the notebook, as the inline backend's figures are).
+    scale : float, default 1.0
+        Shown width over the file's width in pixels: :func:`save_figure` gives the figure's dpi
+        over the saved dpi (100 / 150), so the figure appears at the size the inline backend gave it.
+    """
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a script or a test: nothing to show the image in
+        return
+    from IPython.display import Image, display
+
+    data = Path(path).read_bytes()
+    width, _ = png_size(data)
+    display(Image(data=data, format="png", width=round(width * scale)))
 
 
 def check_writable(figures_dir: str | Path, *, parameter: str | None = "FIGURES_DIR") -> Path:

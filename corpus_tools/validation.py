@@ -12,21 +12,33 @@ The protocol for a sentence-level scorer:
    confusion matrix (:func:`evaluate`). Conventional thresholds and an always-neutral
    baseline are reported next to them.
 
+The protocol does not depend on the corpus, and takes seconds (mostly scoring NewsMTSC), so
+:func:`validate_sentence_scorer` and :func:`tuned_thresholds` can keep their result in a folder
+(``cache=``; the notebooks give :func:`cache_dir`, ``build/validation``): a result is read back only when its key, a
+digest of the arguments, the scorer's factory and the package (code, data, library versions; as
+the tables' key), is the same. A fresh build folder computes everything again.
+
 The data: Hamborg & Donnay (2021), EACL, MIT licence; see ``corpus_tools/data/newsmtsc/``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
+import tempfile
 from pathlib import Path
+from typing import Any, Callable
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .constants import LABELS
-from .paths import DATA_DIR
+from .paths import DATA_DIR, build_dir
 from .read import iter_jsonl
-from .sentiment import CONVENTIONAL_THRESHOLDS, classify, get_scorer, score_sentiment
+from .sentiment import CONVENTIONAL_THRESHOLDS, SCORERS, classify, get_scorer, score_sentiment
 
 __all__ = [
     "LABELS",
@@ -38,6 +50,7 @@ __all__ = [
     "macro_f1",
     "validate_sentence_scorer",
     "tuned_thresholds",
+    "cache_dir",
 ]
 
 _POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -202,16 +215,68 @@ def cross_validate_thresholds(
     return pd.DataFrame(rows)
 
 
-def tuned_thresholds(scorer: str, *, train: pd.DataFrame | None = None) -> tuple[float, float]:
+def cache_dir() -> Path:
+    """The folder the notebooks keep validation results in: ``validation/`` in the build folder (:func:`corpus_tools.paths.build_dir`)."""
+    return build_dir() / "validation"
+
+
+def _cache_key(what: str, scorer: str, **arguments: Any) -> str:
+    """Digest of one cached result's inputs: its arguments, the scorer's factory and the package (as the tables' key)."""
+    from .pipeline import _package_identity
+
+    factory = SCORERS.get(scorer)  # a name can be registered again with another scorer (register_scorer)
+    inputs = {"what": what, "scorer": scorer, "factory": f"{factory.__module__}.{factory.__qualname__}" if factory else None,
+              "arguments": arguments, "package": _package_identity()}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _cached(cache: str | Path | None, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or the result kept as ``<cache>/<name>.pickle`` (written atomically on the first call)."""
+    if cache is None:
+        return compute()
+    path = Path(cache) / f"{name}.pickle"
+    if path.is_file():
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    result = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # renamed into place: never read half-written
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def tuned_thresholds(scorer: str, *, train: pd.DataFrame | None = None, cache: str | Path | None = None) -> tuple[float, float]:
     """The (low, high) cut-offs of a sentence scorer, fitted on NewsMTSC train (no cross-validation).
 
     The same cut-offs :func:`validate_sentence_scorer` reports, without the validation work.
+
+    Parameters
+    ----------
+    scorer : str
+        A name from :data:`corpus_tools.sentiment.SCORERS`.
+    train : pandas.DataFrame, optional
+        Labelled targets (default: NewsMTSC ``train``).
+    cache : str or Path, optional
+        Keep the cut-offs in this folder, and read them back when the key is the same (see the
+        module docstring); :func:`validate_sentence_scorer` with the same ``cache`` leaves them
+        there too. Only with the shipped NewsMTSC ``train``: with ``train`` given, always computed.
     """
-    train = load_newsmtsc("train") if train is None else train
-    obj = get_scorer(scorer)
-    scores = score_sentiment(train, scorers=[obj], progress=False)[obj.polarity].to_numpy()
-    low, high, _ = fit_thresholds(scores, train["label"].to_numpy())
-    return low, high
+    def compute() -> tuple[float, float]:
+        data = load_newsmtsc("train") if train is None else train
+        obj = get_scorer(scorer)
+        scores = score_sentiment(data, scorers=[obj], progress=False)[obj.polarity].to_numpy()
+        low, high, _ = fit_thresholds(scores, data["label"].to_numpy())
+        return low, high
+
+    if train is not None or not isinstance(scorer, str):
+        return compute()
+    return _cached(cache, f"thresholds-{scorer}-{_cache_key('thresholds', scorer)}", compute)
 
 
 def validate_sentence_scorer(
@@ -222,6 +287,7 @@ def validate_sentence_scorer(
     train: pd.DataFrame | None = None,
     test: pd.DataFrame | None = None,
     progress: bool = True,
+    cache: str | Path | None = None,
 ) -> dict:
     """Run the whole protocol for one sentence-level scorer.
 
@@ -236,6 +302,10 @@ def validate_sentence_scorer(
     progress : bool, default True
         A progress bar over the five steps (load, score train, score test, fit, cross-validate):
         the whole protocol takes several seconds per scorer.
+    cache : str or Path, optional
+        Keep the result in this folder, and read it back when the key is the same (see the module
+        docstring): the same tables, from a file. The cut-offs are kept for :func:`tuned_thresholds`
+        too. Only with the shipped NewsMTSC splits: with ``train`` or ``test`` given, always computed.
 
     Returns
     -------
@@ -245,6 +315,18 @@ def validate_sentence_scorer(
         ``always neutral``, with split, macro-F1, accuracy, per-class F1) and
         ``confusion`` (tidy confusion matrix on test with tuned thresholds).
     """
+    def compute() -> dict:
+        return _validate(scorer, folds=folds, seed=seed, train=train, test=test, progress=progress)
+
+    if train is not None or test is not None or not isinstance(scorer, str):
+        return compute()
+    result = _cached(cache, f"validation-{scorer}-{_cache_key('validation', scorer, folds=folds, seed=seed)}", compute)
+    _cached(cache, f"thresholds-{scorer}-{_cache_key('thresholds', scorer)}", lambda: result["thresholds"])  # for tuned_thresholds
+    return result
+
+
+def _validate(scorer: str, *, folds: int, seed: int, train: pd.DataFrame | None, test: pd.DataFrame | None, progress: bool) -> dict:
+    """The protocol of :func:`validate_sentence_scorer`, computed."""
     from tqdm.auto import tqdm
 
     with tqdm(total=5, desc=f"validating {scorer}", disable=not progress, leave=False) as bar:

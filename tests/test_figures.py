@@ -83,3 +83,48 @@ def test_csv_escapes_every_formula_cell_of_a_long_column_and_leaves_the_rest_as_
     assert out["tags"].tolist() == data["tags"].tolist()  # lists are not text (and cannot be hashed): kept
     plain = pd.DataFrame({"outlet": ["AFP", "-0.5", None] * 2_000, "n": range(6_000)})
     assert escape_formulas(plain) is plain
+
+
+# --- show=True: the notebook shows the PNG just written, without drawing the figure again -------
+
+def test_show_outside_a_notebook_closes_the_figure_and_prints_nothing(tmp_path, capsys):
+    fig, data = draw()
+    paths = ct.save_figure(fig, data, "99-demo", figures_dir=tmp_path, show=True)
+    assert not plt.fignum_exists(fig.number)
+    assert capsys.readouterr().out == ""
+    from PIL import Image
+
+    assert ct.figures.png_size(paths["png"].read_bytes()) == Image.open(paths["png"]).size
+
+
+def test_a_notebook_shows_each_saved_png_once_at_the_size_of_the_inline_figure(tmp_path):
+    import base64
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from corpus_tools.figures import count_image_outputs
+
+    figures_dir = tmp_path / "figures"
+    cells = [nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport pandas as pd\n"
+                                       "from corpus_tools.figures import house_style, save_figure")]
+    for i in range(2):
+        cells.append(nbformat.v4.new_code_cell(
+            f"with house_style():\n    fig, ax = plt.subplots()\n    ax.bar(['a', 'b'], [1, {i + 2}])\n"
+            f"_ = save_figure(fig, pd.DataFrame({{'y': [1, {i + 2}]}}), '99-figure-{i}', figures_dir={str(figures_dir)!r}, show=True)"))
+    cells.append(nbformat.v4.new_code_cell("print(plt.get_fignums())"))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+    assert count_image_outputs(nb) == 2
+    for i, cell in enumerate(nb.cells[1:3]):
+        [output] = cell.outputs  # the saved PNG, and no second image drawn by the inline backend
+        png = (figures_dir / f"99-figure-{i}.png").read_bytes()
+        assert base64.b64decode(output["data"]["image/png"]) == png
+        assert output["metadata"]["image/png"]["width"] == round(ct.figures.png_size(png)[0] * 100 / 150)
+    assert nb.cells[3].outputs[0]["text"] == "[]\n"  # every figure closed
+
+
+def test_png_size_refuses_what_is_not_a_png():
+    with pytest.raises(ValueError, match="not a PNG"):
+        ct.figures.png_size(b"GIF89a" + bytes(30))

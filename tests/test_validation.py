@@ -2,6 +2,7 @@
 numbers the notebook reports are reproduced here."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
@@ -106,3 +107,46 @@ def test_reported_numbers_on_newsmtsc(train, devtest):
 
 def test_tuned_thresholds_are_the_ones_validation_reports(train, devtest):
     assert validation.tuned_thresholds("vader", train=train) == validation.validate_sentence_scorer("vader", train=train, test=devtest)["thresholds"]
+
+
+# --- keeping a result (cache=): the protocol does not depend on the corpus ---------------------
+
+def test_a_kept_validation_is_the_one_computed_and_is_read_back_without_scoring_again(tmp_path, monkeypatch):
+    computed = validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False)
+    kept = validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
+    assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["thresholds", "validation"]
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("scored NewsMTSC again")
+
+    monkeypatch.setattr(validation, "score_sentiment", no_scoring)
+    again = validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
+    for result in (kept, again):
+        assert result["thresholds"] == computed["thresholds"]
+        for name in ("cv", "metrics", "confusion"):
+            pd.testing.assert_frame_equal(result[name], computed[name])
+    # the cut-offs are kept for tuned_thresholds, which then scores nothing either
+    assert validation.tuned_thresholds("vader", cache=tmp_path) == computed["thresholds"]
+
+
+def test_other_arguments_or_another_package_are_computed_again(tmp_path, monkeypatch):
+    from corpus_tools import pipeline
+
+    validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
+    validation.validate_sentence_scorer("vader", folds=3, seed=2, progress=False, cache=tmp_path)
+    assert len(list(tmp_path.glob("validation-vader-*.pickle"))) == 2
+    package = pipeline._package_identity()
+    monkeypatch.setattr(pipeline, "_package_identity", lambda: {**package, "files": "changed code"})
+    validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
+    assert len(list(tmp_path.glob("validation-vader-*.pickle"))) == 3
+
+
+def test_results_on_labels_given_are_never_kept(tmp_path, train, devtest):
+    validation.validate_sentence_scorer("vader", folds=3, train=train, test=devtest, progress=False, cache=tmp_path)
+    validation.tuned_thresholds("vader", train=train, cache=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_notebooks_keep_validation_in_the_build_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORPUS_TOOLS_BUILD", str(tmp_path))
+    assert validation.cache_dir() == tmp_path.resolve() / "validation"
