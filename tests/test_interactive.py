@@ -25,7 +25,7 @@ VENV = Path(sys.prefix)  # the Makefile's VENV: its bin/python runs nbstripout
 
 def tiny_notebook(figures_dir: Path, n: int = 3) -> nbformat.NotebookNode:
     """A notebook that draws ``n`` figures the way corpus_tools.plots does (inside house_style) and
-    saves each with save_figure(..., close=False), as the project's notebooks do."""
+    saves each with save_figure(..., show=True), as the project's notebooks do."""
     cells = [nbformat.v4.new_code_cell(
         "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom corpus_tools.figures import house_style, save_figure")]
     for i in range(n):
@@ -34,7 +34,7 @@ def tiny_notebook(figures_dir: Path, n: int = 3) -> nbformat.NotebookNode:
             f"    fig, ax = plt.subplots()\n"
             f"    ax.bar(['a', 'b'], [1, {i + 2}])\n"
             f"_ = save_figure(fig, pd.DataFrame({{'x': ['a', 'b'], 'y': [1, {i + 2}]}}), '99-figure-{i}',\n"
-            f"                figures_dir={str(figures_dir)!r}, close=False)"))
+            f"                figures_dir={str(figures_dir)!r}, show=True)"))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "corpus-tools", "display_name": "Python (corpus-tools)", "language": "python"}
     return nb

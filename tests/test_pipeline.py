@@ -337,3 +337,27 @@ def test_grouping_by_another_column_names_the_group_columns_after_it(tmp_path):
     assert set(keyness["year"]) == {"2021", "2022"}
     shared = tables["shared_passages"]
     assert {"year_a", "year_b"} <= set(shared.columns)
+
+
+def test_the_corpus_digest_reads_a_file_again_only_when_its_size_time_or_inode_changed(tmp_path, monkeypatch):
+    from corpus_tools import pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for k in range(3):
+        (corpus / f"a{k}.txt").write_text(f"Article {k}. Some text here.\n", encoding="utf-8")
+    study_file = tmp_path / "study.toml"
+    study_file.write_text('[corpus]\npath = "corpus"\n', encoding="utf-8")
+    study = pipeline._as_study(study_file)
+    root = tmp_path / "build" / "tables"
+    plain = pipeline._corpus_digest(study)
+
+    reads = []
+    real = pipeline._sha256_file
+    monkeypatch.setattr(pipeline, "_sha256_file", lambda path: reads.append(path.name) or real(path))
+    assert pipeline._corpus_digest(study, root) == plain and sorted(reads) == ["a0.txt", "a1.txt", "a2.txt"]
+    reads.clear()
+    assert pipeline._corpus_digest(study, root) == plain and reads == []  # remembered: nothing read
+    (corpus / "a1.txt").write_text("Article 1. Other text, same question.\n", encoding="utf-8")
+    changed = pipeline._corpus_digest(study, root)
+    assert reads == ["a1.txt"] and changed != plain and changed == pipeline._corpus_digest(study)
