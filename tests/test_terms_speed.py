@@ -11,6 +11,8 @@
   gives the same results as the plain table.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -222,3 +224,113 @@ def test_compact_articles_give_the_same_kwic(seed_articles):
     got = terms.kwic(arts, "security guarantees?")
     assert len(got) > 0
     pd.testing.assert_frame_equal(got, terms.kwic(seed_articles, "security guarantees?"))
+
+
+# count_naming, weigh_tfidf / rank_tfidf and find_collocations (issue 13) against the plain rules they replaced
+
+def _naming_counts_by_findall(articles: pd.DataFrame, pairs: pd.DataFrame, by: str = "outlet") -> list[int]:
+    """The naming counts as first written: one case-insensitive ``findall`` per group and pattern, in output order."""
+    rows = []
+    for group, part in articles.assign(**{by: articles[by].fillna("unknown")}).groupby(by, sort=True):
+        text = "\n\n".join(part["text"])
+        rows += [(group, concept, variant, len(re.findall(rf"\b(?:{pat})\b", text, flags=re.IGNORECASE)))
+                 for concept, variant, pat in zip(pairs["concept"], pairs["variant"], pairs["pattern"])]
+    return [count for *_, count in sorted(rows, key=lambda row: row[:3])]
+
+
+TRICKY_PATTERNS = [
+    "Kyiv", "Kiev", "demands?", "(?:troop |military )?build-?ups?|massing",  # literal start, and optional start
+    "ab", "aba", "a+", "x*", "", "(?:)",  # overlapping and empty matches: findall's own rule for what comes next
+    r"(?<=new )york", r"\Anato", r"^nato", "nato$", r"(\w)\1", "Stra\u00dfe", "\u0130stanbul", "_under",  # context, groups, case
+    r"e\.g\.", "to the East", r"\d+",
+]
+TRICKY_TEXTS = [
+    "Kyiv, Kiev;KYIV kyivan akyiv. Demands demand demandsx. troop build-up buildups massing.",
+    "abababa aba ab ba x xx nato NATO. new york, newyork New York.",
+    "aa AA a_a 1122 \u0130stanbul istanbul STRASSE Stra\u00dfe _under x_under e.g. to the east 2,000",
+    "",
+]
+
+
+@pytest.mark.parametrize("pattern", TRICKY_PATTERNS)
+def test_naming_counts_equal_findall_for_tricky_patterns(pattern):
+    arts = pd.DataFrame({"article_id": list("abcd"), "outlet": ["X", "X", "Y", None], "text": TRICKY_TEXTS})
+    pairs = pd.DataFrame({"concept": ["c", "c"], "variant": ["v", "w"], "pattern": [pattern, "Kyiv"]})
+    assert terms.count_naming(arts, pairs)["count"].tolist() == _naming_counts_by_findall(arts, pairs)
+
+
+def test_naming_counts_equal_findall_for_random_patterns():
+    """Random patterns and texts over letters whose case rules are not one to one (K and the Kelvin sign, dotted I, sharp s)."""
+    rng = np.random.default_rng(1)
+    atoms = ["a", "b", "k", "K", "s", "\u00df", "i", "a?", "b*", "(?:a|b)", "[ab]", r"\s", " ", "_", "1", r"\w", "(?=a)", "a|b", r"(a)\1"]
+    letters = list("ab k_1 .\u0130i\u212aK\u00dfsS\n")
+    literal_path = 0
+    for _ in range(3_000):
+        pattern = "".join(rng.choice(atoms, size=rng.integers(1, 5)))
+        text = "".join(rng.choice(letters, size=rng.integers(0, 60)))
+        try:
+            regex, tail = terms._naming_regexes(pattern)
+        except re.error:  # "(a)\1" then "1" reads as group 11
+            continue
+        literal_path += tail is not None
+        assert terms._count_matches(regex, tail, text) == len(regex.findall(text)), (pattern, text)
+    assert literal_path > 1_000  # the faster search was tried, not only findall
+
+
+def test_naming_counts_equal_findall_on_the_seeds(seed_articles):
+    pairs = terms.load_naming_pairs()
+    out = terms.count_naming(seed_articles, pairs)
+    assert out["count"].tolist() == _naming_counts_by_findall(seed_articles, pairs)
+    assert out["count"].sum() > 0
+
+
+def _tfidf_documents_by_groupby(seed_terms, seed_articles):
+    docs = seed_terms[["article_id", "term"]].merge(seed_articles[["article_id", "outlet"]], on="article_id", how="left")
+    return docs.groupby("outlet")["term"].apply(list)
+
+
+def test_tfidf_documents_equal_groupby_lists(seed_terms, seed_articles):
+    partial = seed_articles[seed_articles["outlet"] != seed_articles["outlet"].iloc[0]]  # rows without a group are left out
+    for arts in (seed_articles, partial):
+        docs = _tfidf_documents_by_groupby(seed_terms, arts.assign(outlet=arts["outlet"].fillna("unknown")))
+        groups, lists = terms._group_documents(seed_terms, arts[["article_id", "outlet"]], "outlet")
+        assert groups == docs.index.tolist() and lists == docs.tolist()
+
+
+def test_rank_tfidf_ranks_by_weight_then_term(seed_terms, seed_articles):
+    groups, matrix, vocab = terms.weigh_tfidf(seed_terms, seed_articles)
+    top = terms.rank_tfidf(seed_terms, seed_articles, n=10**6)
+    for i, group in enumerate(groups):
+        row = matrix[i].toarray().ravel()
+        order = [j for j in np.lexsort((vocab, -row)) if row[j] > 0]  # the ranking as first written
+        mine = top[top["outlet"] == group]
+        assert mine["term"].tolist() == vocab[order].tolist() and mine["tfidf"].tolist() == row[order].tolist()
+
+
+def _collocation_g2_one_by_one(table: np.ndarray) -> float:
+    """G2 as first written, one 2x2 table at a time."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exp = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
+        return float(2 * np.nansum(np.where(table > 0, table * np.log(table / exp), 0.0)))
+
+
+def test_collocation_g2_equals_one_table_at_a_time():
+    rng = np.random.default_rng(0)
+    tables = rng.integers(0, 10**6, size=(5_000, 2, 2)).astype(float)
+    tables[:100, 0, 1] = 0  # empty cells
+    tables[100:110] = 0  # an all-zero table: NaN, as before
+    expected = [_collocation_g2_one_by_one(t) for t in tables]
+    np.testing.assert_array_equal(terms._g2_of_tables(tables), expected)
+
+
+def test_collocations_equal_the_pair_by_pair_scores(seed_terms):
+    out = terms.find_collocations(seed_terms, min_count=1)
+    freq, total = seed_terms["term"].value_counts(), len(seed_terms)
+    n_pairs = len(terms._bigrams(seed_terms))
+    for pair, first, second, o11, pmi, g2 in out.head(300).itertuples(index=False):
+        f1, f2 = freq[first], freq[second]
+        assert pair == f"{first} {second}"
+        assert pmi == float(np.log2(o11 / (f1 * f2 / total * (n_pairs / total))))
+        table = np.array([[o11, f1 - o11], [f2 - o11, max(n_pairs - f1 - f2 + o11, 0)]], dtype=float)
+        assert g2 == _collocation_g2_one_by_one(table)
+    assert out.dtypes.astype(str).tolist()[3:] == ["int64", "float64", "float64"]
