@@ -60,6 +60,7 @@ Old names, kept as aliases
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 
@@ -227,16 +228,18 @@ def _content_terms(texts, *, batch: int = 50_000) -> tuple[sparse.csr_matrix, np
     chunks, in order: :data:`corpus_tools.segment.TOKEN_PATTERN` runs once per *distinct*
     chunk ("Russia's", "U.S.", "said,"), and each distinct token goes through
     :func:`corpus_tools.terms.extract_terms` once, so the terms are exactly the term table's.
-    Returns a texts x terms count matrix (CSR, column indices sorted) and the vocabulary (sorted).
+    ``texts``: a sequence of strings or an Arrow string array. Returns a texts x terms count
+    matrix (CSR, column indices sorted) and the vocabulary (sorted).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     ids: dict[str, int] = {}  # distinct token -> its number
-    chunk_ids: dict[str, np.ndarray] = {}  # distinct chunk -> its tokens' numbers
+    chunk_ids: dict[str, tuple] = {}  # distinct chunk -> its tokens' numbers (a tuple: far smaller than an array each)
     row_parts, code_parts = [], []
     for lo in range(0, len(texts), batch):  # in batches, to bound the memory of the chunk arrays
-        parts = pc.utf8_split_whitespace(pa.array(texts[lo : lo + batch], type=pa.large_string()))
+        part = texts.slice(lo, batch) if isinstance(texts, pa.Array) else pa.array(texts[lo : lo + batch])
+        parts = pc.utf8_split_whitespace(part.cast(pa.large_string()))
         chunks_per_text = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
         encoded = pc.dictionary_encode(pc.list_flatten(parts))  # the batch's distinct chunks
         chunk_code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -244,19 +247,21 @@ def _content_terms(texts, *, batch: int = 50_000) -> tuple[sparse.csr_matrix, np
         for chunk in encoded.dictionary.to_pylist():
             if chunk not in chunk_ids:
                 found = TOKEN_PATTERN.findall(chunk)
-                chunk_ids[chunk] = np.array([ids.setdefault(tok, len(ids)) for tok in found], dtype=np.int64)
+                chunk_ids[chunk] = tuple([ids.setdefault(tok, len(ids)) for tok in found])
             tokens.append(chunk_ids[chunk])
-        n_tok = np.array([len(c) for c in tokens], dtype=np.int64)
-        tok_flat = np.concatenate(tokens) if tokens else np.zeros(0, dtype=np.int64)
+        n_tok = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        tok_flat = np.fromiter(itertools.chain.from_iterable(tokens), dtype=np.int32, count=int(n_tok.sum()))
         # every chunk of every text of the batch, expanded to its tokens
         per_chunk = n_tok[chunk_code]
         first = np.repeat(np.cumsum(n_tok)[chunk_code] - per_chunk, per_chunk)
         offset = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(per_chunk) - per_chunk, per_chunk)
         code_parts.append(tok_flat[first + offset])
-        text_of_chunk = np.repeat(np.arange(lo, lo + len(chunks_per_text), dtype=np.int64), chunks_per_text)
+        text_of_chunk = np.repeat(np.arange(lo, lo + len(chunks_per_text), dtype=np.int32), chunks_per_text)
         row_parts.append(np.repeat(text_of_chunk, per_chunk))
-    rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int64)
-    tok_codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
+    # one entry per token of the corpus: int32, and the parts freed as soon as joined
+    rows = np.concatenate(row_parts) if row_parts else np.zeros(0, dtype=np.int32)
+    tok_codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int32)
+    del row_parts, code_parts, chunk_ids
     # corpus_tools.segment.iter_tokens's rule, once per distinct token: a possessive 's comes off;
     # and is_alpha as corpus_tools.segment.tokens sets it
     distinct = [tok[:-2] if len(tok) > 2 and _POSSESSIVE.search(tok) else tok for tok in ids]
@@ -264,11 +269,18 @@ def _content_terms(texts, *, batch: int = 50_000) -> tuple[sparse.csr_matrix, np
                           "is_alpha": [not t[0].isdigit() for t in distinct]})
     kept = extract_terms(table)
     term_codes, vocab = pd.factorize(kept["term"], sort=True)
-    term_of_token = np.full(len(distinct), -1, dtype=np.int64)
+    term_of_token = np.full(len(distinct), -1, dtype=np.int32)
     term_of_token[kept["uid"].to_numpy()] = term_codes
     t = term_of_token[tok_codes]
+    del tok_codes
     keep = t >= 0
-    counts = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], t[keep])), shape=(len(texts), len(vocab)))
+    t, rows = t[keep], rows[keep]
+    del keep
+    # rows come in ascending order: the CSR is made directly, without a COO copy of the entries
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=len(texts)))]
+    del rows
+    counts = sparse.csr_matrix((np.ones(len(t)), t, indptr), shape=(len(texts), len(vocab)))
+    del t, indptr
     counts.sum_duplicates()
     counts.sort_indices()
     return counts, np.asarray(vocab, dtype=object)
@@ -309,14 +321,17 @@ def _band_keys(counts: sparse.csr_matrix, vocab: np.ndarray) -> np.ndarray:
 
 
 def _sorted_unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of an int64 array, sorted, and how often each occurs (``np.unique``, by sorting: faster here)."""
-    codes = np.sort(codes)
+    """The distinct values of an int64 array, sorted, and how often each occurs (``np.unique``, by sorting: faster here).
+
+    Sorts ``codes`` in place (no copy of the candidates, the largest arrays of the search): callers pass arrays of their own.
+    """
+    codes.sort()
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
     return codes[starts], np.diff(np.r_[starts, len(codes)])
 
 
 def _lsh_candidates(band_keys: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """Pairs of ``rows`` sharing a bucket in some band (``band_keys``: bands x rows, from :func:`_band_keys`).
+    """Pairs of ``rows`` sharing a bucket in some band (``band_keys``: bands x all ``n`` rows, from :func:`_band_keys`).
 
     Returns pair codes ``i * n + j`` (``i < j``, values of ``rows``), sorted, unique. In a bucket
     the rows are in ascending order and each meets the :data:`MAX_BUCKET` rows after it.
@@ -326,32 +341,54 @@ def _lsh_candidates(band_keys: np.ndarray, rows: np.ndarray, n: int) -> np.ndarr
     pos = np.arange(len(rows), dtype=np.int64)
     found = []
     for key in band_keys:
+        key = key[rows]  # one band at a time: no copy of all the bands' keys
         order = np.argsort(key, kind="stable")  # in a bucket, rows in ascending order
         hi = np.minimum(_run_ends(key[order]), pos + 1 + MAX_BUCKET)
         left, right = _range_pairs(pos + 1, hi)
         found.append(rows[order[left]].astype(np.int64) * n + rows[order[right]])
-    return _sorted_unique(np.concatenate(found))[0]
+    found = np.concatenate(found)  # the bands' parts freed before the sort
+    return _sorted_unique(found)[0]
 
 
-def _rare_term_candidates(binary: sparse.csr_matrix, rows: np.ndarray, *, min_shared: int, max_df: int) -> np.ndarray:
-    """Pairs of ``rows`` sharing at least ``min_shared`` terms each found in at most ``max_df`` of ``rows``."""
-    n = binary.shape[0]
-    sub = binary[rows].tocsc()
+def _rare_term_candidates(counts: sparse.csr_matrix, rows: np.ndarray, *, min_shared: int, max_df: int) -> np.ndarray:
+    """Pairs of ``rows`` sharing at least ``min_shared`` terms each found in at most ``max_df`` of ``rows``.
+
+    Only where ``counts`` (rows x terms, no stored zeros) holds entries matters, not their values.
+    """
+    n = counts.shape[0]
+    sub = counts[rows].tocsc()
     df = np.diff(sub.indptr)
     rare = np.flatnonzero((df >= 2) & (df <= max_df))
     if len(rare) == 0:
         return np.zeros(0, dtype=np.int64)
     post = sub[:, rare]  # CSC: for each rare term, the rows holding it, sorted
-    members = rows[post.indices]
-    term_of = np.repeat(np.arange(len(rare)), np.diff(post.indptr))
-    ends = post.indptr[1:][term_of]
-    left, right = _range_pairs(np.arange(len(members)) + 1, ends)
-    a, c = members[left], members[right]
-    codes, shared = _sorted_unique(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))
+    members, indptr = rows[post.indices], post.indptr
+    holders = np.diff(indptr)
+    codes = []
+    for lo, hi in _block_bounds(holders * (holders - 1) // 2):  # a block of terms at a time: bounds the temporaries
+        term_of = np.repeat(np.arange(lo, hi), holders[lo:hi])
+        left, right = _range_pairs(np.arange(indptr[lo], indptr[hi]) + 1, indptr[1:][term_of])
+        a, c = members[indptr[lo] + left], members[right]  # left counts from the block's first holder
+        codes.append(np.minimum(a, c).astype(np.int64) * n + np.maximum(a, c))
+        del term_of, left, right, a, c
+    codes = np.concatenate(codes)
+    codes, shared = _sorted_unique(codes)
     return codes[shared >= min_shared]
 
 
-def _pair_products(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 500_000) -> tuple[np.ndarray, np.ndarray]:
+#: Pairs made at once by the blockwise expansions (:func:`_block_bounds`): bounds their temporary arrays.
+_PAIR_BLOCK = 1 << 20
+
+
+def _block_bounds(sizes: np.ndarray) -> list[tuple[int, int]]:
+    """Cut items of ``sizes`` into consecutive blocks ``(lo, hi)``, each under :data:`_PAIR_BLOCK` besides its first item."""
+    block, ends = _PAIR_BLOCK, np.cumsum(sizes)
+    cuts = np.searchsorted(ends, np.arange(block, ends[-1] if len(ends) else 0, block))
+    bounds = np.unique(np.r_[0, cuts, len(sizes)])
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+
+
+def _pair_products(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 100_000) -> tuple[np.ndarray, np.ndarray]:
     """Row-wise dot products ``x[i[k]] . x[j[k]]`` and the number of columns both rows hold, in chunks to bound memory.
 
     ``x`` holds no zeros, so the columns in common are those of the elementwise product.
@@ -433,7 +470,8 @@ def _representatives(texts: pd.Series, text_codes: np.ndarray, text_values: pd.I
         rep = pd.factorize(keys["normalised"])[0]
     first = np.flatnonzero(rep > np.r_[-1, np.maximum.accumulate(rep)[:-1]])  # codes follow first appearance
     if keys is None:
-        counts, vocab = _content_terms(texts.to_numpy(dtype=object)[first])
+        # the representatives' texts stay in Arrow: no Python string per sentence
+        counts, vocab = _content_terms(pa.chunked_array([pa.array(texts)]).combine_chunks().take(pa.array(first)))
         return rep, counts, _band_keys(counts, vocab)
     terms = pc.split_pattern(pa.chunked_array([pa.array(keys["terms"])]).combine_chunks().take(pa.array(first)), _TERM_SEPARATOR)
     flat = pc.list_flatten(terms)
@@ -544,59 +582,72 @@ def find_shared_passages(
     sid = s["sentence_id"].to_numpy(dtype=np.int64)
     gcode = pd.factorize(group, sort=True)[0]
     # sentences ranked by (group, article, sentence): a pair's side "a" is the lower one
-    rank = np.empty(len(s), dtype=np.int64)
+    rank = np.empty(len(s), dtype=np.int32 if len(s) < 2**31 else np.int64)  # int32: gathered once per pair
     rank[np.lexsort((sid, pd.factorize(s["article_id"], sort=True)[0], gcode))] = np.arange(len(s))
     text_codes, text_values = pd.factorize(s["sentence"], sort=True)
     rep, counts, bands = _representatives(s["sentence"], text_codes, text_values, keys)
-    a, b, shared, cosine, exact = _sentence_pairs(rep, counts, bands, gcode, rank, min_shared=min_shared, min_cosine=min_cosine,
-                                                  max_df=max_df)
+    # candidate pairs of representatives with enough terms each: near-duplicates share an LSH
+    # bucket, paraphrases rare terms (codes i * n + j, i < j, sorted, unique)
+    pairable = np.flatnonzero(np.diff(counts.indptr) >= max(min_shared, 1))
+    near = _lsh_candidates(bands, pairable, counts.shape[0])
+    del bands  # the largest per-representative array: gone before the next candidates are made
+    candidates = np.concatenate([near, _rare_term_candidates(counts, pairable, min_shared=min_shared, max_df=max_df)])
+    del near, pairable
+    candidates = _sorted_unique(candidates)[0]
+    ri, rj, shared, cosine = _similar_representatives(rep, counts, candidates, gcode, min_shared=min_shared,
+                                                      min_cosine=min_cosine)
+    n_terms = np.diff(counts.indptr)
+    del counts, candidates
+    # what each pair reports comes from its source: candidate k < len(ri), or len(ri) + r for copies of representative r
+    source_shared = np.concatenate([shared, n_terms]).astype(np.int64)
+    source_cosine = np.concatenate([cosine, np.ones(len(n_terms))])
+    a, b, source = _sentence_pairs(rep, gcode, rank, n_terms >= max(min_shared, 1), ri, rj, source_cosine)
+    exact = source >= len(ri)
+    shared, cosine = source_shared[source], source_cosine[source]
+    del source
     quoted = _quoted(s["sentence"])
-    kind = np.where(exact, 0, np.where(cosine >= NEAR_COSINE, 1, np.where(quoted[a] & quoted[b], 2, 3)))
+    kind = _kind_codes(exact, cosine, quoted[a] & quoted[b])
     text = _categorical_taker(text_codes, text_values) if compact else _taker(s["sentence"], compact)
     article, group, kinds = (_taker(c, compact) for c in (s["article_id"], group, pd.Series(["exact", "near", "quote", "paraphrase"])))
-    return pd.DataFrame({
-        f"{by}_a": group(a), "article_a": article(a), "sentence_a": sid[a], "text_a": text(a),
-        f"{by}_b": group(b), "article_b": article(b), "sentence_b": sid[b], "text_b": text(b),
-        "shared_terms": shared, "cosine": cosine, "kind": kinds(kind),
-    }, columns=cols, copy=False)  # the columns are new already: copying them would double the peak
+    # one column at a time from the pairs' int32 positions: no per-pair string, no int64 copy of the positions
+    columns = {f"{by}_a": group(a), "article_a": article(a), "sentence_a": sid[a], "text_a": text(a)}
+    del a
+    columns.update({f"{by}_b": group(b), "article_b": article(b), "sentence_b": sid[b], "text_b": text(b)})
+    del b
+    columns.update({"shared_terms": shared, "cosine": cosine, "kind": kinds(kind)})
+    return pd.DataFrame(columns, columns=cols, copy=False)  # the columns are new already: copying them would double the peak
 
 
-def _sentence_pairs(rep: np.ndarray, counts: sparse.csr_matrix, bands: np.ndarray, gcode: np.ndarray, rank: np.ndarray, *,
-                    min_shared: int, min_cosine: float, max_df: int):
-    """The shared passages as positions: ``a``, ``b`` (``rank[a] < rank[b]``), ``shared``, ``cosine``, ``exact``.
+def _kind_codes(exact: np.ndarray, cosine: np.ndarray, both_quoted: np.ndarray) -> np.ndarray:
+    """Each pair's kind as a position in ``("exact", "near", "quote", "paraphrase")`` (int8): the first that applies."""
+    kind = np.full(len(exact), 3, dtype=np.int8)
+    kind[both_quoted] = 2
+    kind[cosine >= NEAR_COSINE] = 1
+    kind[exact] = 0
+    return kind
 
-    ``rep``, ``counts`` and ``bands`` are from :func:`_representatives`, ``gcode`` the sentences'
-    group numbers, ``rank`` their output order; the pairs come sorted by cosine descending, then
-    ``rank[a]``, then ``rank[b]``.
+
+def _similar_representatives(rep: np.ndarray, counts: sparse.csr_matrix, candidates: np.ndarray, gcode: np.ndarray, *,
+                             min_shared: int, min_cosine: float):
+    """Pairs of representatives ``ri < rj`` that are shared passages, with their ``shared`` terms and ``cosine``.
+
+    ``rep`` and ``counts`` are from :func:`_representatives`, ``candidates`` pair codes ``i * n + j``
+    of representatives (sorted), ``gcode`` the sentences' group numbers. Pairs whose copies are all in one and the same group
+    are left out; the others are kept by their cosine.
     """
-    # 1. exact copies: all copies of a representative, found by its number
+    # TF-IDF as scikit-learn's TfidfVectorizer(sublinear_tf=True) over all sentences (copies included)
     n_rep = counts.shape[0]
     multiplicity = np.bincount(rep, minlength=n_rep)
     binary = counts.copy()
     binary.data[:] = 1.0
-    n_terms = np.diff(binary.indptr)
-    eligible = n_terms >= max(min_shared, 1)
-    # copies of each representative, sorted by (representative, group): each copy meets the
-    # copies of the same text in the groups after its own
-    by_rep = np.lexsort((gcode, rep))
-    rep_sorted, g_sorted = rep[by_rep], gcode[by_rep]
-    group_end = _run_ends(rep_sorted.astype(np.int64) * (gcode.max() + 1) + g_sorted)
-    copies = eligible[rep_sorted]
-    left, right = _range_pairs(np.where(copies, group_end, 0), np.where(copies, _run_ends(rep_sorted), 0))
-    ex_i, ex_j = by_rep[left], by_rep[right]
-
-    # 2. near-duplicates and paraphrases: candidate pairs of representatives, kept by their cosine
-    # TF-IDF as scikit-learn's TfidfVectorizer(sublinear_tf=True) over all sentences (copies included)
     df = np.asarray(binary.T @ multiplicity, dtype=float).ravel()
+    del binary
     idf = np.log((1 + len(rep)) / (1 + df)) + 1
     tfidf = counts.copy()
     tfidf.data = (1 + np.log(tfidf.data)) * idf[tfidf.indices]
     norms = np.sqrt(np.asarray(tfidf.multiply(tfidf).sum(axis=1)).ravel())
     tfidf.data /= np.repeat(np.where(norms > 0, norms, 1), np.diff(tfidf.indptr))
-    rows = np.flatnonzero(eligible)
-    cand = _sorted_unique(np.concatenate([_lsh_candidates(bands[:, rows], rows, n_rep),
-                                          _rare_term_candidates(binary, rows, min_shared=min_shared, max_df=max_df)]))[0]
-    ri, rj = cand // n_rep, cand % n_rep
+    ri, rj = candidates // n_rep, candidates % n_rep
     # a representative whose copies are all in one group: its group number, else -1
     g_min, g_max = np.full(n_rep, gcode.max() + 1), np.full(n_rep, -1)
     np.minimum.at(g_min, rep, gcode)
@@ -607,38 +658,79 @@ def _sentence_pairs(rep: np.ndarray, counts: sparse.csr_matrix, bands: np.ndarra
     cosine, shared = _pair_products(tfidf, ri, rj)
     cosine = np.minimum(cosine, 1.0)
     keep = (shared >= min_shared) & (cosine >= min_cosine)
-    ri, rj, shared, cosine = ri[keep], rj[keep], shared[keep], cosine[keep]
-    # every copy of one representative with every copy of the other, in different groups
-    rep_start = np.r_[0, np.cumsum(multiplicity)]
-    na, nb = multiplicity[ri], multiplicity[rj]
-    pair_of = np.repeat(np.arange(len(ri)), na * nb)
-    k = np.arange(len(pair_of)) - np.repeat(np.cumsum(na * nb) - na * nb, na * nb)
-    pi = by_rep[rep_start[ri[pair_of]] + k // nb[pair_of]]
-    pj = by_rep[rep_start[rj[pair_of]] + k % nb[pair_of]]
-    cross = gcode[pi] != gcode[pj]
-    pi, pj, pair_of = pi[cross], pj[cross], pair_of[cross]
-
-    i, j = np.concatenate([ex_i, pi]), np.concatenate([ex_j, pj])
-    out_shared = np.concatenate([n_terms[rep[ex_i]], shared[pair_of]]).astype(np.int64)
-    out_cosine = np.concatenate([np.ones(len(ex_i)), cosine[pair_of]])
-    # each pair's cosine as its place among the distinct cosines, descending
-    levels, level = np.unique(-np.r_[1.0, cosine], return_inverse=True)
-    out_level = np.concatenate([np.full(len(ex_i), level[0]), level[1:][pair_of]])
-    swap = rank[i] > rank[j]
-    a, b = np.where(swap, j, i), np.where(swap, i, j)
-    order = _pair_order(out_level, len(levels), rank[a], rank[b], len(rank))
-    return a[order], b[order], out_shared[order], out_cosine[order], order < len(ex_i)
+    return ri[keep], rj[keep], shared[keep], cosine[keep]
 
 
-def _pair_order(level: np.ndarray, n_levels: int, rank_a: np.ndarray, rank_b: np.ndarray, n: int) -> np.ndarray:
-    """The order of pairs by ``level``, then ``rank_a``, then ``rank_b`` (levels below ``n_levels``, ranks below ``n``).
+def _sentence_pairs(rep: np.ndarray, gcode: np.ndarray, rank: np.ndarray, eligible: np.ndarray, ri: np.ndarray, rj: np.ndarray,
+                    source_cosine: np.ndarray):
+    """The shared passages as positions ``a``, ``b`` (``rank[a] < rank[b]``) and each pair's ``source``, in output order.
 
-    The three keys are packed into one int64 when they fit: one sort instead of three. The
-    pairs are distinct, so there are no ties to break.
+    ``rep`` are the sentences' representatives (:func:`_representatives`), ``gcode`` their group
+    numbers, ``rank`` their output order; ``eligible`` the representatives with enough terms to
+    pair, ``ri``, ``rj`` the pairs of representatives found similar. A pair's source is ``k`` for
+    a pair of copies of ``ri[k]`` and ``rj[k]``, and ``len(ri) + r`` for two copies of
+    representative ``r``; ``source_cosine`` is each source's cosine. Positions and sources are
+    int32 (int64 past 2**31 sentences); the pairs come sorted by cosine descending, then
+    ``rank[a]``, then ``rank[b]``.
     """
+    index = np.int32 if len(rep) < 2**31 and len(source_cosine) < 2**31 else np.int64
+    multiplicity = np.bincount(rep, minlength=len(eligible))
+    # copies of each representative, sorted by (representative, group): each copy meets the
+    # copies of the same text in the groups after its own
+    by_rep = np.lexsort((gcode, rep)).astype(index)
+    rep_sorted = rep[by_rep]
+    group_end = _run_ends(rep_sorted.astype(np.int64) * (gcode.max() + 1) + gcode[by_rep])
+    copies = eligible[rep_sorted]
+    left, right = _range_pairs(np.where(copies, group_end, 0), np.where(copies, _run_ends(rep_sorted), 0))
+    del group_end, copies
+    a_parts, b_parts = [by_rep[left]], [by_rep[right]]
+    source_parts = [(len(ri) + rep_sorted[left]).astype(index)]
+    del left, right, rep_sorted
+    # every copy of one representative with every copy of the other, in different groups, a block at a time
+    rep_start = np.r_[0, np.cumsum(multiplicity)]
+    sizes = multiplicity[ri] * multiplicity[rj]
+    for lo, hi in _block_bounds(sizes):
+        nb, size = multiplicity[rj[lo:hi]], sizes[lo:hi]
+        pair_of = np.repeat(np.arange(hi - lo), size)
+        k = np.arange(len(pair_of)) - np.repeat(np.cumsum(size) - size, size)
+        pi = by_rep[rep_start[ri[lo:hi][pair_of]] + k // nb[pair_of]]
+        pj = by_rep[rep_start[rj[lo:hi][pair_of]] + k % nb[pair_of]]
+        cross = gcode[pi] != gcode[pj]
+        a_parts.append(pi[cross])
+        b_parts.append(pj[cross])
+        source_parts.append((lo + pair_of[cross]).astype(index))
+        del pair_of, k, pi, pj, cross
+    a = np.concatenate(a_parts)  # one at a time, each list freed once joined
+    del a_parts
+    b = np.concatenate(b_parts)
+    del b_parts
+    source = np.concatenate(source_parts)
+    del source_parts
+    swap = rank[a] > rank[b]
+    a[swap], b[swap] = b[swap], a[swap]
+    # each source's cosine as its place among the distinct cosines, descending
+    levels, level = np.unique(-source_cosine, return_inverse=True)
+    order = _pair_order(level[source], len(levels), rank, a, b)
+    a = a[order]  # one at a time: each unsorted copy freed as the sorted one is made
+    b = b[order]
+    return a, b, source[order]
+
+
+def _pair_order(level: np.ndarray, n_levels: int, rank: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The order of pairs ``(a, b)`` by ``level``, then ``rank[a]``, then ``rank[b]`` (levels below ``n_levels``).
+
+    The three keys are packed into one int64 when they fit: one sort instead of three, built
+    in place in ``level`` (int64, consumed). The pairs are distinct, so there are no ties to break.
+    """
+    n = len(rank)
     if n_levels * float(n) * float(n) >= 2**63:
-        return np.lexsort((rank_b, rank_a, level))
-    return np.argsort((level.astype(np.int64) * n + rank_a) * n + rank_b)
+        return np.lexsort((rank[b], rank[a], level))
+    key = level
+    key *= n
+    key += rank[a]
+    key *= n
+    key += rank[b]
+    return np.argsort(key)
 
 
 def _quoted(texts: pd.Series) -> np.ndarray:
@@ -656,6 +748,8 @@ def _categorical_taker(codes: np.ndarray, categories: pd.Index):
     if categories.dtype == object:  # strings in an object column (groups with "unknown" filled in) are str categories
         categories = pd.Index(categories.to_numpy())
     dtype = pd.CategoricalDtype(categories)
+    # codes in the categorical's own integer type: taking them makes the column's codes, not an int64 array to narrow
+    codes = codes.astype(pd.Categorical.from_codes([], dtype=dtype).codes.dtype)
     return lambda idx: pd.Series(pd.Categorical.from_codes(codes[idx], dtype=dtype))
 
 

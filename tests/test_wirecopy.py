@@ -370,3 +370,54 @@ def test_keys_of_other_sentences_are_refused(wire):
         compare.find_shared_passages(sents, articles, keys=keys.iloc[::-1])
     with pytest.raises(ValueError, match="lacks"):
         compare.find_shared_passages(sents, articles, keys=keys.drop(columns="terms"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Memory (issue 13): pairs are made a block at a time, held as int32 positions, ordered by one packed key
+# ----------------------------------------------------------------------------------------------
+
+
+def test_blocks_of_any_size_give_the_same_table(wire, monkeypatch):
+    """Rare-term candidates and sentence pairs are expanded a block at a time: one pair per block changes nothing."""
+    articles, sents = wire
+    expected = compare.find_shared_passages(sents, articles, compact=True, max_df=5)
+    monkeypatch.setattr(compare, "_PAIR_BLOCK", 1)
+    _assert_same(compare.find_shared_passages(sents, articles, compact=True, max_df=5), expected)
+
+
+def test_blocks_cover_every_item_once_in_order():
+    sizes = np.array([3, 0, 5, 1, 1, 9, 2, 0])
+    for block in (1, 2, 4, 100):
+        compare._PAIR_BLOCK, saved = block, compare._PAIR_BLOCK
+        try:
+            bounds = compare._block_bounds(sizes)
+        finally:
+            compare._PAIR_BLOCK = saved
+        assert bounds[0][0] == 0 and bounds[-1][1] == len(sizes)
+        assert all(hi == lo for (_, hi), (lo, _) in zip(bounds[:-1], bounds[1:]))  # consecutive, none empty or repeated
+        assert all(lo < hi for lo, hi in bounds)
+        assert all(sizes[lo + 1 : hi].sum() < block for lo, hi in bounds)  # below a block besides the first item
+    assert compare._block_bounds(np.zeros(0, dtype=np.int64)) == []
+
+
+def test_sentence_pairs_are_int32_positions():
+    """5.2 million pairs on the 60 MB corpus: positions and sources as int32 halve their memory."""
+    rep = np.array([0, 1, 0, 1, 2])
+    a, b, source = compare._sentence_pairs(rep, np.array([0, 0, 1, 1, 2]), np.arange(5, dtype=np.int32), np.ones(3, dtype=bool),
+                                           np.array([0]), np.array([2]), np.array([0.5, 1.0, 1.0, 1.0]))
+    assert a.dtype == b.dtype == source.dtype == np.int32
+    # copies of 0 (rows 0, 2) and of 1 (rows 1, 3) across groups, then 0 ~ 2 (rows 0, 2 with row 4) at cosine 0.5
+    assert list(zip(a, b, source)) == [(0, 2, 1), (1, 3, 2), (0, 4, 0), (2, 4, 0)]
+
+
+def test_packed_key_orders_pairs_as_three_sorts_do():
+    rng = np.random.default_rng(5)
+    n, m = 50, 2000
+    rank = rng.permutation(n).astype(np.int32)
+    a, b, level = rng.integers(0, n, m), rng.integers(0, n, m), rng.integers(0, 7, m)
+    pairs = np.unique(np.c_[level, a, b], axis=0)
+    rng.shuffle(pairs)
+    level, a, b = pairs[:, 0].copy(), pairs[:, 1].copy(), pairs[:, 2].copy()
+    expected = np.lexsort((rank[b], rank[a], level))
+    assert np.array_equal(compare._pair_order(level.copy(), 7, rank, a, b), expected)
+    assert np.array_equal(compare._pair_order(level.copy(), 2**62, rank, a, b), expected)  # too large to pack: lexsort
