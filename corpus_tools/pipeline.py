@@ -87,14 +87,15 @@ order, to ``<table>.parquet`` (one row group per chunk), so the stored layout is
 without chunks, and at most two chunks per worker are in flight (memory). Audit and
 targets, which their functions sort by ``article_id``, are sorted again after the append when
 the articles are not in ``article_id`` order. Keyness and shared passages, which compare the
-whole corpus, are then computed from the stored tables (only the columns they use): keyness in
-the parent, shared passages at the same time in a worker, which stores it (the parent never
-holds it). A table built in chunks is not kept in the parent once stored: :class:`Tables` reads
+whole corpus, are then computed from the stored tables (only the columns they use), in the
+parent: keyness with the workers counting permutations; then the pool is shut down, so that the
+workers' memory is gone before the largest whole-corpus table, shared passages, is made. A
+table built in chunks is not kept in the parent once stored: :class:`Tables` reads
 it back when asked for.
 
 With ``workers > 1`` a build starts **one process pool**, before the corpus is read, and uses
-it to read and clean the files, for the chunks, the keyness permutations and the shared
-passages. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
+it to read and clean the files, for the chunks and the keyness permutations; it is shut down
+before shared passages. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
 a fork server, else ``spawn``), so each holds only its task, not the parent's memory, and no
 thread of the parent (a progress bar's, a Dask client's, a notebook's) is forked; a script that
 builds with workers needs ``if __name__ == "__main__":``. Each chunk is sent what cleaning
@@ -116,7 +117,7 @@ With ``scheduler`` (the argument, else the study key ``tables.scheduler``): the 
 a ``dask.distributed`` scheduler (``"tcp://host:8786"``) or a ``distributed.Client``, the
 chunks are computed by the cluster's workers instead of a process pool (the cluster's threads
 set how many chunks are in flight; ``workers`` still sets the processes of this machine that
-load the corpus, run the keyness permutations and find the shared passages). Dask is the optional extra
+load the corpus and run the keyness permutations). Dask is the optional extra
 ``corpus-tools[dask]``, imported only here. The workers need not share this machine's files:
 this process reads the corpus, loads the actor dictionary and the stance model, sends them
 to every worker once, and sends each chunk's articles with its task; the worker returns
@@ -147,7 +148,6 @@ Examples
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import functools
 import gc
@@ -712,9 +712,9 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 #: pool (:func:`corpus_tools.load.worker_pool`) starts fresh processes, so this starts empty in each and dies with it.
 _PROCESS_MEMO: dict[str, Any] = {}
 
-#: Whole-corpus tables that a chunked build with a process pool computes in one of its workers, from the stored
-#: tables, in their turn: the same table, and this process never holds it.
-_IN_A_WORKER: tuple[str, ...] = ("shared_passages",)
+#: Whole-corpus tables that a chunked build computes after shutting its process pool down (its workers' memory goes
+#: first: at 60 MB shared passages is the build's largest table, and workers idle by then still held 0.3-0.5 GB each).
+_AFTER_THE_POOL: tuple[str, ...] = ("shared_passages",)
 
 
 @contextlib.contextmanager
@@ -916,29 +916,6 @@ def _chunk_records(articles: pd.DataFrame) -> list:
     given = [("" if pd.isna(title) else str(title)) if source == "column" else None
              for title, source in zip(articles["title"], articles["title_from"])]
     return clean._lend(zip(articles["raw_text"], given))
-
-
-def _stored_stage(study: Study, name: str, folder: Path) -> dict:
-    """Compute a whole-corpus table from the tables stored in ``folder`` and store it there (in a worker process).
-
-    Returns its rows, columns, seconds and notes; the table itself stays out of the building process.
-    """
-    ctx = _Context(study, False, {})
-    begun = time.perf_counter()
-    try:
-        inputs = [pd.read_parquet(folder / "articles.parquet", columns=["article_id", ctx.by]) if n == "articles"
-                  else _read_used(folder / f"{n}.parquet", n) for n in TABLES[name].inputs]
-        frame = _storable(_STAGES[name](ctx, *inputs), name, ctx.by)
-    except Exception as exc:
-        exc.add_note(f"{STEP_NOTE} {name}")
-        raise
-    seconds = time.perf_counter() - begun
-    frame.to_parquet(folder / f"{name}.parquet", engine="pyarrow", index=False)
-    out = {"rows": len(frame), "columns": {str(c): str(t) for c, t in frame.dtypes.items()}, "seconds": seconds,
-           "notes": ctx.notes}
-    del frame, inputs
-    _release_memory()
-    return out
 
 
 def _died(what: str) -> BrokenProcessPool:
@@ -1348,7 +1325,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
 
     Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
-    asked for), and :data:`_IN_A_WORKER` are computed in a worker of ``pool``, each in its turn.
+    asked for), and the pool is shut down before :data:`_AFTER_THE_POOL` are computed.
     """
     from tqdm.auto import tqdm
 
@@ -1371,7 +1348,6 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     chunked = chunk_size is not None and len(articles) > chunk_size  # one chunk: the whole corpus, here
     stored: _Appender | None = None
     groups: pd.DataFrame | None = None  # chunked: what keyness and shared passages read of the articles
-    elsewhere: dict[str, Any] = {}  # chunked, with a pool: the futures of the tables computed in a worker
 
     def table_input(name: str) -> pd.DataFrame:
         if name in frames:
@@ -1394,17 +1370,10 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         articles = None  # stored already (not in frames): read back when asked for
                         _release_memory()
                     rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
-                elif chunked and pool is not None and name in _IN_A_WORKER:
-                    bar.set_postfix_str(name)
-                    # after keyness, not beside it: at 60 MB the two side by side peaked at 3.0 GB (PSS of all processes)
-                    elsewhere[name] = pool.submit(_stored_stage, study, name, tmp)
-                    try:
-                        done = elsewhere[name].result()
-                    except BrokenProcessPool as exc:
-                        raise _died(f"the table {name}") from exc
-                    ctx.notes.update(done["notes"])
-                    rows, columns, seconds = done["rows"], done["columns"], done["seconds"]
                 else:
+                    if chunked and pool is not None and name in _AFTER_THE_POOL:
+                        pool.shutdown()  # the workers are done: their memory goes back before this table is made
+                        pool = ctx.executor = None
                     if name not in frames:
                         bar.set_postfix_str(name)
                         begun = time.perf_counter()
@@ -1443,9 +1412,6 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
         _publish(tmp, folder)
     except BaseException:
-        for future in elsewhere.values():  # a table a worker still writes into the folder: wait for it before removing
-            future.cancel()
-        concurrent.futures.wait(elsewhere.values())
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Tables(folder, manifest, frames=frames, cached=False)

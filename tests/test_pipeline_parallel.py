@@ -199,16 +199,11 @@ def _chunk_or_die(study, articles, *args):
     return _CHUNK_TABLES(study, articles, *args)
 
 
-def _die(*args):
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
 @pytest.mark.parametrize("where, replaced, replacement, message", [
     ("loading", (load, "_read_and_clean"), _read_or_die,
      r"while reading and cleaning one of these runs of files: ([^;]+; )*story010-1\.txt to story014\.txt \(10 files\)"),
     ("a chunk", (pipeline, "_chunk_tables"), _chunk_or_die,
      r"while computing one of these chunks: ([^;]+; )*chunk 3 of 6 \(10 articles, files story010-1\.txt to story014\.txt\)"),
-    ("shared passages", (pipeline, "_stored_stage"), _die, "while computing the table shared_passages$"),
 ])
 def test_a_worker_that_dies_names_what_it_was_computing_and_leaves_no_folder(tmp_path, monkeypatch, where, replaced,
                                                                            replacement, message):
@@ -325,3 +320,23 @@ def test_releasing_memory_collects_cyclic_garbage_and_says_whether_the_heap_was_
         assert alive() is None
     finally:
         gc.enable()
+
+
+def test_the_pool_is_shut_down_before_shared_passages_are_made(tmp_path, monkeypatch):
+    from corpus_tools import compare
+
+    events = []
+    make_pool, find = load.worker_pool, compare.find_shared_passages
+
+    def watched_pool(workers):
+        pool = make_pool(workers)
+        shutdown = pool.shutdown
+        pool.shutdown = lambda *a, **k: events.append("pool shut down") or shutdown(*a, **k)
+        return pool
+
+    monkeypatch.setattr(load, "worker_pool", watched_pool)
+    monkeypatch.setattr(compare, "find_shared_passages", lambda *a, **k: events.append("shared passages") or find(*a, **k))
+    study = ct.load_study(write_corpus(tmp_path, n=60))
+    build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=10)
+    # the workers' memory is gone before the largest whole-corpus table is made
+    assert events[:2] == ["pool shut down", "shared passages"]
