@@ -799,15 +799,21 @@ def _read_used(path: Path, name: str) -> pd.DataFrame:
     return pq.read_table(path, columns=_COLUMNS_USED.get(name), read_dictionary=_CATEGORICAL_USED[name]).to_pandas()
 
 
-def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None, records: list = ()) -> dict:
+def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None, records: list = (),
+                  scorers: Mapping[str, Any] | None = None) -> dict:
     """Compute the per-article tables of one chunk of articles, each as Parquet bytes.
 
     Runs in a worker process (its own memo), or with ``memo``: in this process, or on a Dask
     worker (the actor dictionary and the stance model, sent by the parent). ``records``: what
     cleaning decided for the chunk's articles when they were loaded (:func:`_chunk_records`),
-    so that the audit does not clean them again. Returns each table's bytes, rows and seconds,
-    the sentiment scorers, and any note.
+    so that the audit does not clean them again. ``scorers``: sentiment scorers registered in the
+    parent (:func:`_registered_scorers`), registered here first. Returns each table's bytes, rows
+    and seconds, the sentiment scorers, and any note.
     """
+    if scorers:
+        from . import sentiment
+
+        sentiment.SCORERS.update(scorers)
     clean._take_over(records)  # the audit takes each one, once
     ctx = _Context(study, False, {}, _PROCESS_MEMO if memo is None else memo)
     frames: dict[str, pd.DataFrame] = {"articles": articles}
@@ -916,6 +922,34 @@ def _chunk_records(articles: pd.DataFrame) -> list:
     given = [("" if pd.isna(title) else str(title)) if source == "column" else None
              for title, source in zip(articles["title"], articles["title_from"])]
     return clean._lend(zip(articles["raw_text"], given))
+
+
+def _registered_scorers() -> dict[str, Any]:
+    """Sentiment scorers registered in this process (not the package's own), to register in each worker.
+
+    The workers are fresh processes (:func:`corpus_tools.load.worker_pool`): a scorer added with
+    :func:`corpus_tools.sentiment.register_scorer` here is not there unless it is sent.
+
+    Raises
+    ------
+    ValueError
+        A registered factory cannot be sent to another process (a lambda, or a function defined
+        in a notebook cell): the message says how to make it importable, or to build with one worker.
+    """
+    import pickle
+
+    from . import sentiment
+
+    own = {"textblob": sentiment.TextBlobScorer, "vader": sentiment.VaderScorer}
+    mine = {name: factory for name, factory in sentiment.SCORERS.items() if own.get(name) is not factory}
+    for name, factory in mine.items():
+        try:
+            pickle.dumps(factory)
+        except Exception as exc:
+            raise ValueError(f"the sentiment scorer {name!r} was registered with a factory that cannot be sent to the "
+                             f"build's worker processes ({type(exc).__name__}: {exc}); define it in a module the workers "
+                             "can import, or build with one worker (tables.workers = 1)") from None
+    return mine
 
 
 def _died(what: str) -> BrokenProcessPool:
@@ -1072,9 +1106,11 @@ def _in_chunks(ctx: _Context, articles: pd.DataFrame, folder: Path, workers: int
         paths = articles["path"].iloc[starts[k]: starts[k] + chunk_size]
         return f"chunk {k + 1} of {len(starts)} ({len(paths)} articles, files {paths.iloc[0]} to {paths.iloc[-1]})"
 
+    scorers = _registered_scorers()
+
     def submit(k: int) -> Any:
         part = chunk(k)
-        return pool.submit(_chunk_tables, ctx.study, part, None, _chunk_records(part))
+        return pool.submit(_chunk_tables, ctx.study, part, None, _chunk_records(part), scorers)
 
     appender = _Appender(folder)
     try:

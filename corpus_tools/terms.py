@@ -42,7 +42,7 @@ Old names, kept as aliases
 from __future__ import annotations
 
 import re
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -848,7 +848,8 @@ def compute_keyness(
         draws every permutation and counts whenever two batches are queued for each of the pool's
         processes. A batch sends only its permutations; what the processes count from is saved once
         to files they memory-map (a process keeps the last it built until it counts for another
-        call or ends). The results are identical with or without it.
+        call or ends). The results are identical with or without it. It must be a pool of processes
+        (a :class:`~concurrent.futures.ThreadPoolExecutor` is refused: threads would share one counter's buffers).
 
     Returns
     -------
@@ -871,6 +872,9 @@ def compute_keyness(
         raise ValueError(f"unit must be 'sentence', 'paragraph' or 'article', got {unit!r}")
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise ValueError(f"compute_keyness: workers must be a whole number of 1 or more, got {workers!r}")
+    if isinstance(executor, ThreadPoolExecutor):
+        raise TypeError("compute_keyness: executor must be a pool of processes, like ProcessPoolExecutor (each process counts "
+                        "in buffers of its own; the threads of a ThreadPoolExecutor would share them)")
     if "term" not in terms.columns:
         terms = extract_terms(terms)
     groups, group_of_row = _row_groups(terms, articles, by)

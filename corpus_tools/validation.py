@@ -220,6 +220,17 @@ def cache_dir() -> Path:
     return build_dir() / "validation"
 
 
+def _cacheable(scorer: Any) -> bool:
+    """Whether results of ``scorer`` may be kept: a name whose factory is one of the package's own classes.
+
+    A user's factory (a lambda, a function of a notebook cell, a ``functools.partial``) has no
+    name that says what it computes, so two of them could share a key: theirs are always computed.
+    """
+    factory = SCORERS.get(scorer) if isinstance(scorer, str) else None
+    qualname = getattr(factory, "__qualname__", "<")
+    return (factory is not None and getattr(factory, "__module__", "").startswith("corpus_tools.") and "<" not in qualname)
+
+
 def _cache_key(what: str, scorer: str, **arguments: Any) -> str:
     """Digest of one cached result's inputs: its arguments, the scorer's factory and the package (as the tables' key)."""
     from .pipeline import _package_identity
@@ -274,7 +285,7 @@ def tuned_thresholds(scorer: str, *, train: pd.DataFrame | None = None, cache: s
         low, high, _ = fit_thresholds(scores, data["label"].to_numpy())
         return low, high
 
-    if train is not None or not isinstance(scorer, str):
+    if train is not None or not _cacheable(scorer):
         return compute()
     return _cached(cache, f"thresholds-{scorer}-{_cache_key('thresholds', scorer)}", compute)
 
@@ -318,7 +329,7 @@ def validate_sentence_scorer(
     def compute() -> dict:
         return _validate(scorer, folds=folds, seed=seed, train=train, test=test, progress=progress)
 
-    if train is not None or test is not None or not isinstance(scorer, str):
+    if train is not None or test is not None or not _cacheable(scorer):
         return compute()
     result = _cached(cache, f"validation-{scorer}-{_cache_key('validation', scorer, folds=folds, seed=seed)}", compute)
     _cached(cache, f"thresholds-{scorer}-{_cache_key('thresholds', scorer)}", lambda: result["thresholds"])  # for tuned_thresholds

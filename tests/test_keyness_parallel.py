@@ -189,3 +189,17 @@ def test_frequent_terms_are_counted_several_permutations_at_a_time():
     assert k_of_term.tolist() == sorted(k_of_term.tolist(), reverse=True) and k_of_term[0] == 3 and k_of_term[-1] == 1
     assert ((parts[:, 1] - parts[:, 0]) * 10 ** parts[:, 2] <= terms._TABLE_CELLS).all()
     assert parts[0, 0] == 0 and parts[-1, 1] == len(total) and (parts[1:, 0] == parts[:-1, 1]).all()
+
+
+def test_a_thread_pool_is_refused_as_the_keyness_executor():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+    import pytest
+
+    from corpus_tools import terms
+
+    content = pd.DataFrame({"article_id": ["a", "b"], "sentence_id": [0, 0], "term": ["x", "y"]})
+    articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    with ThreadPoolExecutor(2) as pool, pytest.raises(TypeError, match="ProcessPoolExecutor"):
+        terms.compute_keyness(content, articles, workers=2, executor=pool)

@@ -340,3 +340,13 @@ def test_the_pool_is_shut_down_before_shared_passages_are_made(tmp_path, monkeyp
     build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=10)
     # the workers' memory is gone before the largest whole-corpus table is made
     assert events[:2] == ["pool shut down", "shared passages"]
+
+
+def test_scorers_registered_here_are_sent_to_the_workers_or_refused_clearly(monkeypatch):
+    from corpus_tools import sentiment
+
+    monkeypatch.setitem(sentiment.SCORERS, "vader again", sentiment.VaderScorer)
+    assert pipeline._registered_scorers() == {"vader again": sentiment.VaderScorer}  # sent with each chunk
+    monkeypatch.setitem(sentiment.SCORERS, "mine", lambda: sentiment.VaderScorer())
+    with pytest.raises(ValueError, match="'mine' was registered with a factory that cannot be sent"):
+        pipeline._registered_scorers()

@@ -150,3 +150,15 @@ def test_results_on_labels_given_are_never_kept(tmp_path, train, devtest):
 def test_the_notebooks_keep_validation_in_the_build_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("CORPUS_TOOLS_BUILD", str(tmp_path))
     assert validation.cache_dir() == tmp_path.resolve() / "validation"
+
+
+def test_only_the_packages_own_scorers_are_cached(monkeypatch):
+    import functools
+
+    from corpus_tools import sentiment, validation
+
+    assert validation._cacheable("textblob") and validation._cacheable("vader")
+    for factory in (lambda: sentiment.VaderScorer(), functools.partial(sentiment.VaderScorer)):
+        monkeypatch.setitem(sentiment.SCORERS, "mine", factory)  # two lambdas would share a name: never kept
+        assert not validation._cacheable("mine")
+    assert not validation._cacheable("no such scorer")
