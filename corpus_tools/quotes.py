@@ -720,7 +720,9 @@ def _clause_subject(chunk: str):
     return _first_subject(chunk)
 
 
-_WITH_SUBJECT = re.compile(r"(?:^|[\s,(])(?:" + _ALT(ENGLISH.absolute_openers) + r")\s+(?P<subject>[^,;:()]{1,60}?)\s*$",
+# only where an absolute clause can start (the sentence's start, a comma, a bracket): "Trump responded with a tweet
+# saying" and "Smith met with reporters saying" have no absolute clause, and their speaker is the sentence's subject
+_WITH_SUBJECT = re.compile(r"(?:^|[,(]\s*)(?:" + _ALT(ENGLISH.absolute_openers) + r")\s+(?P<subject>[^,;:()]{1,60}?)\s*$",
                            re.IGNORECASE) if ENGLISH.absolute_openers else None
 
 
@@ -825,8 +827,10 @@ _SPEAKS_NEXT = re.compile(r"(?:,[^;\n]{0,200}?,)?\s*(?:(?:" + _ALT(ENGLISH.speak
 
 
 #: "Jane Roe, the mayor,", "Ms. Warren, a Massachusetts Democrat,", "Ted Cruz, Texas Republican,": a title in apposition.
-_APPOSITIVE_TITLE = re.compile(r"\s*(?:(?:" + _ALT(_DETERMINERS[:3]) + r")\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?P<title>"
-                               + _ALT([_TITLE_RE.pattern, *_PARTY_WORDS]) + r")[,.;]",
+#: Without a determiner only a party word counts ("Jane Roe, who met the president," gives Roe no title).
+_APPOSITIVE_TITLE = re.compile(r"\s*(?:(?:" + _ALT(_DETERMINERS[:3]) + r")\s+(?:[\w'\u2019-]+\s+){0,3}?(?P<title>"
+                               + _ALT([_TITLE_RE.pattern, *_PARTY_WORDS]) + r")|(?:[\w'\u2019-]+\s+){0,2}?(?P<party>"
+                               + _ALT(list(_PARTY_WORDS)) + r"))[,.;]",
                                re.IGNORECASE) if _TITLE_RE is not None else None
 
 
@@ -922,7 +926,7 @@ def _find_mentions(text: str, spans: Sequence[tuple[int, int]], people: frozense
             if run[-1][1].endswith(",") and _APPOSITIVE_TITLE is not None:  # "Jane Roe, the mayor, ..."
                 app = _APPOSITIVE_TITLE.match(masked, run[-1][0] + len(run[-1][1]))
                 if app:
-                    titles = titles | frozenset(app.group("title").lower().split())
+                    titles = titles | frozenset((app.group("title") or app.group("party")).lower().split())
             end = run[-1][0] + len(run[-1][1])
             party = _PARTY_AFTER.search(masked, run[0][0], end + _PARTY_REACH) if _PARTY_AFTER is not None else None
             if party:

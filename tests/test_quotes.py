@@ -267,3 +267,19 @@ def test_summarise_voices_lists_every_voice_group_of_the_dictionary():
     assert sorted(set(default["voice_group"])) == ["analysts/other", "democrat", "republican", "unattributed"]
     with pytest.raises(ValueError, match=r"voice groups \['republican'\] are in the quotations but not in groups"):
         summarise_voices(q, arts, groups=["democrat", "analysts/other", "unattributed"], n_boot=100)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # "with" starts an absolute clause only after a comma (or at the start): otherwise its object is no speaker
+    ('Trump responded with a tweet saying "the media is totally dishonest and very unfair."', "Trump"),
+    ('Smith met with reporters saying "we will not back down on this at all."', "Smith"),
+    ('The bill passed, with some GOP heavy hitters calling it "a historic step for the country."', "some GOP heavy hitters"),
+    # a relative clause is no apposition: Jane Roe is not "the president"
+    ('President Joe Biden spoke on Monday. Jane Roe, who met the president, was there too. '
+     '"We will act on this quickly," the president said.', "President Joe Biden"),
+    ('Ted Cruz, Texas Republican, was blunt. "We do not know where the money came from," the Texas Republican said.',
+     "Ted Cruz"),
+])
+def test_objects_and_relative_clauses_are_not_taken_for_speakers(text, speaker):
+    found = quotes.extract_quotes(pd.DataFrame({"article_id": ["a"], "text": [text]}))
+    assert found["speaker"].tolist() == [speaker]
