@@ -76,7 +76,7 @@ from .terms import _groups, _require_column, extract_terms, weigh_tfidf
 __all__ = [
     "measure_similarity",
     "find_shared_passages",
-    "passage_keys",
+    "compute_passage_keys",
     "find_agency_credits",
     "summarise_groups",
     "count_shared",
@@ -113,7 +113,7 @@ LSH_SEED = 13
 #: (sentences in corpus order), so that a topic's common words cannot make the cost quadratic.
 MAX_BUCKET = 1000
 _NOT_WORD = re.compile(r"[^\w\s]|_")
-# joins a sentence's terms in passage_keys: no token (corpus_tools.segment.TOKEN_PATTERN), so no term, holds it
+# joins a sentence's terms in compute_passage_keys: no token (corpus_tools.segment.TOKEN_PATTERN), so no term, holds it
 _TERM_SEPARATOR = "\x1f"
 # characters _NOT_WORD turns into spaces whatever their neighbours, before and after NFKC: ASCII
 # punctuation and control characters, and the quote marks, dashes and ellipsis of news text
@@ -402,7 +402,7 @@ def _pair_products(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: in
     return dots, common
 
 
-def passage_keys(sentences: pd.DataFrame) -> pd.DataFrame:
+def compute_passage_keys(sentences: pd.DataFrame) -> pd.DataFrame:
     """Compute what :func:`find_shared_passages` needs of each sentence, on its own: its keys.
 
     A sentence's keys depend on its text only, so they can be computed for any part of the
@@ -427,7 +427,7 @@ def passage_keys(sentences: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> sents = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "sentence": ["Talks resumed in Geneva, talks said."]})
-    >>> keys = passage_keys(sents)
+    >>> keys = compute_passage_keys(sents)
     >>> keys.loc[0, "normalised"], keys.loc[0, "terms"].split("\\x1f")
     ('talks resumed in geneva talks said', ['geneva', 'resume', 'say', 'talk', 'talk'])
     """
@@ -440,7 +440,7 @@ def passage_keys(sentences: pd.DataFrame) -> pd.DataFrame:
     offsets = np.r_[0, np.cumsum(np.asarray(counts.sum(axis=1), dtype=np.int64).ravel())].astype(np.int32)
     flat = pc.take(pa.array(vocab, type=pa.string()), pa.array(np.repeat(counts.indices, repeats)))
     if any(_TERM_SEPARATOR in t for t in vocab):
-        raise ValueError(f"passage_keys: a content term holds the separator {_TERM_SEPARATOR!r}")
+        raise ValueError(f"compute_passage_keys: a content term holds the separator {_TERM_SEPARATOR!r}")
     terms = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), flat), _TERM_SEPARATOR)
     bands = _band_keys(counts, vocab)
     return pd.DataFrame({"article_id": sentences["article_id"].reset_index(drop=True),
@@ -454,7 +454,7 @@ def _representatives(texts: pd.Series, text_codes: np.ndarray, text_values: pd.I
     """One representative per normalised text: each sentence's, and their content terms and LSH buckets.
 
     ``texts`` are the sentences in (article, sentence) order, factorised as ``text_codes`` of
-    ``text_values``, and ``keys`` their :func:`passage_keys` in the same order (None: computed
+    ``text_values``, and ``keys`` their :func:`compute_passage_keys` in the same order (None: computed
     here, once per distinct text, and for the representatives only). Representatives are
     numbered by first appearance and take the terms of their first copy. Returns ``rep`` (per
     sentence), the representatives' term counts (CSR, columns in sorted term order) and their
@@ -488,14 +488,14 @@ def _representatives(texts: pd.Series, text_codes: np.ndarray, text_values: pd.I
 
 
 def _check_keys(sentences: pd.DataFrame, keys: pd.DataFrame) -> None:
-    """Raise a ValueError unless ``keys`` are :func:`passage_keys` rows of ``sentences``, in their order."""
+    """Raise a ValueError unless ``keys`` are :func:`compute_passage_keys` rows of ``sentences``, in their order."""
     missing = [c for c in ("article_id", "sentence_id", "normalised", "terms", *[f"lsh_{b}" for b in range(LSH_BANDS)])
                if c not in keys.columns]
     if missing:
-        raise ValueError(f"find_shared_passages: keys lacks {missing}; make them with passage_keys(sentences)")
+        raise ValueError(f"find_shared_passages: keys lacks {missing}; make them with compute_passage_keys(sentences)")
     if len(keys) != len(sentences) or not all(
             np.array_equal(keys[c].to_numpy(dtype=object), sentences[c].to_numpy(dtype=object)) for c in ("article_id", "sentence_id")):
-        raise ValueError("find_shared_passages: keys are not the sentences' rows in their order; give passage_keys(sentences)")
+        raise ValueError("find_shared_passages: keys are not the sentences' rows in their order; give compute_passage_keys(sentences)")
 
 
 def find_shared_passages(
@@ -535,7 +535,7 @@ def find_shared_passages(
         copies (5.2 million pairs, 1.4 GB of text as strings, on the 60 MB synthetic corpus of
         ``benchmarks/``); the stored table uses this. The values are the same.
     keys : pandas.DataFrame, optional
-        The sentences' :func:`passage_keys`, row for row in the order of ``sentences`` (for
+        The sentences' :func:`compute_passage_keys`, row for row in the order of ``sentences`` (for
         instance computed per chunk of articles in worker processes and concatenated): the
         per-sentence work is then not done again. The table is the same.
 

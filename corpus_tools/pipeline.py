@@ -169,7 +169,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from . import clean
+from . import clean, identity
+from .identity import DEPENDENCIES
+from .identity import sha256_file as _sha256_file
 from .figures import UMASK, atomic_path, escape_formulas
 from .paths import BUILD_ENV, PROJECT_ROOT
 from .paths import build_dir as default_build_dir
@@ -249,10 +251,6 @@ _COLUMNS_USED: dict[str, list[str]] = {
 #: keyness gives the same numbers on categoricals (tests/test_terms_speed.py).
 _CATEGORICAL_USED: dict[str, list[str]] = {"terms": ["article_id", "term"]}
 
-#: Libraries whose version enters the key: they compute the numbers.
-DEPENDENCIES: tuple[str, ...] = (
-    "numpy", "pandas", "pyarrow", "blingfire", "scikit-learn", "scipy", "simplemma", "textblob", "vaderSentiment",
-)
 
 #: An error raised while a table is computed carries the note ``"<STEP_NOTE> <table>"``.
 STEP_NOTE = "while building the table"
@@ -425,35 +423,6 @@ def _storable(frame: pd.DataFrame, name: str, by: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _package_digest() -> str:
-    """SHA-256 of the package's code and data files (names and bytes), in a fixed order."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(_sha256_file(path).encode())
-    return digest.hexdigest()
-
-
-def _versions() -> dict[str, str | None]:
-    out = {}
-    for name in DEPENDENCIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
-
-
 #: File digests already computed, by path, kept beside the tables folder (``<build>/file-digests.json``).
 _DIGESTS_FILE = "file-digests.json"
 
@@ -531,10 +500,8 @@ def _key_inputs(study: Study, tables: Path | None = None) -> dict[str, Any]:
 
 
 def _package_identity() -> dict[str, Any]:
-    """The package as the key knows it: version, digest of its files, versions of :data:`DEPENDENCIES`."""
-    from . import __version__
-
-    return {"corpus_tools": __version__, "files": _package_digest(), "dependencies": _versions()}
+    """The package as the key knows it (:func:`corpus_tools.identity.package_identity`)."""
+    return identity.package_identity()
 
 
 def _key(inputs: Mapping[str, Any]) -> str:

@@ -35,6 +35,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from . import identity
 from .constants import LABELS
 from .paths import DATA_DIR, build_dir
 from .read import iter_jsonl
@@ -233,11 +234,9 @@ def _cacheable(scorer: Any) -> bool:
 
 def _cache_key(what: str, scorer: str, **arguments: Any) -> str:
     """Digest of one cached result's inputs: its arguments, the scorer's factory and the package (as the tables' key)."""
-    from .pipeline import _package_identity
-
     factory = SCORERS.get(scorer)  # a name can be registered again with another scorer (register_scorer)
     inputs = {"what": what, "scorer": scorer, "factory": f"{factory.__module__}.{factory.__qualname__}" if factory else None,
-              "arguments": arguments, "package": _package_identity()}
+              "arguments": arguments, "package": identity.package_identity()}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

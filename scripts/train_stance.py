@@ -42,8 +42,8 @@ import pandas as pd
 
 from corpus_tools.stance.actor_targets import is_actor_target
 from corpus_tools.stance.model import abstention_path
-from corpus_tools.stance.training import (calibrate_proba, classify_with_abstention, compute_abstention, fit_abstention,
-                                          measure_calls)
+from corpus_tools.stance.abstention import (calibrate_proba, classify_with_abstention, compute_abstention, fit_abstention,
+                                            measure_calls)
 from corpus_tools.validation import confusion, evaluate, load_newsmtsc
 
 TRAIN = "NewsMTSC train.jsonl (8,739 targets)"

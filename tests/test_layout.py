@@ -36,7 +36,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus_tools"
 #: pipeline and the command line on top.
 FLOORS = {
     # shared: exceptions, folders, the language's word lists, label sets
-    "errors": 0, "paths": 0, "language": 0, "constants": 0, "labhooks": 0,
+    "errors": 0, "paths": 0, "language": 0, "constants": 0, "labhooks": 0, "identity": 0,
     # one step each: read bytes/records, clean, segment, join groups, bootstrap, house style
     "params": 1, "read": 1, "clean": 1, "segment": 1, "describe": 1, "uncertainty": 1, "figures": 1,
     # built on one step: the manifest (read), the cleaning audit (clean), actor mentions,
@@ -44,7 +44,7 @@ FLOORS = {
     "manifest": 2, "audit": 2, "actors": 2, "sentiment": 2, "terms": 2, "correction": 2, "roles": 2,
     # the corpus table, the analyses that combine scores, the plots
     "load": 3, "quotes": 3, "validation": 3, "compare": 3, "plots": 3,
-    "stance": 3, "stance.features": 3, "stance.backends": 3, "stance.training": 3, "stance.model": 3, "stance.tables": 3,
+    "stance": 3, "stance.features": 3, "stance.backends": 3, "stance.training": 3, "stance.model": 3, "stance.tables": 3, "stance.actor_targets": 3, "stance.abstention": 3,
     # the study file, the tables pipeline, the notebook runner (it reads each notebook's study), the command line
     "study": 4, "gold": 4,
     "pipeline": 5, "run": 5, "report": 5,

@@ -21,8 +21,8 @@ from corpus_tools.paths import DATA_DIR
 from corpus_tools.stance import BACKENDS, DEFAULT_MODEL, StanceBackend, TargetSentiment
 from corpus_tools.stance.actor_targets import is_actor_target
 from corpus_tools.stance.model import abstention_path
-from corpus_tools.stance.training import (calibrate_proba, choose_actor_thresholds, classify_with_abstention, compute_abstention,
-                                          compute_calibration, find_thresholds, measure_calls)
+from corpus_tools.stance.abstention import (calibrate_proba, choose_actor_thresholds, classify_with_abstention, compute_abstention,
+                                            compute_calibration, find_thresholds, measure_calls)
 from corpus_tools.validation import load_newsmtsc
 
 CLASSES = ["negative", "neutral", "positive"]

@@ -130,13 +130,13 @@ def test_a_kept_validation_is_the_one_computed_and_is_read_back_without_scoring_
 
 
 def test_other_arguments_or_another_package_are_computed_again(tmp_path, monkeypatch):
-    from corpus_tools import pipeline
+    from corpus_tools import identity
 
     validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
     validation.validate_sentence_scorer("vader", folds=3, seed=2, progress=False, cache=tmp_path)
     assert len(list(tmp_path.glob("validation-vader-*.pickle"))) == 2
-    package = pipeline._package_identity()
-    monkeypatch.setattr(pipeline, "_package_identity", lambda: {**package, "files": "changed code"})
+    package = identity.package_identity()
+    monkeypatch.setattr(identity, "package_identity", lambda: {**package, "files": "changed code"})
     validation.validate_sentence_scorer("vader", folds=3, seed=1, progress=False, cache=tmp_path)
     assert len(list(tmp_path.glob("validation-vader-*.pickle"))) == 3
 

@@ -337,17 +337,17 @@ def test_no_sentences_no_passages(before):
     out = compare.find_shared_passages(empty, arts)
     _assert_same(out, before.find_shared_passages(empty, arts))
     assert out.empty and len(out.columns) == 11
-    _assert_same(compare.find_shared_passages(empty, arts, keys=compare.passage_keys(empty)), out)
+    _assert_same(compare.find_shared_passages(empty, arts, keys=compare.compute_passage_keys(empty)), out)
 
 
 def test_precomputed_keys_give_the_same_table(wire):
     """Keys computed per chunk of articles (as worker processes would), concatenated, even via Parquet: the same table."""
     articles, sents = wire
     expected = compare.find_shared_passages(sents, articles, compact=True)
-    _assert_same(compare.find_shared_passages(sents, articles, compact=True, keys=compare.passage_keys(sents)), expected)
+    _assert_same(compare.find_shared_passages(sents, articles, compact=True, keys=compare.compute_passage_keys(sents)), expected)
     chunks = [sents[sents["article_id"].isin(articles["article_id"][lo : lo + 10])] for lo in range(0, len(articles), 10)]
     chunks.append(sents[~sents["article_id"].isin(articles["article_id"])])
-    keys = pd.concat([compare.passage_keys(c) for c in chunks], ignore_index=True)
+    keys = pd.concat([compare.compute_passage_keys(c) for c in chunks], ignore_index=True)
     in_order = pd.concat(chunks, ignore_index=True)
     _assert_same(compare.find_shared_passages(in_order, articles, compact=True, keys=keys), expected)
     buffer = io.BytesIO()
@@ -357,15 +357,15 @@ def test_precomputed_keys_give_the_same_table(wire):
 
 def test_a_sentences_keys_do_not_depend_on_the_other_sentences(wire):
     _, sents = wire
-    alone = compare.passage_keys(sents.iloc[[3]]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(alone, compare.passage_keys(sents).iloc[[3]].reset_index(drop=True))
+    alone = compare.compute_passage_keys(sents.iloc[[3]]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, compare.compute_passage_keys(sents).iloc[[3]].reset_index(drop=True))
     assert alone.loc[0, "normalised"] == compare.normalise_sentence(sents.iloc[3]["sentence"])
     assert alone.loc[0, "terms"].split("\x1f") == sorted(terms.extract_terms(ct.tokens(sents.iloc[[3]]))["term"])
 
 
 def test_keys_of_other_sentences_are_refused(wire):
     articles, sents = wire
-    keys = compare.passage_keys(sents)
+    keys = compare.compute_passage_keys(sents)
     with pytest.raises(ValueError, match="not the sentences' rows"):
         compare.find_shared_passages(sents, articles, keys=keys.iloc[::-1])
     with pytest.raises(ValueError, match="lacks"):

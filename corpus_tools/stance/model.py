@@ -5,8 +5,7 @@
 with the estimator's settings, and hands it the work. The shipped backends, :class:`LexicalBackend`
 (``"lexical"``), :class:`EmbeddingsBackend` and :class:`FinetunedBackend`, are described in
 :mod:`corpus_tools.stance`; their code is in :mod:`~.features` (lexical), :mod:`~.backends` (MiniLM,
-torch imported only when used) and :mod:`~.training` (fine-tuning; calibration and abstention, see
-``docs/stance-model.md``).
+torch imported only when used), :mod:`~.training` (fine-tuning) and :mod:`~.abstention`.
 
 Notes
 -----
@@ -21,10 +20,10 @@ Every backend class has the interface of :class:`StanceBackend`:
   per entry of ``classes_``;
 * the fitted backend is pickled with the estimator; drop what can be rebuilt in ``__getstate__``.
 
-To add a backend, subclass :class:`StanceBackend`, write ``fit`` and ``predict_proba``, set
-the class attributes ``settings``, ``cached`` and ``requires`` where the defaults are wrong,
-and register the class under a name in :data:`BACKENDS`: ``TargetSentiment(name)`` then uses
-it. A study file (``stance.backend``) accepts only the shipped names.
+To add a backend, subclass :class:`StanceBackend`, write ``fit`` and ``predict_proba``, set the class
+attributes ``settings``, ``cached`` and ``requires`` where the defaults are wrong, and register the class
+under a name in :data:`BACKENDS`: ``TargetSentiment(name)`` then uses it. A study file
+(``stance.backend``) accepts only the shipped names.
 
 Examples
 --------
@@ -60,9 +59,10 @@ from sklearn.linear_model import LogisticRegression
 
 from ..paths import DATA_DIR
 from .backends import embed, finetuned_proba, load_minilm
-from .actor_targets import is_actor_target, target_mentions
+from .abstention import calibrate_proba, fit_abstention, label_with_abstention
+from .actor_targets import target_mentions
 from .features import LexicalFeatures, check_targets
-from .training import calibrate_proba, classify_with_abstention, finetune, fit_abstention
+from .training import finetune
 
 __all__ = ["TargetSentiment", "BACKENDS", "StanceBackend", "LexicalBackend", "EmbeddingsBackend", "FinetunedBackend",
            "DEFAULT_MODEL", "CACHE_DIR", "model_path", "abstention_path", "BACKEND_SETTINGS"]
@@ -80,9 +80,8 @@ BACKEND_SETTINGS = ("C", "window", "seed", "batch_size", "epochs", "lr", "max_st
 class StanceBackend:
     """The interface of a stance backend, holding the settings it gets from the estimator.
 
-    Subclasses write :meth:`fit` and :meth:`predict_proba` (see the module's notes). The
-    constructor stores :data:`BACKEND_SETTINGS` (``C``, ``window``, ``seed``, ``batch_size``,
-    ``epochs``, ``lr``, ``max_steps``) as attributes; ``classes_`` (the labels, sorted) once fitted.
+    Subclasses write :meth:`fit` and :meth:`predict_proba` (see the module's notes). The constructor stores
+    :data:`BACKEND_SETTINGS` as attributes; ``classes_`` (the labels, sorted) once fitted.
     """
 
     #: The settings the backend reads (the training script reports these).
@@ -92,8 +91,7 @@ class StanceBackend:
     #: Optional packages the backend imports (the training script records their versions).
     requires: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *, C: float, window: int, seed: int, batch_size: int, epochs: int, lr: float,
-                 max_steps: int | None) -> None:
+    def __init__(self, *, C: float, window: int, seed: int, batch_size: int, epochs: int, lr: float, max_steps: int | None) -> None:
         self.C, self.window, self.seed, self.batch_size = C, window, seed, batch_size
         self.epochs, self.lr, self.max_steps = epochs, lr, max_steps
 
@@ -214,9 +212,8 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         steps (``"finetuned"`` only).
     abstain : bool, default True
         :meth:`predict` says neutral unless the more probable polar class, calibrated, exceeds
-        its threshold in :attr:`thresholds_` (False: the argmax, the behaviour before issue 12);
-        mentions of countries, governments and alliances are held to the stricter thresholds of
-        ``calibration_["actor"]`` (``docs/stance-model.md``).
+        its threshold in :attr:`thresholds_`, stricter for countries, governments and alliances
+        (False: the argmax, the behaviour before issue 12).
     target_precision : float, default 0.75
         The out-of-fold precision of each polar class's calls that the thresholds aim at.
     cv : int, default 5
@@ -259,7 +256,7 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         """Fit on targets ``X`` (``sentence``, ``start``, ``end``) and labels ``y``.
 
         With ``abstain``, also set :attr:`calibration_` and :attr:`thresholds_` from ``cv`` more
-        fits (:func:`~corpus_tools.stance.training.fit_abstention`; ``groups`` default to the
+        fits (:func:`~corpus_tools.stance.abstention.fit_abstention`; ``groups`` default to the
         sentence); with too few targets for that, warn and leave them None.
         """
         y = np.asarray(y)
@@ -290,23 +287,13 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         return self.label(self.predict_proba(X), abstain=abstain, mentions=target_mentions(X))
 
     def label(self, proba: np.ndarray, *, abstain: bool | None = None, mentions: Sequence[str] | None = None) -> np.ndarray:
-        """Class of each row of raw :meth:`predict_proba` output.
-
-        ``abstain`` (default: the estimator's setting): neutral unless the calibrated top polar
-        class exceeds its threshold; False: the argmax (no thresholds: the argmax, True raises).
-        ``mentions``, one per row: targets that name a country, government or alliance
-        (:func:`~corpus_tools.stance.actor_targets.is_actor_target`) are held to the stricter
-        thresholds of ``calibration_["actor"]`` when the model has them; without ``mentions``
-        every row gets the general thresholds (:meth:`predict` passes them).
-        """
+        """Class of each row of raw :meth:`predict_proba` output: with ``abstain`` (default: the estimator's
+        setting) :func:`~.abstention.label_with_abstention` of ``mentions`` (one per row); False: the argmax."""
         thresholds = getattr(self, "thresholds_", None)
         if abstain and thresholds is None:
             raise RuntimeError("no abstention thresholds: fit with abstain=True, or use TargetSentiment.pretrained()")
         if (self.abstain if abstain is None else abstain) and thresholds is not None:
-            strict = (self.calibration_.get("actor") or {}).get("thresholds")
-            actor = is_actor_target(mentions) if mentions is not None and strict is not None else None
-            return classify_with_abstention(calibrate_proba(proba, self.calibration_, self.classes_), self.classes_, thresholds,
-                                            actor=actor, actor_thresholds=strict)
+            return label_with_abstention(proba, self.calibration_, self.classes_, thresholds, mentions)
         return self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], dtype=object)
 
     def __getstate__(self) -> dict[str, Any]:
