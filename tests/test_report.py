@@ -35,7 +35,9 @@ def executed(tmp_path_factory) -> tuple[Path, Path]:
     study = folder / "study.toml"
     study.write_text(f'[corpus]\npath = "{FIXTURE_CORPUS.as_posix()}"\n\n[output]\nfigures = "figures"\n', encoding="utf-8")
     out = folder / "executed"
-    assert main(["figures", str(study), "--output-dir", str(out), "--kernel", "python3"]) == 0
+    with pytest.MonkeyPatch.context() as mp:  # a build folder of its own: no validation kept by an earlier run
+        mp.setenv("CORPUS_TOOLS_BUILD", str(folder / "build"))
+        assert main(["figures", str(study), "--output-dir", str(out), "--kernel", "python3"]) == 0
     return study, out
 
 
