@@ -1,8 +1,9 @@
-"""Gold labels: a study's hand-coded stance targets and quotation speakers, and the models measured on them.
+"""Gold labels: a study's hand-coded stance targets, quotation speakers and sentence tones, and the models measured on them.
 
 A study may hold gold labels coded by hand from ``docs/codebook.md`` (the seeds' are in
-``seeds/labels/``; the study keys ``labels.targets`` and ``labels.quotations`` name them). They
-are never used to train or tune anything; they measure the package:
+``seeds/labels/``; the study keys ``labels.targets``, ``labels.quotations`` and
+``labels.sentences`` name them). They are never used to train or tune anything; they measure
+the package and correct its per-group estimates:
 
 * :func:`evaluate_stance` — the stance model against the gold stance of each target: macro-F1,
   accuracy, how often a gold-neutral target is called polar (false alarms), precision and
@@ -12,14 +13,21 @@ are never used to train or tune anything; they measure the package:
   the gold role and voice;
 * :func:`evaluate_speakers` — the quotation speakers (:mod:`corpus_tools.quotes`) against the
   gold speaker and camp;
-* :func:`author_stance_codes` — the gold turned into codes of the outlet's own stance toward
-  each target, the input of :func:`corpus_tools.correction.correct_estimates` (the gold labels of
-  a study are its first codes).
+* :func:`evaluate_sentences` — the sentence scorers (:mod:`corpus_tools.sentiment`) against the
+  coded tone of a random sample of sentences: macro-F1, accuracy, confusion;
+* :func:`author_stance_codes`, :func:`voice_group_codes` — the gold turned into codes of the
+  units a per-outlet figure counts, the input of
+  :func:`corpus_tools.correction.correct_estimates` (the gold labels of a study are its first codes);
+* :func:`correct_stance`, :func:`correct_voice`, :func:`correct_sentiment` — the per-outlet net
+  stance, voice share and share of negative sentences three ways: the model's, corrected by the
+  codes (prediction-powered inference), the codes alone.
 
 Gold targets (CSV): ``target_id``, ``article_id``, ``text_start``, ``text_end`` (character
 offsets in the cleaned article text), ``mention``, ``group``, ``role``, ``voice``, ``speaker``,
 ``stance``, ... Gold quotations (CSV): ``quote_id``, ``article_id``, ``start``, ``end``,
-``quote``, ``speaker``, ``speaker_camp``, ...
+``quote``, ``speaker``, ``speaker_camp``, ... Gold sentences (CSV, a coding sheet of
+:mod:`corpus_tools.correction`): ``article_id``, ``sentence_id``, ``code`` (the sentence's tone),
+...
 """
 
 from __future__ import annotations
@@ -31,21 +39,28 @@ import numpy as np
 import pandas as pd
 
 from .constants import LABELS, UNATTRIBUTED
-from .correction import correct_estimates
-from .describe import label_groups
+from .correction import CodingError, correct_estimates, read_codes
+from .describe import check_group_column, label_groups
 from .errors import CorpusError
+from .quotes import map_voice_groups
 from .roles import ROLES, VOICES
-from .validation import confusion, macro_f1
+from .sentiment import CONVENTIONAL_THRESHOLDS, classify
+from .validation import confusion, evaluate, macro_f1
 
 __all__ = [
     "GoldError",
     "load_gold_targets",
     "load_gold_quotations",
+    "load_gold_sentences",
     "evaluate_stance",
     "evaluate_roles",
     "evaluate_speakers",
+    "evaluate_sentences",
     "author_stance_codes",
+    "voice_group_codes",
     "correct_stance",
+    "correct_voice",
+    "correct_sentiment",
     "STANCE_VALUE",
 ]
 
@@ -131,6 +146,53 @@ def load_gold_quotations(path: str | os.PathLike) -> pd.DataFrame:
         As :func:`load_gold_targets`.
     """
     return _read(path, _QUOTE_COLUMNS, {})
+
+
+def load_gold_sentences(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a gold sentence-tone file (a coding sheet: ``article_id``, ``sentence_id``, ``code``, ...) and check every code.
+
+    The file is a coding sheet of :mod:`corpus_tools.correction` (``docs/coding.md``), read by
+    :func:`corpus_tools.correction.read_codes`: codes are matched ignoring case and surrounding
+    spaces, and rows with an empty code are not coded yet and left out.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV (``seeds/labels/sentences.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id``, ``sentence_id`` (integer), ``code`` (``negative``, ``neutral`` or
+        ``positive``), one row per coded sentence; the index is the spreadsheet row (header =
+        row 1).
+
+    Raises
+    ------
+    GoldError
+        The file is missing or unreadable, lacks a column, or a row has a code outside the
+        codebook's labels, no or a repeated id, or a ``sentence_id`` that is not a whole number
+        (the message names the file and the spreadsheet row).
+
+    Examples
+    --------
+    >>> from corpus_tools.paths import SEEDS_DIR
+    >>> codes = load_gold_sentences(SEEDS_DIR / "labels" / "sentences.csv")
+    >>> len(codes), codes["code"].value_counts().to_dict()
+    (143, {'negative': 93, 'neutral': 42, 'positive': 8})
+    """
+    try:
+        codes = read_codes(path, labels=LABELS, id_column=["article_id", "sentence_id"])
+    except FileNotFoundError:
+        raise GoldError(f"{path}: gold-label file not found") from None
+    except CodingError as exc:
+        raise GoldError(str(exc)) from None
+    bad = ~codes["sentence_id"].str.fullmatch(r"\d+")
+    if bad.any():
+        bad_ids = codes.loc[bad, "sentence_id"]
+        rows = [f"row {row}: sentence_id {value!r} is not a sentence number" for row, value in bad_ids.items()]
+        raise GoldError(f"{path}: " + "; ".join(rows[:10]))
+    return codes.astype({"sentence_id": "int64"})
 
 
 def _target_frame(gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -338,3 +400,240 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
     codes = author_stance_codes(gold, units).assign(code=lambda d: d["code"].map(STANCE_VALUE))
     out = correct_estimates(units, codes, id_column=["article_id", "text_start", "text_end"], value="value", by=[by, "group"], ci=ci)
     return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+
+
+def voice_group_codes(gold: pd.DataFrame, quotations: pd.DataFrame, *, actors=None) -> pd.DataFrame:
+    """The gold speakers as codes of the voice group of each quotation the voice share counts.
+
+    A gold quotation codes the extracted quotation with the same article and start (as
+    :func:`evaluate_speakers` matches them) when that one counts in the voice share (``kind``
+    ``quote``: four words or more). Its code is the gold camp's voice group, mapped as the
+    pipeline maps a speaker's camp (:func:`corpus_tools.quotes.map_voice_groups`), and
+    ``unattributed`` when the gold names no speaker.
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        From :func:`load_gold_quotations`.
+    quotations : pandas.DataFrame
+        The study's quotations table (``article_id``, ``start``, ``kind``).
+    actors : path or DataFrame, optional
+        The actor dictionary the quotations were attributed with (the packaged one by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id``, ``start``, ``code`` (a voice group), for the gold quotations that match one.
+
+    Raises
+    ------
+    GoldError
+        A gold quotation with a speaker has a camp the dictionary does not have (the message
+        names its ``quote_id``).
+    """
+    labels = map_voice_groups(actors)
+    no_speaker = gold["speaker"].eq(UNATTRIBUTED)
+    camp = gold["speaker_camp"].str.strip()
+    unknown = ~no_speaker & ~camp.isin([c for c in labels if c is not None])
+    if unknown.any():
+        shown = ", ".join(f"{q} {c!r}" for q, c in zip(gold.loc[unknown, "quote_id"].head(10), camp[unknown].head(10)))
+        raise GoldError(f"{int(unknown.sum())} gold quotation(s) have a speaker_camp that is no camp of the actor dictionary "
+                        f"{sorted(c for c in labels if c is not None)}: {shown}")
+    codes = gold.assign(code=camp.map(labels).where(~no_speaker, UNATTRIBUTED))[["article_id", "start", "code"]]
+    keys = quotations.loc[quotations["kind"].eq("quote"), ["article_id", "start"]].drop_duplicates()
+    return codes.merge(keys, on=["article_id", "start"], how="inner").reset_index(drop=True)
+
+
+def correct_voice(quotations: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataFrame, *, by: str = "outlet",
+                  groups: list[str] | None = None, actors=None, ci: float = 0.95) -> pd.DataFrame:
+    """Each voice group's share of the quoted words per group: model, corrected by the gold speakers, human.
+
+    The units are the quotations :func:`corpus_tools.quotes.summarise_voices` counts (``kind``
+    ``quote``, four words or more; shorter ones are terms, in no voice share and not coded),
+    and the model's share is its ``share``. The codes are :func:`voice_group_codes`.
+
+    A share of words is a ratio, the voice group's words over all quoted words of the group.
+    The denominator is known exactly (every quotation's words are counted; only the speaker is
+    uncertain), so each quotation is valued ``words * 1[voice group]`` divided by the mean words
+    of its group's quotations: the share is then a plain mean, which
+    :func:`corpus_tools.correction.correct_estimates` corrects, interval included.
+
+    The gold should list every quotation of four words or more (``docs/codebook.md`` §5): then
+    every unit is coded and ``corrected`` equals ``human``. Quotations the gold does not list
+    (extracted since, or with another start) are not a random sample of the units; their rows'
+    ``note`` says so, as the correction assumes the model errs on them as on the coded ones.
+
+    Parameters
+    ----------
+    quotations : pandas.DataFrame
+        The quotations table (:func:`corpus_tools.quotes.extract_quotes`).
+    articles : pandas.DataFrame
+        The articles table (``article_id``, ``by``).
+    gold : pandas.DataFrame
+        From :func:`load_gold_quotations`.
+    by : str, default "outlet"
+        The column of ``articles`` whose groups are compared; articles without one count under ``"unknown"``.
+    groups : list of str, optional
+        The voice groups to list for every group, zeros included (``list_voice_groups(actors)``).
+        By default those of the quotations and the codes, plus ``unattributed``.
+    actors : path or DataFrame, optional
+        The actor dictionary the quotations were attributed with (the packaged one by default).
+    ci : float, default 0.95
+        Coverage of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``voice_group`` and the columns of
+        :func:`~corpus_tools.correction.correct_estimates` (``value`` is the share of quoted
+        words), plus ``n`` (quotations for the model's estimate, coded quotations for the others).
+
+    Raises
+    ------
+    ValueError
+        ``groups`` leaves out a voice group of the quotations or the codes (its words would
+        vanish from the shares).
+    """
+    check_group_column(articles, by, reserved=("voice_group", "estimate", "value", "low", "high", "n", "note"))
+    units = quotations[quotations["kind"].eq("quote")].merge(label_groups(articles, by), on="article_id", how="left")
+    codes = voice_group_codes(gold, units, actors=actors)
+    found = set(units["voice_group"]) | set(codes["code"])
+    if groups is None:
+        groups = sorted(found | {UNATTRIBUTED})
+    elif missing := sorted(found - set(groups)):
+        raise ValueError(f"voice groups {missing} are in the quotations or the gold but not in groups={list(groups)}")
+    # words over the group's mean words: the share of words becomes a mean (the denominator is known exactly)
+    weight = units["n_words"] / units.groupby(by)["n_words"].transform("mean")
+    ids = units[["article_id", "start", by]].assign(weight=weight.to_numpy())
+    coded = codes.merge(ids[["article_id", "start", "weight"]], on=["article_id", "start"], how="left")
+    model = pd.concat([ids.assign(voice_group=g, value=ids["weight"] * units["voice_group"].eq(g).to_numpy()) for g in groups],
+                      ignore_index=True)
+    human = pd.concat([coded.assign(voice_group=g, code=coded["weight"] * coded["code"].eq(g)) for g in groups],
+                      ignore_index=True)
+    out = correct_estimates(model, human, id_column=["article_id", "start", "voice_group"], value="value",
+                            by=[by, "voice_group"], ci=ci)
+    partial = out["estimate"].ne("model") & out["n_coded"].between(1, out["n_units"] - 1)
+    out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} quotations not in the gold: not a random sample"
+                                for note, n, k in out.loc[partial, ["note", "n_units", "n_coded"]].itertuples(index=False)]
+    return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+
+
+def _coded_sentences(codes: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """The codes of the sentences of ``long``'s articles (a ``corpus.sample`` run loads fewer), each checked to name one."""
+    codes = codes[codes["article_id"].isin(long["article_id"])]
+    known = pd.MultiIndex.from_frame(long[["article_id", "sentence_id"]].drop_duplicates())
+    unknown = ~pd.MultiIndex.from_frame(codes[["article_id", "sentence_id"]]).isin(known)
+    if unknown.any():
+        shown = ", ".join(f"row {r} {a}/{s}" for r, a, s in zip(codes.index[unknown][:10], codes.loc[unknown, "article_id"],
+                                                                   codes.loc[unknown, "sentence_id"]))
+        raise GoldError(f"{int(unknown.sum())} coded sentence(s) are not sentences of the corpus ({shown}): "
+                        "the codes were made on another cleaning or segmentation of the articles")
+    return codes
+
+
+def correct_sentiment(long: pd.DataFrame, codes: pd.DataFrame, thresholds, *, by: str = "outlet",
+                      labels: tuple[str, ...] = ("negative", "positive"), ci: float = 0.95) -> pd.DataFrame:
+    """Share of negative (and positive) sentences per group and scorer: model, corrected by coded sentences, human.
+
+    The model calls a sentence negative below its scorer's low cut-off and positive above the
+    high one, as :func:`corpus_tools.sentiment.summarise_sentiment` does, so the model's
+    estimate is its ``share_negative`` (``share_positive``). The human value is the coded tone
+    (``docs/codebook.md`` §7). A 3-class code gives no mean score, so only shares are corrected.
+    The codes should be a random sample of the sentences, drawn per group
+    (:func:`corpus_tools.correction.draw_coding_sample`); the cut-offs must not have been tuned
+    on them.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        From :func:`corpus_tools.sentiment.melt_scores` (made with the same ``by``).
+    codes : pandas.DataFrame
+        From :func:`load_gold_sentences`. Codes of articles ``long`` lacks are left out.
+    thresholds : mapping
+        Scorer to ``(low, high)``, the cut-offs of the model's labels.
+    by : str, default "outlet"
+        The group column of ``long``.
+    labels : tuple of str, default ("negative", "positive")
+        The shares to estimate.
+    ci : float, default 0.95
+        Coverage of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``scorer``, ``label`` (whose share) and the columns of
+        :func:`~corpus_tools.correction.correct_estimates`, plus ``n`` (sentences for the
+        model's estimate, coded sentences for the others); sorted by scorer, label and group.
+
+    Raises
+    ------
+    GoldError
+        A code names a sentence the corpus does not have (the message gives its sheet row).
+    ValueError
+        ``by`` is not a column of ``long``, or a scorer has no thresholds.
+    """
+    if by not in long.columns:
+        raise ValueError(f"long has no column {by!r}: make it with melt_scores(..., by={by!r})")
+    missing = sorted(set(long["scorer"]) - set(thresholds))
+    if missing:
+        raise ValueError(f"no thresholds for scorer(s) {missing}")
+    coded = _coded_sentences(codes, long)
+    parts = []
+    for scorer, part in long.groupby("scorer", sort=True):
+        predicted = classify(part["score"], *thresholds[scorer])
+        for label in labels:
+            units = part[[by, "article_id", "sentence_id"]].assign(value=(predicted == label).astype(float))
+            out = correct_estimates(units, coded.assign(code=coded["code"].eq(label).astype(float)),
+                                    id_column=["article_id", "sentence_id"], value="value", by=by, ci=ci)
+            parts.append(out.assign(scorer=scorer, label=label))
+    columns = [by, "scorer", "label", "estimate", "value", "low", "high", "n_units", "n_coded", "lambda", "note"]
+    out = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+
+
+def evaluate_sentences(codes: pd.DataFrame, long: pd.DataFrame, thresholds, *, split: str = "coded sample") -> dict:
+    """Measure each sentence scorer on the coded sentences: macro-F1, accuracy, per-class F1, confusion.
+
+    The rows match :func:`corpus_tools.validation.validate_sentence_scorer`'s ``metrics`` (one
+    per cut-off method: ``tuned on train``, the ``thresholds`` given; ``conventional``; ``always
+    neutral``), so that one figure (:func:`corpus_tools.plots.plot_f1`) shows both.
+
+    Parameters
+    ----------
+    codes : pandas.DataFrame
+        From :func:`load_gold_sentences`. Codes of articles ``long`` lacks are left out.
+    long : pandas.DataFrame
+        From :func:`corpus_tools.sentiment.melt_scores`.
+    thresholds : mapping
+        Scorer to ``(low, high)``, the cut-offs tuned on NewsMTSC train.
+    split : str, default "coded sample"
+        Name of the data in the ``split`` column; the number of coded sentences is added.
+
+    Returns
+    -------
+    dict
+        ``metrics``: ``scorer``, ``method``, ``split``, ``macro_f1``, ``macro_f1_sd`` (NaN: no
+        folds), ``accuracy``, ``f1_negative``, ``f1_neutral``, ``f1_positive``, ``low``,
+        ``high``; ``confusion``: tidy confusion matrices with the tuned cut-offs (``true``,
+        ``predicted``, ``count``, ``share_of_true``, ``scorer``).
+
+    Raises
+    ------
+    GoldError
+        A code names a sentence the corpus does not have.
+    """
+    scores = long[["article_id", "sentence_id", "scorer", "score"]]
+    coded = _coded_sentences(codes, long).merge(scores, on=["article_id", "sentence_id"])
+    rows, confusions = [], []
+    for scorer, part in coded.groupby("scorer", sort=True):
+        cuts = {"tuned on train": thresholds[scorer], "conventional": CONVENTIONAL_THRESHOLDS.get(scorer, (0.0, 0.0)),
+                "always neutral": (-np.inf, np.inf)}
+        for method, (low, high) in cuts.items():
+            rows.append({"scorer": scorer, "method": method, "split": f"{split} ({len(part)} sentences)",
+                         **evaluate(part["code"], classify(part["score"], low, high)), "low": low, "high": high})
+        confusions.append(confusion(part["code"], classify(part["score"], *thresholds[scorer])).assign(scorer=scorer))
+    columns = ["scorer", "method", "split", "macro_f1", "macro_f1_sd", "accuracy", "f1_negative", "f1_neutral", "f1_positive",
+               "low", "high"]
+    return {"metrics": pd.DataFrame(rows).reindex(columns=columns),
+            "confusion": pd.concat(confusions, ignore_index=True) if confusions else
+            pd.DataFrame(columns=["true", "predicted", "count", "share_of_true", "scorer"])}

@@ -173,6 +173,7 @@ KEYS: tuple[Key, ...] = (
     Key("uncertainty.seed", "int", 0, "seed of the bootstrap, the permutations and the cross-validation folds"),
     Key("labels.targets", "path", "", 'gold stance targets coded from docs/codebook.md (CSV); "" = none. Measures, never trains'),
     Key("labels.quotations", "path", "", 'gold quotation speakers (CSV); "" = none'),
+    Key("labels.sentences", "path", "", 'sentence tones coded by hand on a random sample of sentences (CSV); "" = none'),
     Key("tables.workers", "int", 0, "processes that load the corpus, build the per-article tables (audit to terms) in chunks "
         "of articles and run the keyness permutations (0: one per core); $CORPUS_TOOLS_WORKERS overrides it; the tables "
         "are the same", (lambda v: v >= 0, "0 or more")),
@@ -517,7 +518,8 @@ def _check_files(settings: dict[str, Any], raw: Mapping[str, tuple], default_whe
         raise StudyError(f"{where('corpus.path')}: corpus.path is empty; give the folder (or .jsonl/.csv file) of the articles")
     if not corpus.exists():
         raise StudyError(f"{where('corpus.path')}: corpus.path: {corpus} not found")
-    for name in ("corpus.manifest", "actors.dictionary", "terms.naming", "labels.targets", "labels.quotations"):
+    for name in ("corpus.manifest", "actors.dictionary", "terms.naming", "labels.targets", "labels.quotations",
+                 "labels.sentences"):
         value = settings[name]
         if value and not Path(value).is_file():
             raise StudyError(f"{where(name)}: {name}: {value} not found")
