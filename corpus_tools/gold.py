@@ -20,7 +20,9 @@ the package and correct its per-group estimates:
   :func:`corpus_tools.correction.correct_estimates` (the gold labels of a study are its first codes);
 * :func:`correct_stance`, :func:`correct_voice`, :func:`correct_sentiment` — the per-outlet net
   stance, voice share and share of negative sentences three ways: the model's, corrected by the
-  codes (prediction-powered inference), the codes alone.
+  codes (prediction-powered inference), the codes alone;
+* :func:`summary_corrections` — their corrected estimates as rows of the per-outlet summary
+  (:func:`corpus_tools.compare.summarise_groups`), to draw beside the model's.
 
 Gold targets (CSV): ``target_id``, ``article_id``, ``text_start``, ``text_end`` (character
 offsets in the cleaned article text), ``mention``, ``group``, ``role``, ``voice``, ``speaker``,
@@ -61,6 +63,7 @@ __all__ = [
     "correct_stance",
     "correct_voice",
     "correct_sentiment",
+    "summary_corrections",
     "STANCE_VALUE",
 ]
 
@@ -637,3 +640,59 @@ def evaluate_sentences(codes: pd.DataFrame, long: pd.DataFrame, thresholds, *, s
     return {"metrics": pd.DataFrame(rows).reindex(columns=columns),
             "confusion": pd.concat(confusions, ignore_index=True) if confusions else
             pd.DataFrame(columns=["true", "predicted", "count", "share_of_true", "scorer"])}
+
+
+#: Each summary section's measure name for a row of its correction, as :func:`corpus_tools.compare.summarise_groups` names it.
+_SUMMARY_MEASURES = {
+    "sentiment": lambda r: f"share of {r['label']} sentences ({r['scorer']})",
+    "stance": lambda r: f"net stance toward {r['group']}",
+    "voice": lambda r: f"share of quoted words: {r['voice_group']}",
+}
+
+
+def summary_corrections(*, stance: pd.DataFrame | None = None, voice: pd.DataFrame | None = None,
+                        sentiment: pd.DataFrame | None = None, by: str = "outlet") -> pd.DataFrame:
+    """Turn the corrected estimates of the ``correct_*`` functions into rows of the per-group summary.
+
+    The per-outlet summary (:func:`corpus_tools.compare.summarise_groups`) has one row per group
+    and measure; these are the same rows for the estimates corrected by human codes, with the
+    summary's measure names, so that a figure draws each beside the model's.
+
+    Parameters
+    ----------
+    stance, voice, sentiment : pandas.DataFrame, optional
+        The outputs of :func:`correct_stance`, :func:`correct_voice` and
+        :func:`correct_sentiment`; leave out those the study has no codes for.
+    by : str, default "outlet"
+        The group column they were made with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``section`` (``sentiment``, ``stance``, ``voice``), ``measure`` (``net stance
+        toward <group>``, ``share of quoted words: <voice group>``, ``share of negative
+        sentences (<scorer>)``), ``estimate`` (``corrected``), ``value``, ``low``, ``high``
+        (the interval), ``n`` (the codes behind the estimate; a group without codes has n 0
+        and no value); sorted by group, section and measure like the summary. Empty, with
+        these columns, when no table is given.
+
+    Examples
+    --------
+    >>> stance = pd.DataFrame({"outlet": "A", "group": "NATO", "estimate": ["model", "corrected", "human"],
+    ...                        "value": [-0.5, -0.2, -0.25], "low": [-0.7, -0.4, -0.6], "high": [-0.3, 0.0, 0.1],
+    ...                        "n": [40, 8, 8]})
+    >>> summary_corrections(stance=stance).values.tolist()
+    [['A', 'stance', 'net stance toward NATO', 'corrected', -0.2, -0.4, 0.0, 8]]
+    """
+    columns = [by, "section", "measure", "estimate", "value", "low", "high", "n"]
+    parts = []
+    for section, table in (("sentiment", sentiment), ("stance", stance), ("voice", voice)):
+        if table is None:
+            continue
+        rows = table[table["estimate"].eq("corrected")]
+        names = [_SUMMARY_MEASURES[section](r) for r in rows.to_dict("records")]
+        parts.append(rows.assign(section=section, measure=pd.Series(names, index=rows.index, dtype=object)))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)[columns].astype({"n": "int64"})
+    return out.sort_values([by, "section", "measure"], kind="stable").reset_index(drop=True)

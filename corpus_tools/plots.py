@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .constants import LABELS
+from .correction import ESTIMATES
 from .figures import GREY, house_style
 
 #: Scatter and strip plots draw at most this many points per group (a seeded sample; boxes,
@@ -54,6 +55,10 @@ MIN_N = 10
 
 #: Colour of notes, n labels and other secondary text.
 NOTE_COLOR = "#555555"
+
+#: Markers of the estimates :func:`plot_estimates` draws side by side (``estimate=``), in the
+#: order of :data:`corpus_tools.correction.ESTIMATES` (model, corrected, human), then any other.
+ESTIMATE_MARKERS = ("o", "D", "s", "^", "v")
 
 
 def _thin(values: np.ndarray, rng: np.random.Generator, limit: int = MAX_POINTS) -> np.ndarray:
@@ -257,6 +262,7 @@ def plot_estimates(
     xlim: tuple[float, float] | Mapping[str, tuple[float, float]] | None = None,
     max_cols: int = 4,
     by: str = "outlet",
+    estimate: str | None = None,
 ) -> plt.Figure:
     """Plot point estimates with interval bars per group, one panel per value of ``panel``, n beside each.
 
@@ -297,12 +303,19 @@ def plot_estimates(
         Panels per row.
     by : str, default "outlet"
         Column of ``table`` with the groups: one row of each panel per group, sorted top to bottom.
+    estimate : str, optional
+        Column of ``table`` naming the estimate of each row (``model``, ``corrected``, as
+        :func:`corpus_tools.correction.correct_estimates` names them): each group gets one line per
+        estimate, side by side in the order of :data:`~corpus_tools.correction.ESTIMATES` (others
+        after them, sorted), each estimate with its own marker (:data:`ESTIMATE_MARKERS`: dot,
+        diamond, square) named in a legend; colours stay the groups'. A panel without some
+        estimate leaves its line empty. Default: one line per group, no legend.
 
     Raises
     ------
     ValueError
-        ``table`` has no column ``by``, ``n`` is not given or not a column of a non-empty
-        ``table``, or ``xlabel`` is a mapping without a panel's label.
+        ``table`` has no column ``by`` (or ``estimate``), ``n`` is not given or not a column of a
+        non-empty ``table``, or ``xlabel`` is a mapping without a panel's label.
 
     Examples
     --------
@@ -315,8 +328,23 @@ def plot_estimates(
     >>> len(fig.axes[0].lines)  # A: interval and dot; B (n=1): hollow dot only; the zero line
     4
     >>> plt.close(fig)
+
+    The model's estimate and the one corrected by human codes, side by side:
+
+    >>> both = pd.concat([t.assign(estimate="model"), t.assign(estimate="corrected", mean=[-0.3, 0.4])])
+    >>> fig = plot_estimates(both, "mean", {"A": "#0072B2", "B": "#E69F00"}, title="T", xlabel="mean",
+    ...                      n="n_sentences", estimate="estimate")
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['model', 'corrected']
+    >>> plt.close(fig)
     """
     _require_column(table, by, "plot_estimates")
+    if estimate is not None:
+        if estimate not in table.columns:
+            raise ValueError(f"plot_estimates: the table has no column {estimate!r} naming each row's estimate "
+                             f"(estimate={estimate!r}; its columns: {', '.join(map(str, table.columns))})")
+        if table[estimate].isna().any():
+            raise ValueError(f"plot_estimates: {int(table[estimate].isna().sum())} row(s) name no estimate in {estimate!r}")
     if table.empty:
         return no_data_figure(title)
     if n is None:
@@ -332,20 +360,28 @@ def plot_estimates(
             raise ValueError(f"plot_estimates: xlabel has no label for the panel(s) {missing}")
     groups = sorted(table[by].unique())
     y_of = {g: i for i, g in enumerate(reversed(groups))}
+    # side-by-side estimates: one line each inside the group's row, the first on top, each with its marker
+    kinds = [None] if estimate is None else _estimate_order(table[estimate])
+    step = 0.7 / len(kinds)
+    offset = {k: (len(kinds) - 1) / 2 * step - i * step for i, k in enumerate(kinds)}
+    marker = {k: ESTIMATE_MARKERS[i % len(ESTIMATE_MARKERS)] for i, k in enumerate(kinds)}
     note = (f"n = {n_label or 'units'} behind each estimate (right of each row). "
             f"Hollow: n < {min_n}, interval not shown.")
     with house_style():
-        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, 0.42 * len(groups) + 1.1, sharey=True)
+        fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, (0.42 + 0.3 * (len(kinds) - 1)) * len(groups) + 1.1,
+                                      sharey=True)
         for ax, name in zip(flat, panels):
             part = table[table[panel] == name]
             for _, row in part.iterrows():
-                y, color, count = y_of[row[by]], colors.get(row[by], GREY), row[n]
+                kind = None if estimate is None else row[estimate]
+                y, color, count = y_of[row[by]] + offset[kind], colors.get(row[by], GREY), row[n]
                 known = pd.notna(count)
                 if known and count >= min_n:
                     ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
-                    ax.plot(row[value], y, "o", color=color, markersize=6, markeredgecolor="white")
-                else:  # too few units for an interval that means anything: a hollow dot, no interval
-                    ax.plot(row[value], y, "o", markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.5, markersize=6)
+                    ax.plot(row[value], y, marker[kind], color=color, markersize=6, markeredgecolor="white")
+                else:  # too few units for an interval that means anything: a hollow marker, no interval
+                    ax.plot(row[value], y, marker[kind], markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.5,
+                            markersize=6)
                 ax.text(1.02, y, f"n={int(count)}" if known else "n=?", transform=ax.get_yaxis_transform(),
                         ha="left", va="center", fontsize=7, color=NOTE_COLOR)
             if zero_line:
@@ -360,8 +396,16 @@ def plot_estimates(
             row_axes[0].set_yticks(list(y_of.values()), list(y_of.keys()))
             row_axes[0].set_ylabel(by)
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
-        _layout(fig, note=note)
+        handles = None if estimate is None else [
+            Line2D([], [], linestyle="none", marker=marker[k], color=NOTE_COLOR, markersize=6, label=str(k)) for k in kinds]
+        _layout(fig, note=note, handles=handles)
     return fig
+
+
+def _estimate_order(estimates: pd.Series) -> list:
+    """The estimates of a table in drawing order: those of :data:`~corpus_tools.correction.ESTIMATES`, then the others sorted."""
+    present = set(estimates)
+    return [e for e in ESTIMATES if e in present] + sorted(present - set(ESTIMATES), key=str)
 
 
 def plot_score_distributions(long: pd.DataFrame, colors: Mapping[str, str], *, title: str, by: str = "outlet") -> plt.Figure:

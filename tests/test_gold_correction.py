@@ -1,5 +1,7 @@
 """Per-outlet voice shares and shares of negative sentences corrected by human codes (corpus_tools.gold).
 
+The corrected estimates become rows of the per-outlet summary (notebook 04), beside the model's.
+
 The model's estimate is the figure the notebooks already draw; codes that agree with the model
 leave it where it is; codes that disagree move it toward them; bad codes are named by file and row.
 """
@@ -8,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_tools import gold, plots, quotes, sentiment
+from corpus_tools import compare, gold, plots, quotes, sentiment, stance
 from corpus_tools.paths import PROJECT_ROOT, SEEDS_DIR
 from corpus_tools.run import run_notebook
 
@@ -212,3 +214,66 @@ def test_a_study_without_codes_gets_a_no_data_figure(tmp_path, fixture_dir, note
     table = pd.read_csv(tmp_path / "figures" / f"{stem}.csv")
     assert table.empty and {"estimate", "value", "value_low", "value_high", "n"} <= set(table.columns)
     assert (tmp_path / "figures" / f"{stem}.png").is_file()
+
+
+# -- the corrected estimates in the per-outlet summary (notebook 04) ------------------------------
+
+#: X's two targets are NATO in the outlet's own voice, both called negative; the gold codes one of them neutral.
+TARGETS = pd.DataFrame({"article_id": ["a", "a", "b"], "text_start": [0, 10, 0], "text_end": [4, 14, 4], "group": "NATO",
+                        "voice": "author", "role": "actor", "stance": ["negative", "negative", "positive"]})
+GOLD_TARGETS = pd.DataFrame({"article_id": ["a", "a"], "text_start": [0, 10], "text_end": [4, 14], "role": "actor",
+                             "voice": "author", "stance": ["negative", "neutral"]})
+
+
+def corrections_of_every_kind() -> dict:
+    return {"stance": gold.correct_stance(TARGETS, ARTICLES, GOLD_TARGETS),
+            "voice": gold.correct_voice(QUOTATIONS, ARTICLES, DISAGREEING),
+            "sentiment": gold.correct_sentiment(LONG, codes(("a", 0, "negative"), ("a", 2, "negative")), THRESHOLDS)}
+
+
+def test_the_corrected_rows_name_the_measures_of_the_summary_they_sit_beside():
+    corrected = corrections_of_every_kind()
+    summary = compare.summarise_groups(
+        ARTICLES, sentiment=sentiment.summarise_sentiment(LONG, THRESHOLDS, n_boot=50),
+        stance=stance.summarise_stance(TARGETS, ARTICLES, n_boot=50),
+        voices=quotes.summarise_voices(QUOTATIONS, ARTICLES, groups=sorted(set(corrected["voice"]["voice_group"])), n_boot=50))
+    rows = gold.summary_corrections(**corrected)
+    keys = ["outlet", "section", "measure"]
+    assert list(rows.columns) == keys + ["estimate", "value", "low", "high", "n"] and set(rows["estimate"]) == {"corrected"}
+    drawn = rows[~rows["measure"].str.startswith("share of positive")][keys]  # the summary has no share of positive sentences
+    assert len(drawn) == 10 and drawn.merge(summary[keys]).values.tolist() == drawn.values.tolist()  # each beside its model row
+    assert rows[keys].equals(rows[keys].sort_values(keys, ignore_index=True))  # sorted as the summary is
+    assert {"share of negative sentences (vader)", "share of positive sentences (vader)", "net stance toward NATO",
+            "share of quoted words: Western officials"} <= set(rows["measure"])
+
+
+def test_the_corrected_rows_are_the_corrected_estimates_with_the_codes_behind_them():
+    corrected = corrections_of_every_kind()
+    rows = gold.summary_corrections(**corrected).set_index(["outlet", "measure"])
+    stance_x = corrected["stance"].set_index(["outlet", "estimate"]).loc[("X", "corrected")]
+    assert rows.loc[("X", "net stance toward NATO"), ["value", "low", "high", "n"]].tolist() == pytest.approx(
+        stance_x[["value", "low", "high", "n"]].tolist())
+    assert rows.loc[("X", "net stance toward NATO"), "value"] == -0.5  # a census of X's targets: the codes' own net stance
+    assert rows.loc[("X", "share of quoted words: Western officials"), "value"] == pytest.approx(0.4)
+    assert rows.loc[("X", "share of negative sentences (vader)"), ["value", "n"]].tolist() == [1.0, 2]  # 2 codes, 4 sentences
+    no_codes = rows.loc[("Y", "share of negative sentences (vader)")]  # Y's sentences are not coded: n 0, no value
+    assert no_codes["n"] == 0 and np.isnan(no_codes["value"])
+    assert rows.loc[("Y", "net stance toward NATO"), "n"] == 0
+
+
+def test_a_study_with_some_codes_corrects_those_panels_only():
+    rows = gold.summary_corrections(sentiment=corrections_of_every_kind()["sentiment"])
+    assert set(rows["section"]) == {"sentiment"}
+    empty = gold.summary_corrections()
+    assert empty.empty and list(empty.columns) == ["outlet", "section", "measure", "estimate", "value", "low", "high", "n"]
+
+
+def test_without_codes_notebook_04_draws_the_model_alone(tmp_path, fixture_dir):
+    """A study without labels.* gets the summary figure of the model's estimates, with the columns it always had."""
+    study = tmp_path / "study.toml"
+    study.write_text(f'[corpus]\npath = "{fixture_dir.as_posix()}"\n\n[output]\nfigures = "figures"\n', encoding="utf-8")
+    run_notebook(PROJECT_ROOT / "notebooks" / "04-compare-outlets.ipynb", output_dir=tmp_path, parameters={"STUDY": str(study)},
+                 kernel_name="python3")
+    table = pd.read_csv(tmp_path / "figures" / "04-outlet-summary.csv")
+    assert list(table.columns) == ["outlet", "measure", "n", "value", "value_low", "value_high"]
+    assert not table["measure"].str.startswith("share of negative sentences").any()  # the panel codes would add

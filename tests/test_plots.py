@@ -270,3 +270,64 @@ def test_every_panel_of_every_figure_has_axis_labels():
             assert ax.get_xlabel(), name
             if ax.get_subplotspec().is_first_col():
                 assert ax.get_ylabel(), name
+
+
+# ---------------------------------------------------------------- issue 12: the model's estimate and the corrected one side by side
+
+
+def side_by_side() -> pd.DataFrame:
+    """The estimates table twice: the model's, and one corrected by human codes (Germany from 4 codes), corrected rows first."""
+    model = TABLES["estimates"].assign(estimate="model")
+    corrected = TABLES["estimates"].assign(estimate="corrected", mean=lambda t: t["mean"] + 0.05,
+                                           n_sentences=[30, 30, 4, 4, 20, 20])
+    return pd.concat([corrected, model], ignore_index=True)
+
+
+def markers_by_row(ax) -> dict[float, tuple[str, str]]:
+    """y -> (marker, colour) of every estimate marker of a panel (the one-point lines)."""
+    return {round(float(line.get_ydata()[0]), 6): (line.get_marker(), to_hex(line.get_markeredgecolor()
+                                                                               if line.get_markerfacecolor() == "white"
+                                                                               else line.get_color()))
+            for line in ax.lines if len(line.get_xdata()) == 1}
+
+
+def test_without_estimate_each_group_has_one_dot_on_its_row_and_no_legend():
+    fig = DRAW["plot_estimates"][1](TABLES["estimates"], by="country")
+    ax = fig.axes[0]
+    assert markers_by_row(ax) == {row_of(ax, c): ("o", COLORS[c].lower()) for c in COUNTRIES}
+    assert fig.legends == []
+
+
+def test_side_by_side_estimates_get_a_line_each_model_on_top_with_a_marker_legend():
+    fig = plots.plot_estimates(side_by_side(), "mean", COLORS, title="T", xlabel="x", n="n_sentences", by="country",
+                               estimate="estimate")
+    ax = fig.axes[0]
+    drawn = markers_by_row(ax)
+    assert len(drawn) == 6
+    for country in COUNTRIES:  # inside the group's row: the model (dot) above, the corrected (diamond) below, both in its colour
+        centre = row_of(ax, country)
+        (upper, model), (lower, corrected) = sorted(((y, m) for y, m in drawn.items() if abs(y - centre) < 0.5), reverse=True)
+        assert upper > centre > lower and upper - centre == pytest.approx(centre - lower)
+        assert model == ("o", COLORS[country].lower()) and corrected == ("D", COLORS[country].lower())
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["model", "corrected"]
+    # each line has its own n; Germany's corrected estimate stands on 4 codes: hollow, without an interval
+    assert sorted(t.get_text() for t in ax.texts) == ["n=1", "n=12", "n=20", "n=30", "n=4", "n=40"]
+    germany_corrected = min(y for y in drawn if abs(y - row_of(ax, "Germany")) < 0.5)
+    assert germany_corrected not in [round(y, 6) for y in interval_ys(ax)]
+
+
+def test_side_by_side_estimates_make_the_figure_taller_not_the_rows_tighter():
+    one = DRAW["plot_estimates"][1](TABLES["estimates"], by="country")
+    two = plots.plot_estimates(side_by_side(), "mean", COLORS, title="T", xlabel="x", n="n_sentences", by="country",
+                               estimate="estimate")
+    assert two.get_figheight() > one.get_figheight() and two.get_figwidth() == one.get_figwidth()
+
+
+def test_the_estimate_column_must_exist_and_name_every_row():
+    with pytest.raises(ValueError, match=r"no column 'kind' naming each row's estimate"):
+        plots.plot_estimates(side_by_side(), "mean", COLORS, title="T", xlabel="x", n="n_sentences", by="country",
+                             estimate="kind")
+    unnamed = side_by_side().astype({"estimate": object})
+    unnamed.loc[0, "estimate"] = None
+    with pytest.raises(ValueError, match=r"1 row\(s\) name no estimate in 'estimate'"):
+        plots.plot_estimates(unnamed, "mean", COLORS, title="T", xlabel="x", n="n_sentences", by="country", estimate="estimate")
