@@ -87,36 +87,90 @@ def _valence(tokens: list[str], lexicon: dict, negate: bool) -> list[float]:
     return [total, pos, neg]
 
 
-def _vader_scores(texts: np.ndarray) -> np.ndarray:
-    """VADER's (compound, positive, negative) of each text; zeros, without asking VADER, for texts it cannot score.
+class _VaderReader:
+    """VADER's (compound, positive, negative) of texts sharing words: each text split once, each word in its context valued once.
 
-    VADER gives a word a valence only when the word (stripped of punctuation unless that leaves two
-    characters or fewer, lower-cased) is in its lexicon; every other rule rescales those valences, and a
-    text whose valences are all 0 scores 0.0 three times. About a third of the texts (most windows) have
-    no lexicon word; checking a text's words, each distinct word once, costs far less than scoring it.
-    A text that is not ASCII is always scored (VADER reads its emojis as words).
+    :func:`corpus_tools.sentiment.vader_analyzer` splits a text at whitespace, strips each word's punctuation (unless
+    that leaves two characters or fewer) and values each lexicon word from the three words before it, the two after it
+    and whether the text mixes ALL CAPS and other words; the first "but" and the text's "!" and "?" then rescale. So the
+    sides of the targets are read once (:meth:`read`), a masked sentence's words are its sides' around the mask
+    (:meth:`join`), and each (caps, context) is valued once. Non-ASCII texts (emojis become words) are scored whole.
     """
-    analyzer = vader_analyzer()
-    lexicon, punctuation = analyzer.lexicon, string.punctuation
-    known: dict[str, bool] = {}  # word -> whether VADER finds it in its lexicon
 
-    def in_lexicon(word: str) -> bool:
-        stripped = word.strip(punctuation)
-        known[word] = hit = (word if len(stripped) <= 2 else stripped).lower() in lexicon
-        return hit
+    def __init__(self) -> None:
+        self.vader = vader_analyzer()
+        self._valences: dict[tuple, float] = {}  # (caps differ, words[i-3:i+1], lower[i+1:i+3]) -> valence of word i
 
-    scores = np.zeros((len(texts), 3), dtype=float)
-    for k, text in enumerate(texts):
-        if not text.isascii() or any(known[w] if w in known else in_lexicon(w) for w in text.split()):
-            d = analyzer.polarity_scores(text)
-            scores[k] = d["compound"], d["pos"], d["neg"]
-    return scores
+    def read(self, text: str) -> tuple | None:
+        """(words, lower-cased words, number in ALL CAPS, positions of lexicon words) of an ASCII text; None for others."""
+        if not text.isascii():
+            return None
+        words = [t if len(s := t.strip(string.punctuation)) <= 2 else s for t in text.split()]
+        lower = " ".join(words).lower().split(" ") if words else []  # each word lower-cased: ASCII words hold no space
+        lexicon = self.vader.lexicon
+        hits = [] if lexicon.keys().isdisjoint(lower) else [i for i, w in enumerate(lower) if w in lexicon]
+        return words, lower, sum(map(str.isupper, words)), hits
+
+    @staticmethod
+    def join(left: tuple, right: tuple) -> tuple:
+        """:meth:`read` of ``_masked(left text, right text)`` from the sides' (the mask: not in capitals, not in the lexicon)."""
+        n = len(left[0]) + 1
+        return left[0] + [MASK] + right[0], left[1] + [MASK] + right[1], left[2] + right[2], left[3] + [n + i for i in right[3]]
+
+    def scores(self, read: tuple | None, text: str) -> tuple[float, float, float]:
+        """VADER's (compound, positive, negative) of ``text``, whose :meth:`read` is ``read``; zeros without a lexicon word."""
+        if read is None:
+            d = self.vader.polarity_scores(text)
+            return d["compound"], d["pos"], d["neg"]
+        words, lower, n_caps, hits = read
+        n, vader, known, valences = len(words), self.vader, self._valences, []
+        caps = 0 < n - n_caps < n
+        for i in hits:
+            key = (caps, tuple(words[max(i - 3, 0): i + 1]), tuple(lower[i + 1: i + 3]))
+            if (v := known.get(key)) is None:  # boosters and the "kind" of "kind of" keep VADER's 0
+                skip = lower[i] in vader._vs.BOOSTER_DICT or (lower[i] == "kind" and i < n - 1 and lower[i + 1] == "of")
+                v = known[key] = 0 if skip else vader._valence(words, lower, i, caps)
+            valences.append(v)
+        if hits and "but" in lower:  # the rule rescales by position, on every word's valence, as VADER does
+            every = [0] * n
+            for i, v in zip(hits, valences):
+                every[i] = v
+            vader._but_check(lower.index("but"), every)
+            valences = every
+        return self._score_valence(valences, n, text) if hits else (0.0, 0.0, 0.0)
+
+    def _score_valence(self, valences: list, n: int, text: str) -> tuple[float, float, float]:
+        """VADER's ``score_valence`` (compound, positive, negative) of ``n`` words: ``valences`` in order, 0 for the others.
+
+        The library sums over every word; leaving out zeros changes no sum (one that starts at 0.0 is never -0.0).
+        """
+        total = pos_sum = neg_sum = 0.0
+        neutral = n
+        for v in valences:
+            total += v
+            if v > 0:
+                pos_sum, neutral = pos_sum + (float(v) + 1), neutral - 1
+            elif v < 0:
+                neg_sum, neutral = neg_sum + (float(v) - 1), neutral - 1
+        emphasis = self.vader._analyzer._punctuation_emphasis(text) if "!" in text or "?" in text else 0.0
+        total += emphasis if total > 0 else -emphasis if total < 0 else 0.0
+        if pos_sum > abs(neg_sum):
+            pos_sum += emphasis
+        elif pos_sum < abs(neg_sum):
+            neg_sum -= emphasis
+        whole = pos_sum + abs(neg_sum) + neutral
+        return round(self.vader._vs.normalize(total), 4), round(abs(pos_sum / whole), 3), round(abs(neg_sum / whole), 3)
+
+
+def _vader_scores(texts, reader: _VaderReader | None = None) -> np.ndarray:
+    """VADER's (compound, positive, negative) of each text (:class:`_VaderReader`), one row per text."""
+    reader = reader or _VaderReader()
+    return np.array([reader.scores(reader.read(t), t) for t in texts], dtype=float).reshape(len(texts), 3)
 
 
 def _by_distinct(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct texts): ``texts == distinct[codes]``, each text once, in order of first appearance."""
-    codes, distinct = pd.factorize(np.asarray(texts, dtype=object))
-    return codes, distinct
+    return pd.factorize(np.asarray(texts, dtype=object))
 
 
 def _analysed(vectorizer: TfidfVectorizer, docs) -> list[list[str]]:
@@ -247,27 +301,31 @@ class LexicalFeatures:
                            + [a / max(len(s), 1), float(a == 0), len(s) / 200])
         return texts, np.array(numbers, dtype=float).reshape(len(numbers), 9)
 
-    def _dense(self, texts: dict[str, list[str]], numbers: np.ndarray) -> np.ndarray:
-        """VADER's compound, positive and negative score of each text in :data:`_VADER_TEXTS`, then ``numbers``."""
-        n = len(numbers)
-        codes, distinct = _by_distinct([t for col in _VADER_TEXTS for t in texts[col]])
-        vader = _vader_scores(distinct)[codes]
-        vader = vader.reshape(len(_VADER_TEXTS), n, 3).transpose(1, 0, 2).reshape(n, 3 * len(_VADER_TEXTS))
-        return np.hstack([vader, numbers])
+    def _dense(self, texts: dict[str, list[str]], numbers: np.ndarray, sides: _Sides) -> np.ndarray:
+        """VADER's compound, positive and negative score of each text in :data:`_VADER_TEXTS`, then ``numbers``.
+
+        One :class:`_VaderReader` reads each distinct side once and joins the masked sentences' words from the sides'.
+        """
+        reader = _VaderReader()
+        left, right = [reader.read(t) for t in sides.left], [reader.read(t) for t in sides.right]
+        scored = {"masked": ([reader.scores(None if left[a] is None or right[b] is None else reader.join(left[a], right[b]),
+                                            _masked(sides.left[a], sides.right[b])) for a, b in sides.pairs], sides.pair_codes),
+                  "left": ([reader.scores(r, t) for r, t in zip(left, sides.left)], sides.left_codes),
+                  "right": ([reader.scores(r, t) for r, t in zip(right, sides.right)], sides.right_codes)}
+        for c in ("lwin", "rwin"):
+            codes, distinct = _by_distinct(texts[c])
+            scored[c] = (_vader_scores(distinct, reader), codes)
+        vader = [np.asarray(scored[c][0], dtype=float).reshape(-1, 3)[scored[c][1]] for c in _VADER_TEXTS]
+        return np.hstack(vader + [numbers]).reshape(len(numbers), 3 * len(_VADER_TEXTS) + 9)
 
     def fit_transform(self, X: pd.DataFrame):
         texts, numbers = self._parts(X)
         words = {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True}
-        self.vectorizers_ = {
-            "masked": TfidfVectorizer(**words),
-            "lwin": TfidfVectorizer(**words),
-            "rwin": TfidfVectorizer(**words),
-            "positional": TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True),
-            "left": TfidfVectorizer(**words),
-            "right": TfidfVectorizer(**words),
-        }
+        self.vectorizers_ = {c: TfidfVectorizer(**words) for c in ("masked", "lwin", "rwin")}  # the matrix's column order
+        self.vectorizers_["positional"] = TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True)
+        self.vectorizers_.update({c: TfidfVectorizer(**words) for c in ("left", "right")})
         mats = [v.fit_transform(texts[c]) for c, v in self.vectorizers_.items()]
-        dense = self._dense(texts, numbers)
+        dense = self._dense(texts, numbers, _Sides(texts["left"], texts["right"]))
         self.scaler_ = StandardScaler().fit(dense)
         return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
 
@@ -275,7 +333,7 @@ class LexicalFeatures:
         texts, numbers = self._parts(X)
         sides = _Sides(texts["left"], texts["right"])
         mats = self._tfidf_columns(texts, sides)
-        dense = self._dense(texts, numbers)
+        dense = self._dense(texts, numbers, sides)
         return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
 
     def _tfidf_columns(self, texts: dict[str, list[str]], sides: _Sides) -> list[csr_matrix]:
