@@ -18,8 +18,9 @@ same two parameters: ``STUDY`` (the study file, absolute) and
 ``python -m corpus_tools.run``: the output folder and the figures folder are checked before
 anything runs, and the figures folder is locked for the whole run. The notebooks only read the
 stored tables, never each other's output, so ``--jobs N`` of them run at the same time
-(default: one per usable core); it prints one line per notebook, in order, whatever the order
-they finish in, and the first notebook to fail stops the others. ``check`` prints the
+(default: one per usable core), the one that took longest at the last run into ``--output-dir``
+first; it prints one line per notebook, in order, whatever the order they start and finish in,
+and the first notebook to fail (or whose worker process dies) stops the others. ``check`` prints the
 resolved settings as TOML and runs nothing. ``tables``
 builds every table of the study once (:func:`corpus_tools.pipeline.build_tables`: Parquet
 under ``build/tables/<key>/``, reused while the study, the corpus and the package are

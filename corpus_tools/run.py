@@ -58,7 +58,6 @@ import ast
 import json
 import os
 import pickle
-import queue
 import sys
 import tempfile
 import time
@@ -70,7 +69,8 @@ from .errors import ParameterError
 from .paths import FIGURES_DIR, PROJECT_ROOT, project_path
 from .study import RUNNER_ENV
 
-__all__ = ["run_notebook", "run_plans", "report_errors", "notebook_parameters", "convert_parameter", "NotebookError", "main"]
+__all__ = ["run_notebook", "run_plans", "report_errors", "notebook_parameters", "convert_parameter", "read_durations",
+           "longest_first", "NotebookError", "main"]
 
 #: The parameters of every numbered notebook: the study file and the study keys it overrides.
 STUDY_PARAMETER = "STUDY"
@@ -78,6 +78,10 @@ SETTINGS_PARAMETER = "SETTINGS"
 
 #: The parameter naming the folder a notebook without ``STUDY`` writes figures to; the runner locks it.
 FIGURES_PARAMETER = "FIGURES_DIR"
+
+#: The seconds each notebook took at its last run, kept in the folder of the executed copies: with
+#: ``jobs`` above 1 the longest starts first (:func:`run_plans`).
+DURATIONS_FILE = ".notebook-seconds.json"
 
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -359,12 +363,16 @@ def run_plans(
     with :func:`run_notebook`.
 
     With ``jobs`` above 1 the notebooks run at the same time, up to ``jobs`` at once, in a pool of
-    worker processes (fresh interpreters, started while ``prepare`` runs), started in plan order. They must not
+    worker processes (fresh interpreters, started while ``prepare`` runs). The longest starts first,
+    by the seconds each took at its last run (:data:`DURATIONS_FILE` in ``output_dir``, written
+    after every run that succeeds); a notebook without a record counts as the longest, and ties
+    keep plan order, so a first run starts them in plan order. They must not
     read each other's output: the numbered notebooks read only the study's stored tables, which
     ``prepare`` builds first (``corpus-tools figures`` does). The progress calls still come in
     plan order, as a serial run makes them: ``on_start`` for a notebook once every notebook
     before it is done, ``on_done`` once it is done too. The first notebook to fail stops the
-    others (their workers are ended, and their kernels with them) and its error is raised.
+    others (their workers are ended, and their kernels with them) and its error is raised; a
+    worker that dies (killed, out of memory) fails its notebook the same way.
 
     Parameters
     ----------
@@ -393,7 +401,7 @@ def run_plans(
     ParameterError, FiguresLockedError, NotebookError, OSError
         As :func:`run_notebook` and :func:`~corpus_tools.figures.figure_run`; nothing runs
         when a folder cannot be written or is locked. ``ParameterError`` too when ``jobs`` is
-        below 1.
+        below 1; ``NotebookError`` naming the notebook when the worker running it died.
     """
     from .figures import figure_run
 
@@ -408,18 +416,69 @@ def run_plans(
         if prepare is not None:
             prepare()  # while the workers start
         if pool is not None:
-            return _run_concurrently(plans, pool, output_dir=output_dir, kernel_name=kernel_name, on_start=on_start,
+            order = longest_first([nb for nb, _, _ in plans], read_durations(output_dir))
+            done = _run_concurrently(plans, pool, order, output_dir=output_dir, kernel_name=kernel_name, on_start=on_start,
                                      on_done=on_done)
-        executed = []
-        for index, (nb, values, _) in enumerate(plans):
-            if on_start:
-                on_start(index, len(plans), nb)
-            started = time.perf_counter()
-            out = run_notebook(nb, output_dir=output_dir, parameters=values, kernel_name=kernel_name)
-            executed.append(out)
-            if on_done:
-                on_done(index, len(plans), nb, out, time.perf_counter() - started)
-    return executed
+        else:
+            done = []
+            for index, (nb, values, _) in enumerate(plans):
+                if on_start:
+                    on_start(index, len(plans), nb)
+                started = time.perf_counter()
+                out = run_notebook(nb, output_dir=output_dir, parameters=values, kernel_name=kernel_name)
+                done.append((out, time.perf_counter() - started))
+                if on_done:
+                    on_done(index, len(plans), nb, out, done[-1][1])
+    _record_durations(output_dir, {nb.name: seconds for (nb, _, _), (_, seconds) in zip(plans, done)})
+    return [out for out, _ in done]
+
+
+def read_durations(folder: str | Path) -> dict[str, float]:
+    """The seconds each notebook took at its last run into ``folder`` (:data:`DURATIONS_FILE`); {} when none is kept.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_durations(tempfile.mkdtemp())
+    {}
+    """
+    try:
+        data = json.loads((Path(folder) / DURATIONS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(name): float(s) for name, s in data.items() if isinstance(s, (int, float)) and not isinstance(s, bool)}
+
+
+def _record_durations(folder: Path, seconds: Mapping[str, float]) -> None:
+    """Add this run's seconds per notebook to :data:`DURATIONS_FILE` in ``folder`` (a hint only: a failed write is ignored)."""
+    from .figures import atomic_path
+
+    try:
+        with atomic_path(folder / DURATIONS_FILE) as tmp:
+            merged = {**read_durations(folder), **{name: round(s, 2) for name, s in seconds.items()}}
+            tmp.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def longest_first(notebooks: Sequence[Path], durations: Mapping[str, float]) -> list[int]:
+    """The order to start notebooks in: the indices of ``notebooks``, longest (by ``durations``, seconds per file name) first.
+
+    A notebook without a recorded duration comes first (it may be the longest); ties keep the
+    order given. With two workers, starting the two longest first keeps a long notebook from
+    starting last and running alone at the end.
+
+    Examples
+    --------
+    >>> nbs = [Path("00-load.ipynb"), Path("01-score.ipynb"), Path("02-new.ipynb")]
+    >>> longest_first(nbs, {"00-load.ipynb": 7.0, "01-score.ipynb": 18.0})
+    [2, 1, 0]
+    >>> longest_first(nbs, {})
+    [0, 1, 2]
+    """
+    return sorted(range(len(notebooks)), key=lambda i: -durations.get(notebooks[i].name, float("inf")))
 
 
 def _portable(exc: BaseException, notebook: Path) -> BaseException:
@@ -441,50 +500,90 @@ def _run_in_worker(notebook: Path, output_dir: Path, parameters: Mapping[str, An
     return (out, time.perf_counter() - started), None
 
 
-def _import_papermill() -> None:
-    import papermill  # noqa: F401 - a worker imports it (seconds) as it starts, not when its first notebook does
+def _serve(conn: Any) -> None:
+    """A worker's loop: run each notebook sent on ``conn`` (:func:`_run_in_worker`) and send back its result."""
+    import papermill  # noqa: F401 - imported (seconds) as the worker starts, while the parent prepares
+
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        conn.send(_run_in_worker(*task))
 
 
 @contextmanager
-def _worker_pool(size: int) -> Iterator[Any]:
-    """A pool of ``size`` worker processes, ended (with any notebook still running in them) when the block ends."""
+def _worker_pool(size: int) -> Iterator[list[Any]]:
+    """``size`` worker processes, one pipe to each, ended (with any notebook still running in them) when the block ends.
+
+    A worker that dies closes its end of the pipe, so the parent reads EOF from it instead of
+    waiting forever for the result of the notebook it ran.
+    """
     import multiprocessing
 
     # spawn: a fresh interpreter per worker, without the threads and locks of this process that fork would copy
-    pool = multiprocessing.get_context("spawn").Pool(size, initializer=_import_papermill)
+    context = multiprocessing.get_context("spawn")
+    workers = []
     try:
-        yield pool
+        for _ in range(size):
+            here, there = context.Pipe()
+            process = context.Process(target=_serve, args=(there,), daemon=True)
+            process.start()
+            there.close()  # the worker holds the only other end: EOF here once it is gone
+            workers.append((process, here))
+        yield [conn for _, conn in workers]
     finally:
-        pool.terminate()  # after a failure, ends the notebooks still running (a kernel exits when its worker is gone)
-        pool.join()
+        for process, _ in workers:
+            process.terminate()  # after a failure, ends the notebooks still running (a kernel exits when its worker is gone)
+        for process, conn in workers:
+            process.join()
+            conn.close()
+
+
+def _died(notebook: Path) -> NotebookError:
+    return NotebookError(f"{notebook.name}: the worker process running it died (killed, or out of memory?) before the "
+                         "notebook finished")
 
 
 def _run_concurrently(
     plans: Sequence[tuple[Path, Mapping[str, Any], Path | None]],
-    pool: Any,
+    workers: Sequence[Any],
+    order: Sequence[int],
     *,
     output_dir: Path,
     kernel_name: str | None,
     on_start: Callable[[int, int, Path], None] | None,
     on_done: Callable[[int, int, Path, Path, float], None] | None,
-) -> list[Path]:
-    """The notebooks of :func:`run_plans` in a :func:`_worker_pool`, progress reported in plan order."""
+) -> list[tuple[Path, float]]:
+    """The notebooks of :func:`run_plans` in a :func:`_worker_pool`, started in ``order``, progress reported in plan order."""
+    from multiprocessing.connection import wait
+
     total = len(plans)
-    finished: queue.SimpleQueue = queue.SimpleQueue()
+    waiting, idle = list(order), list(workers)
+    running: dict[Any, int] = {}  # a worker's pipe -> the plan index of the notebook it runs
     results: dict[int, tuple[Path, float]] = {}
-    for index, (nb, values, _) in enumerate(plans):
-        pool.apply_async(_run_in_worker, (nb, output_dir, dict(values), kernel_name),
-                         callback=lambda result, i=index: finished.put((i, result)),
-                         error_callback=lambda exc, i=index: finished.put((i, (None, exc))))
-    pool.close()
     reported = 0
     if on_start:
         on_start(0, total, plans[0][0])
     while reported < total:
-        index, (done, error) = finished.get()
-        if error is not None:
-            raise error
-        results[index] = done
+        while idle and waiting:
+            conn, index = idle.pop(0), waiting.pop(0)
+            nb, values, _ = plans[index]
+            try:
+                conn.send((nb, output_dir, dict(values), kernel_name))
+            except OSError:  # the worker died while it waited
+                raise _died(nb) from None
+            running[conn] = index
+        for conn in wait(list(running)):
+            index = running.pop(conn)
+            try:
+                done, error = conn.recv()
+            except (EOFError, OSError):
+                raise _died(plans[index][0]) from None
+            if error is not None:
+                raise error
+            results[index] = done
+            idle.append(conn)
         while reported in results:  # report every notebook whose turn has come, in plan order
             out, seconds = results[reported]
             if on_done:
@@ -492,7 +591,7 @@ def _run_concurrently(
             reported += 1
             if reported < total and on_start:
                 on_start(reported, total, plans[reported][0])
-    return [results[index][0] for index in range(total)]
+    return [results[index] for index in range(total)]
 
 
 def report_errors(action: Callable[[], Any], *, known: tuple[type[BaseException], ...] = ()) -> int:

@@ -42,6 +42,7 @@ Old names, kept as aliases
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -1131,13 +1132,14 @@ def kwic(
     ['article_id', 'country', 'start', 'end', 'left', 'match', 'right']
     """
     regex = build_kwic_regex(pattern, case=case)
+    prefix = "" if case else _literal_prefix(pattern)  # a case-sensitive regex already finds its literal opening fast
     # the default group column is optional (a bare table of texts has none); any other is required
     has_group = by in articles.columns
     if not has_group and by != "outlet":
         _require_column(articles, by, "kwic")
     rows = []
     for i, (aid, text) in enumerate(zip(articles["article_id"], articles[text_col])):
-        for m in regex.finditer(text):
+        for m in _find_from_prefix(regex, prefix, text, _lowered_for_search(text) if prefix else None):
             left = " ".join(text[: m.start()].split()[-window:])
             right = " ".join(text[m.end() :].split()[:window])
             row = {"article_id": aid, "start": m.start(), "end": m.end(), "left": left, "match": m.group(), "right": right}
@@ -1215,6 +1217,68 @@ def _count_matches(regex: re.Pattern, tail: re.Pattern | None, text: str) -> int
     return count
 
 
+#: Characters that ``re.IGNORECASE`` matches to an ASCII letter but ``str.lower`` leaves alone (dotless i, long s).
+#: U+0130 (dotted capital I, also an ``i``) lowers to two characters, which :func:`_lowered_for_search` sees by the length.
+_CASE_TRAPS = ("\u0131", "\u017f")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The ASCII letters, digits and spaces that every match of ``pattern`` opens with, lower-cased; "" when none.
+
+    Read from CPython's own parse of the pattern (as :func:`_naming_regexes`), which takes the
+    common start of alternatives out: ``invasions?|invade[sd]?|invading`` opens with ``inva``.
+
+    Examples
+    --------
+    >>> [_literal_prefix(p) for p in ["Kyiv", "red lines?", "invasions?|invade[sd]?|invading", "(?:troop )?build-?ups?"]]
+    ['kyiv', 'red line', 'inva', '']
+    """
+    try:  # private modules (3.11+), may move: without them every pattern is searched as before
+        from re import _constants, _parser
+    except ImportError:
+        return ""
+    lead = []
+    for op, value in _parser.parse(pattern, re.IGNORECASE):
+        character = chr(value) if op is _constants.LITERAL else ""
+        if not (character.isascii() and (character.isalnum() or character == " ")):
+            break
+        lead.append(character)
+    return "".join(lead).lower()
+
+
+def _lowered_for_search(text: str) -> str | None:
+    """``text.lower()`` when an ASCII literal matches ``text`` case-insensitively exactly where it occurs in it lower-cased.
+
+    That holds unless lowering changes the length (so positions move) or the text holds one of
+    :data:`_CASE_TRAPS`; then None, and the text is searched with the regexes alone.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(trap in text for trap in _CASE_TRAPS):
+        return None
+    return lowered
+
+
+def _find_from_prefix(regex: re.Pattern, prefix: str, text: str, lowered: str | None) -> Iterator[re.Match]:
+    """``regex.finditer(text)`` for a case-insensitive ``regex`` whose matches all open with ``prefix`` (:func:`_literal_prefix`).
+
+    With ``lowered`` (``text`` lower-cased, :func:`_lowered_for_search`) and a ``prefix``, ``regex``
+    is tried only where ``str.find`` finds the prefix in ``lowered``: many times faster than a
+    case-insensitive regex search for it. Each search starts at the end of the last match, as
+    ``finditer`` does (a match opening with a literal is never empty). Else, ``finditer`` itself.
+    """
+    if not prefix or lowered is None:
+        yield from regex.finditer(text)
+        return
+    pos = 0
+    while (start := lowered.find(prefix, pos)) != -1:
+        match = regex.match(text, start)  # \b sees the character before ``start``
+        if match is None:
+            pos = start + 1
+        else:
+            yield match
+            pos = match.end()
+
+
 def count_naming(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | None = None, *, by: str = "outlet") -> pd.DataFrame:
     """Count how often each group uses each variant of a contested name ("Kyiv" or "Kiev").
 
@@ -1247,11 +1311,17 @@ def count_naming(articles: pd.DataFrame, pairs: str | Path | pd.DataFrame | None
     table = pairs.copy() if isinstance(pairs, pd.DataFrame) else load_naming_pairs(pairs)
     meta = _groups(articles, by, "count_naming", extra=("text",))
     regexes = [_naming_regexes(pat) for pat in table["pattern"]]
+    prefixes = [_literal_prefix(pat) for pat in table["pattern"]]
     rows = []
     for group, part in meta.groupby(by, sort=True):
         text = "\n\n".join(part["text"])
-        for concept, variant, (regex, tail) in zip(table["concept"], table["variant"], regexes):
-            rows.append({by: group, "concept": concept, "variant": variant, "count": _count_matches(regex, tail, text)})
+        lowered = _lowered_for_search(text)
+        for concept, variant, (regex, tail), prefix in zip(table["concept"], table["variant"], regexes, prefixes):
+            if prefix and lowered is not None:
+                count = sum(1 for _ in _find_from_prefix(regex, prefix, text, lowered))
+            else:
+                count = _count_matches(regex, tail, text)
+            rows.append({by: group, "concept": concept, "variant": variant, "count": count})
     out = pd.DataFrame(rows)
     out["share"] = out["count"] / out.groupby([by, "concept"])["count"].transform("sum").replace(0, np.nan)
     return out.sort_values([by, "concept", "variant"], kind="stable").reset_index(drop=True)

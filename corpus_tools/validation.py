@@ -204,16 +204,34 @@ def cross_validate_thresholds(
         One row per fold: ``fold``, ``low``, ``high`` (fitted on the other folds),
         ``macro_f1`` and ``accuracy`` on the held-out fold.
     """
-    from sklearn.model_selection import StratifiedGroupKFold
-
     s, y, g = np.asarray(scores, dtype=float), np.asarray(labels), np.asarray(groups)
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     rows = []
-    for fold, (train, test) in enumerate(splitter.split(s, y, g)):
+    for fold, (train, test) in enumerate(_fold_indices(y, g, folds, seed)):
         low, high, _ = fit_thresholds(s[train], y[train])
         metrics = evaluate(y[test], classify(s[test], low, high))
         rows.append({"fold": fold, "low": low, "high": high, "macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]})
     return pd.DataFrame(rows)
+
+
+#: The folds of the last few label sets (:func:`_fold_indices`): every scorer is cross-validated on the same train split.
+_FOLDS: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+
+def _fold_indices(labels: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (train, test) rows of each fold of ``StratifiedGroupKFold``, computed once per labels, groups, folds and seed.
+
+    The folds depend on the labels and groups only, not on the scores, so the second scorer
+    validated on NewsMTSC train reuses the first one's (the split takes seconds, in Python).
+    """
+    key = hashlib.sha256(pickle.dumps((labels, groups, folds, seed), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    if key not in _FOLDS:
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+        if len(_FOLDS) >= 4:  # keep a few: a session validating on other label sets does not grow without end
+            _FOLDS.pop(next(iter(_FOLDS)))
+        _FOLDS[key] = list(splitter.split(np.zeros(len(labels)), labels, groups))
+    return _FOLDS[key]
 
 
 def cache_dir() -> Path:

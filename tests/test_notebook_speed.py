@@ -127,3 +127,117 @@ def test_an_added_agency_without_hints_is_searched_everywhere(seed_articles, mon
     credits = compare.find_agency_credits(seed_articles, by="country")
     assert "Kremlin press" in set(credits["agency"])
     pd.testing.assert_frame_equal(credits, _credits_searching_everything(seed_articles, by="country"))
+
+
+# --------------------------------------------------------------------------------------
+# Cross-validated cut-offs: one fold split for every scorer
+# --------------------------------------------------------------------------------------
+def _cv_as_before(scores, labels, groups, *, folds, seed):
+    """Each fold's cut-offs and scores as the code before the shared split computed them (commit 3c8707b)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from corpus_tools import validation
+
+    s, y, g = np.asarray(scores, dtype=float), np.asarray(labels), np.asarray(groups)
+    rows = []
+    for fold, (train, test) in enumerate(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(s, y, g)):
+        low, high, _ = validation.fit_thresholds(s[train], y[train])
+        metrics = validation.evaluate(y[test], validation.classify(s[test], low, high))
+        rows.append({"fold": fold, "low": low, "high": high, "macro_f1": metrics["macro_f1"], "accuracy": metrics["accuracy"]})
+    return pd.DataFrame(rows)
+
+
+def test_every_scorer_is_cross_validated_on_the_folds_of_one_split(monkeypatch):
+    # the folds depend on the labels and groups only: the second scorer reuses the first one's split
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from corpus_tools import validation
+
+    rng = np.random.default_rng(4)
+    labels = pd.Series(rng.choice(["negative", "neutral", "positive"], 300))
+    groups = pd.Series(rng.integers(0, 120, 300))
+    first, second = np.round(rng.uniform(-1, 1, 300), 3), np.round(rng.uniform(-1, 1, 300), 3)
+    expected = [_cv_as_before(s, labels, groups, folds=4, seed=2) for s in (first, second)]
+    splits = []
+    split = StratifiedGroupKFold.split
+    monkeypatch.setattr(StratifiedGroupKFold, "split", lambda self, *a, **k: splits.append(1) or split(self, *a, **k))
+    monkeypatch.setattr(validation, "_FOLDS", {})
+    got = [validation.cross_validate_thresholds(s, labels, groups, folds=4, seed=2) for s in (first, second)]
+    assert len(splits) == 1
+    for a, b in zip(got, expected):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    validation.cross_validate_thresholds(first, labels, groups, folds=4, seed=3)  # another seed: other folds
+    assert len(splits) == 2
+
+
+# --------------------------------------------------------------------------------------
+# Naming counts: a literal opening found in the lower-cased text
+# --------------------------------------------------------------------------------------
+def _naming_as_before(articles: pd.DataFrame, pairs: pd.DataFrame, by: str = "outlet") -> dict[tuple[str, str], int]:
+    """Each group's count of each variant: ``findall`` of the whole regex over the group's texts joined."""
+    from corpus_tools import terms
+
+    counts = {}
+    for group, part in terms.label_groups(articles, by, extra=("text",)).groupby(by, sort=True):
+        text = "\n\n".join(part["text"])
+        for variant, pattern in zip(pairs["variant"], pairs["pattern"]):
+            counts[group, variant] = len(re.findall(rf"\b(?:{pattern})\b", text, re.IGNORECASE))
+    return counts
+
+
+NAMING_PAIRS = pd.DataFrame({
+    "concept": ["capital", "capital", "demands", "military", "military", "tricky"],
+    "variant": ["Kyiv", "Kiev", "demands", "invasion", "build-up", "kiss"],
+    "pattern": ["Kyiv", "Kiev", "demands?", "invasions?|invade[sd]?|invading", "(?:troop )?build-?ups?", "kiss(?:es)?"],
+})
+
+
+#: Texts whose case-insensitive matches a search of the lower-cased text could miss or misplace.
+TRICKY_TEXTS = [
+    "KYIV and Kyiv, kyiv; Kyivan is no match. Kiev-based. KIEV",
+    "demands demanded DEMAND demand's; invade invading invasions invasionary",
+    "troop build-up, buildups, BUILD-UP",
+    "\u212ayiv with a Kelvin sign is a K for re",  # lowers to k: found through the lower-cased text too
+    "ki\u017f\u017f with a long s, KI\u017fS",  # re matches long s to s, lower() keeps it: searched with the regex
+    "\u0130stanbul and a dotted I lower to two characters; kiss KISS",  # positions would move: searched with the regex
+    "\u03a3 final sigma \u039a\u03a5\u0399\u0392 kyiv\u03a3 Kyiv",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_naming_counts_are_those_of_searching_the_whole_text_with_each_regex(text):
+    from corpus_tools import terms
+
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"],
+                             "text": [text, text.upper(), text.lower()]})
+    got = terms.count_naming(articles, NAMING_PAIRS)
+    assert dict(zip(zip(got["outlet"], got["variant"]), got["count"])) == _naming_as_before(articles, NAMING_PAIRS)
+
+
+def test_only_a_pattern_opening_with_ascii_letters_digits_or_spaces_has_a_literal_prefix():
+    from corpus_tools import terms
+
+    patterns = ["Kyiv", "red lines?", "9/11", "(?:troop )?x", "Ky\u00efv", "[Kk]yiv", "K\\w+"]
+    assert [terms._literal_prefix(p) for p in patterns] == ["kyiv", "red line", "9", "", "ky", "", "k"]
+
+
+def _kwic_as_before(articles: pd.DataFrame, pattern: str, window: int) -> pd.DataFrame:
+    """Every match of ``finditer`` over each text, with the words around it."""
+    regex = re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+    rows = [{"article_id": aid, "outlet": outlet, "start": m.start(), "end": m.end(),
+             "left": " ".join(text[: m.start()].split()[-window:]), "match": m.group(),
+             "right": " ".join(text[m.end() :].split()[:window])}
+            for aid, outlet, text in zip(articles["article_id"], articles["outlet"], articles["text"])
+            for m in regex.finditer(text)]
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "start", "end", "left", "match", "right"])
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+@pytest.mark.parametrize("pattern", ["Kyiv", "kiss(?:es)?", "invasions?|invade[sd]?|invading", "(?:troop )?build-?ups?"])
+def test_kwic_finds_what_finditer_finds_in_each_text(text, pattern):
+    from corpus_tools import terms
+
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"],
+                             "text": [text, text.upper(), f"{text.lower()} {text}"]})
+    pd.testing.assert_frame_equal(terms.kwic(articles, pattern, window=3), _kwic_as_before(articles, pattern, 3))
