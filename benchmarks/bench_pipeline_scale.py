@@ -12,12 +12,17 @@ Markov sentences, 10 outlets, planted wire copy) is written as ``.txt`` files wi
 
 Each build runs in its own child process (one after the other), so that its peaks are its own.
 Printed per build: wall seconds of ``build_tables`` (the corpus loaded and cleaned included,
-imports not), CPU seconds of the process and its workers (user + sys), the peak RSS of the
-building process (``getrusage(RUSAGE_SELF)``), the largest peak RSS of a worker
+imports not), CPU seconds of the building process (user + sys, both also apart; the workers of
+its pool are forked from a fork server, so their seconds are not in it: see the seconds per table),
+the peak RSS of the building process (``getrusage(RUSAGE_SELF)``), the largest peak RSS of a worker
 (``getrusage(RUSAGE_CHILDREN)``: the maximum over the workers, not their sum), and the peak
-of the summed PSS of the process and its workers, sampled every 0.2 s from
+of the summed PSS of the process and its workers, sampled every ``--pss-every`` seconds (default 1) from
 ``/proc/<pid>/smaps_rollup`` (Linux; PSS shares a page between the processes that map it, so
 pages a forked worker shares with the parent are not counted twice, as a sum of RSS would).
+Reading ``smaps_rollup`` makes the kernel walk every page of each process: at 60 MB, sampling
+every 0.2 s took the building process as much CPU as the build did (69 s against 67 s, mostly
+system time, taken from the workers' cores); the sampler's own CPU seconds are reported apart
+(``sampler_cpu_s``) and left out of the build's (``cpu_s``).
 With ``--check`` the tables of every build are compared with those of ``whole``
 (``pandas.testing.assert_frame_equal``). Asserts nothing about time: machines differ, and share
 cores.
@@ -87,11 +92,14 @@ def _children(pid: int) -> list[int]:
 
 
 class _PssSampler(threading.Thread):
-    """Peak of the summed PSS of this process and its descendants, sampled every ``every`` seconds."""
+    """Peak of the summed PSS of this process and its descendants, sampled every ``every`` seconds.
 
-    def __init__(self, every: float = 0.2) -> None:
+    ``cpu_s``: the CPU seconds the sampling itself took (user + sys of this thread), once stopped.
+    """
+
+    def __init__(self, every: float = 1.0) -> None:
         super().__init__(daemon=True)
-        self.every, self.peak_kb, self.stop = every, 0, threading.Event()
+        self.every, self.peak_kb, self.cpu_s, self.stop = every, 0, 0.0, threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -101,15 +109,16 @@ class _PssSampler(threading.Thread):
                 pids.append(pid)
                 todo.extend(_children(pid))
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in pids))
+            self.cpu_s = time.thread_time()
             self.stop.wait(self.every)
 
 
-def run_one(study: str, build: str, workers: int, chunk_size: int | None) -> dict:
+def run_one(study: str, build: str, workers: int, chunk_size: int | None, pss_every: float = 1.0) -> dict:
     """Build the tables once (in this process) and return the measures."""
     import corpus_tools as ct
 
     study_obj = ct.load_study(study)
-    sampler = _PssSampler()
+    sampler = _PssSampler(pss_every)
     sampler.start()
     cpu0 = os.times()
     t0 = time.perf_counter()
@@ -120,10 +129,13 @@ def run_one(study: str, build: str, workers: int, chunk_size: int | None) -> dic
     cpu1 = os.times()
     sampler.stop.set()
     sampler.join()
-    cpu = sum(cpu1[:4]) - sum(cpu0[:4])  # user + sys of this process and its waited-for workers
+    user, system = cpu1[0] + cpu1[2] - cpu0[0] - cpu0[2], cpu1[1] + cpu1[3] - cpu0[1] - cpu0[3]  # with waited-for children
     return {
         "wall_s": wall,
-        "cpu_s": cpu,
+        "cpu_s": user + system - sampler.cpu_s,
+        "user_s": user,
+        "sys_s": system,
+        "sampler_cpu_s": sampler.cpu_s,
         "self_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "pss_peak_mb": sampler.peak_kb / 1024,
@@ -154,11 +166,12 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=None, help="articles a chunk (default: the pipeline's)")
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     parser.add_argument("--check", action="store_true", help="compare every table of each build with whole's")
+    parser.add_argument("--pss-every", type=float, default=1.0, help="seconds between PSS samples (default 1)")
     parser.add_argument("--one", nargs=4, metavar=("STUDY", "BUILD", "WORKERS", "CHUNK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # a child: one build
         study, build, workers, chunk = args.one
-        print(json.dumps(run_one(study, build, int(workers), None if chunk == "-" else int(chunk))))
+        print(json.dumps(run_one(study, build, int(workers), None if chunk == "-" else int(chunk), args.pss_every)))
         return
 
     from corpus_tools.pipeline import DEFAULT_CHUNK_SIZE
@@ -175,8 +188,8 @@ def main() -> None:
             for config in args.configs:
                 workers, chunk = CONFIGS[config]
                 chunk = chunk_size if chunk == "CHUNK" else chunk
-                argv = [sys.executable, __file__, "--one", str(study), str(Path(tmp) / config.replace(" ", "_")),
-                        str(workers), "-" if chunk is None else str(chunk)]
+                argv = [sys.executable, __file__, "--pss-every", str(args.pss_every), "--one", str(study),
+                        str(Path(tmp) / config.replace(" ", "_")), str(workers), "-" if chunk is None else str(chunk)]
                 out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
                 folders[config] = r["folder"]

@@ -322,6 +322,92 @@ def test_releasing_memory_collects_cyclic_garbage_and_says_whether_the_heap_was_
         gc.enable()
 
 
+def test_a_chunk_collects_only_the_young_generations_where_its_garbage_is():
+    """A worker keeps its actor dictionary and stance model for the whole build: old objects that a chunk's
+    collection need not walk again. A cycle made while the collector was paused is young, and goes."""
+    import gc
+    import weakref
+
+    from corpus_tools import pipeline
+
+    class Node:
+        pass
+
+    def cycle():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return a
+
+    old = cycle()
+    gc.collect()  # ``old`` survives a full collection: it is in the oldest generation now
+    old_alive = weakref.ref(old)
+    gc.disable()
+    try:
+        young_alive = weakref.ref(cycle())  # made with the collector paused: young, and garbage at once
+        del old
+        assert pipeline._release_memory(generation=1) in (True, False)
+        assert young_alive() is None and old_alive() is not None  # the old generation was not walked
+        pipeline._release_memory()  # a full collection, as the builder's
+        assert old_alive() is None
+    finally:
+        gc.enable()
+
+
+def test_a_chunk_releases_its_memory_with_a_young_collection(tmp_path, monkeypatch):
+    from corpus_tools import pipeline
+
+    calls = []
+    monkeypatch.setattr(pipeline, "_release_memory", lambda generation=2: calls.append(generation) or True)
+    study = ct.load_study(write_corpus(tmp_path, n=4))
+    articles = pipeline._load_articles(study, False)
+    pipeline._chunk_tables(study, articles[list(pipeline._CHUNK_COLUMNS)], {})
+    assert calls == [1]
+
+
+def test_the_c_library_is_looked_up_once_per_process(monkeypatch):
+    """Finding it runs ``ldconfig``: not once for every chunk."""
+    import ctypes.util
+
+    from corpus_tools import pipeline
+
+    looked = []
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: looked.append(name) or real(name))
+    pipeline._malloc_trim.cache_clear()
+    try:
+        pipeline._release_memory()
+        pipeline._release_memory()
+    finally:
+        pipeline._malloc_trim.cache_clear()
+    assert looked == ["c"]
+
+
+def test_the_corpus_files_are_those_rglob_finds_sorted_with_their_real_paths(tmp_path):
+    """One ``os.scandir`` walk gives the key the files, order and real paths that ``rglob``, sorting and
+    ``resolve`` gave: hidden files, subfolders, links to files (resolved) and names that sort apart as
+    strings and as parts; not linked folders, dangling links, folders."""
+    from corpus_tools import pipeline
+
+    root, outside = tmp_path / "corpus", tmp_path / "outside"
+    for folder in (root / "a", root / "a-b", root / "sub" / "deeper", outside):
+        folder.mkdir(parents=True)
+    for name in ("a.txt", "b c.txt", ".hidden.txt", "a/x.txt", "a-b/x.txt", "sub/deeper/é.txt", "sub/a.txt"):
+        (root / name).write_text(name, encoding="utf-8")
+    (outside / "o.txt").write_text("o", encoding="utf-8")
+    (root / "linked folder").symlink_to(outside)
+    (root / "linked.txt").symlink_to(outside / "o.txt")
+    (root / "sub" / "up.txt").symlink_to(root / "a.txt")
+    (root / "dangling.txt").symlink_to(root / "missing.txt")
+    via = tmp_path / "via"
+    via.symlink_to(root)  # the corpus reached through a link: real paths name the real folder
+
+    expected = sorted(p for p in via.rglob("*") if p.is_file())
+    assert [(path, real) for _, path, real in pipeline._corpus_files(via)] == [(p, str(p.resolve())) for p in expected]
+    assert [relative for relative, _, _ in pipeline._corpus_files(via)] == [
+        ".hidden.txt", "a/x.txt", "a-b/x.txt", "a.txt", "b c.txt", "linked.txt", "sub/a.txt", "sub/deeper/é.txt", "sub/up.txt"]
+    # by parts, "a/x.txt" comes before "a.txt" (as strings, after it)
+
+
 def test_the_pool_is_shut_down_before_shared_passages_are_made(tmp_path, monkeypatch):
     from corpus_tools import compare
 
