@@ -39,21 +39,52 @@ def group_seed(seed: int, key: object) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(str(key).encode("utf-8"))])
 
 
+def _whole_rows(table: np.ndarray, m: int) -> tuple[list[int], list[int], list[int]]:
+    """The rows of ``table`` that hold whole numbers (0/1 flags, counts), with a bit field for each in one int64.
+
+    A sum of whole numbers is the same in any order while it stays below 2**53, so these rows can be
+    added as integers, packed side by side in one int64 (row k's sums of ``m`` draws in ``widths[k]``
+    bits from ``shifts[k]``): one gather and one sum for all of them. Rows with a negative value or a
+    negative zero (whose float sum can be -0.0) are left out, and nothing is packed unless two rows or
+    more fit in 63 bits.
+    """
+    rows, shifts, widths, used = [], [], [], 0
+    for k, row in enumerate(table):
+        if not np.isfinite(row).all() or np.signbit(row).any() or not (row == np.round(row)).all():
+            continue
+        width = int(m * int(row.max())).bit_length() if len(row) else 0
+        if width > 53 or used + width > 63:  # a float holds whole numbers exactly up to 2**53
+            continue
+        rows.append(k)
+        shifts.append(used)
+        widths.append(width)
+        used += width
+    return (rows, shifts, widths) if len(rows) >= 2 else ([], [], [])
+
+
 def _resampled_sums(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Sum each row of ``table`` (k, m) over each resample's drawn units ``idx`` (r, m); return (r, k).
 
     Each sum adds its values in the order they were drawn, one after another: numpy reduces the
     first axis of a C-ordered array row by row, so summing the gathered (m, r) block over that
     axis gives exactly the floats of ``table.T[idx].sum(axis=1)`` without a slow reduction over a
-    strided middle axis.
+    strided middle axis. Rows of whole numbers are summed together as integers (:func:`_whole_rows`):
+    the same floats, one gather instead of one per row.
     """
     out = np.empty((len(idx), len(table)))
     m = idx.shape[1]
+    rows, shifts, widths = _whole_rows(table, m)
+    packed = sum(table[k].astype(np.int64) << shift for k, shift in zip(rows, shifts)) if rows else None
+    floats = [k for k in range(len(table)) if k not in rows]
     step = max(1, _BLOCK_CELLS // m)
     for lo in range(0, len(idx), step):
         drawn = idx[lo : lo + step].T.copy()  # (m, block), C-ordered: one row per draw position
-        for k, column in enumerate(table):
-            out[lo : lo + step, k] = column.take(drawn).sum(axis=0)
+        for k in floats:
+            out[lo : lo + step, k] = table[k].take(drawn).sum(axis=0)
+        if rows:
+            totals = packed.take(drawn).sum(axis=0)
+            for k, shift, width in zip(rows, shifts, widths):
+                out[lo : lo + step, k] = (totals >> shift) & ((1 << width) - 1)
     return out
 
 

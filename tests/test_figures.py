@@ -128,3 +128,74 @@ def test_a_notebook_shows_each_saved_png_once_at_the_size_of_the_inline_figure(t
 def test_png_size_refuses_what_is_not_a_png():
     with pytest.raises(ValueError, match="not a PNG"):
         ct.figures.png_size(b"GIF89a" + bytes(30))
+
+
+# --------------------------------------------------------------------------------------
+# Saving without savefig's extra drawing pass: the bytes of bbox_inches="tight"
+# --------------------------------------------------------------------------------------
+def _tight_layout_panels():
+    fig, axes = plt.subplots(2, 2, sharey=True, figsize=(6, 4))
+    for i, ax in enumerate(axes.flat):
+        ax.barh([f"term {j}" for j in range(5)], [j * (i + 1) / 3 for j in range(5)])
+        ax.set_title(f"panel {i}: a long title that reaches the edge")
+    fig.legend(handles=axes[0, 0].patches[:1], labels=["bars"], loc="lower center")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))  # leaves a placeholder layout engine behind
+    return fig
+
+
+def _image_with_colour_bar():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    image = ax.imshow([[0.1, 0.5], [0.9, 0.3]], cmap="Blues")  # an SVG embeds its pixels at the saving dpi
+    fig.colorbar(image, cax=ax.inset_axes((1.05, 0, 0.05, 1)))
+    fig.tight_layout()
+    return fig
+
+
+def _constrained():
+    fig, ax = plt.subplots(layout="constrained")  # a real layout engine: laid out in savefig's first pass
+    ax.plot([0, 1], [1, 0])
+    ax.set_xlabel("a label the layout makes room for")
+    return fig
+
+
+def _no_layout():
+    fig, ax = plt.subplots()
+    ax.scatter([0.1, 0.2, 0.3], [3, 1, 2], rasterized=False)
+    ax.text(1.1, 0.5, "text outside the axes", transform=ax.transAxes)
+    return fig
+
+
+@pytest.mark.parametrize("make", [_tight_layout_panels, _image_with_colour_bar, _constrained, _no_layout])
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_each_format_has_the_bytes_of_savefig_with_a_tight_box(make, fmt, tmp_path):
+    from corpus_tools.figures import _save_tight, house_style
+
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}[fmt]
+    with house_style():
+        fig = make()
+        fig.savefig(tmp_path / "plain", format=fmt, metadata=metadata, bbox_inches="tight")
+        plt.close(fig)
+        fig = make()
+        _save_tight(fig, tmp_path / "fast", fmt, metadata=metadata)
+        plt.close(fig)
+    assert (tmp_path / "fast").read_bytes() == (tmp_path / "plain").read_bytes()
+
+
+@pytest.mark.parametrize("make, draws", [(_tight_layout_panels, 2), (_no_layout, 2), (_image_with_colour_bar, 3), (_constrained, 4)])
+def test_a_figure_is_drawn_once_per_format_where_the_bytes_allow(make, draws, tmp_path, monkeypatch):
+    # savefig with a tight box draws twice per format; an SVG with pixels, or a constrained layout, keeps that
+    import matplotlib.figure
+
+    calls = []
+    draw = matplotlib.figure.Figure.draw
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", lambda self, renderer: calls.append(1) or draw(self, renderer))
+    ct.save_figure(make(), pd.DataFrame({"x": [1]}), "99-demo", figures_dir=tmp_path)
+    assert len(calls) == draws
+
+
+def test_the_saved_figure_keeps_its_layout_engine(tmp_path):
+    fig = _tight_layout_panels()
+    engine = fig.get_layout_engine()
+    ct.save_figure(fig, pd.DataFrame({"x": [1]}), "99-demo", figures_dir=tmp_path, close=False)
+    assert fig.get_layout_engine() is engine and fig.dpi == 100
+    plt.close(fig)

@@ -83,6 +83,70 @@ def test_resampled_sums_add_in_the_order_drawn():
     assert uncertainty._resampled_sums(table, idx)[:, 0].tolist() == [0.0, ((1.0 + 1.0) + 1e16) - 1e16]
 
 
+def _sentence_shares(n: int, seed: int = 5) -> np.ndarray:
+    """A score and the two 0/1 columns summarise_sentiment resamples with it (negative, positive)."""
+    score = np.round(np.random.default_rng(seed).uniform(-1, 1, n), 4)
+    return np.column_stack([score, (score < -0.1).astype(float), (score > 0.1).astype(float)])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("clusters", [False, True])
+def test_whole_number_columns_summed_as_integers_give_the_floats_of_the_code_before(small_chunks, weighted, clusters):
+    # the two 0/1 columns (and, weighted, the word counts) go through one packed integer sum
+    values = _sentence_shares(90)
+    _, words, articles = _data(90)
+    kw = dict(clusters=articles if clusters else None, weights=words if weighted else None, n_boot=77, ci=0.9)
+    got = uncertainty.bootstrap_means(values, **kw, rng=np.random.default_rng(8))
+    for a, b in zip(got, _as_before(values, **kw, seed=8)):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("rows, packed", [
+    ([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [0.25, -0.5, 0.0]], [0, 1]),  # two 0/1 rows side by side; the score stays float
+    ([[0.0, 1.0, 1.0], [3.0, 40.0, 2.0], [7.0, 0.0, 1.0]], [0, 1, 2]),  # counts too
+    ([[0.0, 1.0, 1.0], [1.0, 0.0, -0.0], [2.0, 2.0, 2.0]], [0, 2]),  # a negative zero can sum to -0.0: left as floats
+    ([[0.0, 1.0, 1.0], [1.0, 0.0, -1.0]], []),  # one whole row alone: nothing to gain
+    ([[0.0, 1.0, 1.0], [2.0**52, 0.0, 1.0], [1.0, 1.0, 0.0]], [0, 2]),  # sums past 2**53 are not exact floats
+])
+def test_only_rows_of_whole_numbers_whose_sums_are_exact_floats_are_packed(rows, packed):
+    table = np.array(rows)
+    got, shifts, widths = uncertainty._whole_rows(table, 3)
+    assert got == packed
+    assert all(w >= int(3 * table[k].max()).bit_length() for k, w in zip(got, widths)) and sum(widths) <= 63
+    assert shifts == [sum(widths[:i]) for i in range(len(widths))]
+    idx = np.array([[2, 2, 2], [0, 1, 2], [1, 1, 0]])
+    expected = np.stack([table.T[i].sum(axis=0) for i in idx])  # one resample at a time, left to right
+    np.testing.assert_array_equal(uncertainty._resampled_sums(table, idx), expected)
+    assert np.signbit(uncertainty._resampled_sums(table, idx)).tolist() == np.signbit(expected).tolist()
+
+
+# --------------------------------------------------------------------------------------
+# The stance subpackage imports a module when one of its names is first asked for
+# --------------------------------------------------------------------------------------
+def test_importing_the_stance_package_imports_none_of_its_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys, corpus_tools.stance; "
+            "loaded = sorted(m for m in sys.modules if m.startswith(('corpus_tools.stance.', 'sklearn', 'torch'))); "
+            "assert not loaded, loaded")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_public_and_old_stance_name_is_its_module_s_object():
+    import importlib
+
+    from corpus_tools import stance
+
+    for name, where in stance._EXPORTS.items():
+        module, attribute = where if isinstance(where, tuple) else (where, name)
+        assert getattr(stance, name) is getattr(importlib.import_module(f"corpus_tools.stance.{module}"), attribute), name
+    assert set(stance.__all__) <= set(stance._EXPORTS) and {"_LexicalFeatures", "_FinetunedModel"} <= set(stance._EXPORTS)
+    assert stance.tables.__name__ == "corpus_tools.stance.tables" and "summarise_stance" in dir(stance)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        stance.no_such_name
+
+
 # --------------------------------------------------------------------------------------
 # Agency credits
 # --------------------------------------------------------------------------------------

@@ -59,22 +59,47 @@ Modules
 :mod:`~corpus_tools.stance.training`
     The fine-tuning loop and the cross-validation of ``scripts/train_stance.py``.
 
-Everything public is importable from here (``from corpus_tools.stance import TargetSentiment``).
+Everything public is importable from here (``from corpus_tools.stance import TargetSentiment``). Each name's
+module is imported when the name is first asked for (PEP 562), so ``import corpus_tools.stance`` costs nothing
+and a notebook that only summarises the stored targets need not import what the model needs (scikit-learn, about
+a second) through this file.
 """
 
-from .backends import FinetunedModel
-from .features import MASK, LexicalFeatures, check_targets, mark_mention
-from .model import (BACKENDS, CACHE_DIR, DEFAULT_MODEL, EmbeddingsBackend, FinetunedBackend, LexicalBackend,
-                    StanceBackend, TargetSentiment, model_path)
-from .tables import find_stance_examples, list_targets, score_targets, summarise_stance, who_says_what
-from .tables import mention_table, stance_by_outlet, stance_examples  # old names, kept as aliases
-from .training import cross_validate
+import importlib
 
-# Models pickled before stance became a package refer to these names (``corpus_tools.stance.
-# _LexicalFeatures`` in the shipped ``data/stance_*.joblib``; ``_FinetunedModel`` in a cached
-# fine-tuned model): keep them so those files still load.
-_LexicalFeatures = LexicalFeatures
-_FinetunedModel = FinetunedModel
+#: The module of each public name, imported on first access (``stance.summarise_stance``, ``from corpus_tools.stance
+#: import TargetSentiment``). Models pickled before stance became a package refer to ``corpus_tools.stance.
+#: _LexicalFeatures`` (the shipped ``data/stance_*.joblib``) and ``_FinetunedModel`` (a cached fine-tuned model):
+#: those old names stay, so the files still load.
+_EXPORTS = {
+    "FinetunedModel": "backends",
+    "_FinetunedModel": ("backends", "FinetunedModel"),
+    **dict.fromkeys(("MASK", "LexicalFeatures", "check_targets", "mark_mention"), "features"),
+    "_LexicalFeatures": ("features", "LexicalFeatures"),
+    **dict.fromkeys(("BACKENDS", "CACHE_DIR", "DEFAULT_MODEL", "EmbeddingsBackend", "FinetunedBackend", "LexicalBackend",
+                     "StanceBackend", "TargetSentiment", "model_path"), "model"),
+    **dict.fromkeys(("find_stance_examples", "list_targets", "score_targets", "summarise_stance", "who_says_what",
+                     "mention_table", "stance_by_outlet", "stance_examples"), "tables"),  # the last three: old names
+    "cross_validate": "training",
+}
+#: The submodules, reachable as attributes too (``stance.tables``), as they were when this file imported them all.
+_SUBMODULES = ("abstention", "actor_targets", "backends", "features", "model", "tables", "training")
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _EXPORTS[name] if isinstance(_EXPORTS[name], tuple) else (_EXPORTS[name], name)
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value  # asked once: later look-ups do not come back here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBMODULES))
+
 
 __all__ = [
     "TargetSentiment",

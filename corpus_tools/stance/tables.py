@@ -21,7 +21,7 @@ Old names, kept as aliases: ``mention_table`` (:func:`list_targets`), ``stance_b
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,9 @@ from ..language import ENGLISH, Language
 from ..roles import UNATTRIBUTED, assign_roles, assign_voice
 from ..uncertainty import grouped_bootstrap
 from .actor_targets import target_mentions
-from .model import TargetSentiment
+
+if TYPE_CHECKING:  # the model (scikit-learn) is imported when targets are scored, not by summarise_stance
+    from .model import TargetSentiment
 
 __all__ = [
     "list_targets", "score_targets", "summarise_stance", "who_says_what", "find_stance_examples",
@@ -278,7 +280,10 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
         shipped model it abstains (neutral) unless a polar class is confident enough, more so
         for countries, governments and alliances (``docs/stance-model.md``); the ``p_`` columns are the raw probabilities.
     """
-    model = model if model is not None else TargetSentiment.pretrained()
+    if model is None:
+        from .model import TargetSentiment
+
+        model = TargetSentiment.pretrained()
     out = targets.copy()
     proba = model.predict_proba(out) if len(out) else np.empty((0, 3))
     for k, label in enumerate(model.classes_):
