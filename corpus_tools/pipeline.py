@@ -82,20 +82,20 @@ Chunks and processes
 The per-article tables (:data:`PER_ARTICLE`: audit to terms) each depend only on one
 article's rows, so they can be computed in **chunks of articles**, in ``workers`` processes
 (a :class:`concurrent.futures.ProcessPoolExecutor`), or on the workers of a Dask cluster
-(below). Each chunk returns its tables as Parquet bytes; the parent appends them, in article
+(below). Each chunk returns its tables as Arrow IPC bytes; the parent appends them, in article
 order, to ``<table>.parquet`` (one row group per chunk), so the stored layout is the same as
-without chunks, and at most two chunks per worker are in flight (memory). Audit and
-targets, which their functions sort by ``article_id``, are sorted again after the append when
-the articles are not in ``article_id`` order. Keyness and shared passages, which compare the
-whole corpus, are then computed from the stored tables (only the columns they use), in the
-parent: keyness with the workers counting permutations; then the pool is shut down, so that the
-workers' memory is gone before the largest whole-corpus table, shared passages, is made. A
-table built in chunks is not kept in the parent once stored: :class:`Tables` reads
-it back when asked for.
+without chunks, and at most two chunks per worker are in flight (memory); the articles table is
+written by a thread of the parent meanwhile. Audit and targets, which their functions sort by
+``article_id``, are sorted again after the append when the articles are not in ``article_id``
+order. Keyness and shared passages, which compare the whole corpus, are then computed from the
+stored tables (only the columns they use), at the same time: shared passages in a worker of a
+fresh pool (the chunks' workers, which hold the actor dictionary and the stance model, are gone
+first: memory), keyness in the parent with the other workers counting permutations. A table built
+in chunks is not kept in the parent once stored: :class:`Tables` reads it back when asked for.
 
-With ``workers > 1`` a build starts **one process pool**, before the corpus is read, and uses
-it to read and clean the files, for the chunks and the keyness permutations; it is shut down
-before shared passages. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
+With ``workers > 1`` a build starts **a process pool**, before the corpus is read, and uses
+it to read and clean the files and for the chunks; then a fresh one, for shared passages and
+the keyness permutations. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
 a fork server, else ``spawn``), so each holds only its task, not the parent's memory, and no
 thread of the parent (a progress bar's, a Dask client's, a notebook's) is forked; a script that
 builds with workers needs ``if __name__ == "__main__":``. Each chunk is sent what cleaning
@@ -159,6 +159,7 @@ import shutil
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -402,8 +403,12 @@ def _consistent(series: pd.Series) -> pd.Series:
 
 
 def _storable(frame: pd.DataFrame, name: str, by: str) -> pd.DataFrame:
-    """``frame`` with the documented types, consistent ``object`` columns and no index."""
-    out = frame.reset_index(drop=True).copy()
+    """``frame`` with the documented types, consistent ``object`` columns and no index.
+
+    Not a copy of ``frame``'s columns: pandas copies a column on write, and ``frame`` is never written
+    to (a copy held every table twice at once, the largest, shared passages, too).
+    """
+    out = frame.reset_index(drop=True)
     keep = {"scorers": frame.attrs["scorers"]} if name == "sentence_scores" and "scorers" in frame.attrs else {}
     out.attrs = keep
     documented = TABLES[name].documented(by)
@@ -712,14 +717,15 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 #: pool (:func:`corpus_tools.load.worker_pool`) starts fresh processes, so this starts empty in each and dies with it.
 _PROCESS_MEMO: dict[str, Any] = {}
 
-#: Whole-corpus tables that a chunked build computes after shutting its process pool down (its workers' memory goes
-#: first: at 60 MB shared passages is the build's largest table, and workers idle by then still held 0.3-0.5 GB each).
-_AFTER_THE_POOL: tuple[str, ...] = ("shared_passages",)
+#: The whole-corpus table a chunked build with a process pool computes in a worker of the pool made after the chunks,
+#: from the stored tables, while this process computes keyness (whose permutations the other workers count): at 60 MB
+#: it took 15 s alone here, after keyness.
+_IN_A_WORKER = "shared_passages"
 
 
 @contextlib.contextmanager
 def _worker_pool(workers: int) -> Iterator[Any]:
-    """The build's one process pool (None for one worker): made before the corpus is read, used to load, chunk and compare.
+    """A process pool of the build (None for one worker): before the corpus is read (to load, chunk), and after the chunks.
 
     Its processes are not forked from this one (:func:`corpus_tools.load.worker_pool`): each
     holds only its task, whatever this process holds by then. On an error the tasks in flight
@@ -801,7 +807,7 @@ def _read_used(path: Path, name: str) -> pd.DataFrame:
 
 def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None, records: list = (),
                   scorers: Mapping[str, Any] | None = None) -> dict:
-    """Compute the per-article tables of one chunk of articles, each as Parquet bytes.
+    """Compute the per-article tables of one chunk of articles, each as Arrow IPC bytes.
 
     Runs in a worker process (its own memo), or with ``memo``: in this process, or on a Dask
     worker (the actor dictionary and the stance model, sent by the parent). ``records``: what
@@ -876,8 +882,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _arrow_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as an Arrow IPC stream: the Arrow table (and schema metadata) that ``frame.to_parquet(index=False)`` stores.
+
+    The parent appends it to a Parquet file as it is: Parquet bytes had to be decoded there first (at
+    60 MB, 13 of the parent's CPU seconds went to decoding and encoding the chunks again).
+    """
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if frame.attrs:  # as pandas' to_parquet keeps them (sentence_scores' scorers)
+        table = table.replace_schema_metadata({**table.schema.metadata, b"PANDAS_ATTRS": json.dumps(frame.attrs)})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def _chunk_stages(ctx: _Context, frames: dict[str, pd.DataFrame], done: dict[str, Any]) -> None:
-    """Run the per-article stages on ``frames["articles"]``; each table's Parquet bytes, rows and seconds into ``done``."""
+    """Run the per-article stages on ``frames["articles"]``; each table's Arrow bytes, rows and seconds into ``done``."""
     for name in PER_ARTICLE:
         begun = time.perf_counter()
         try:
@@ -886,12 +909,34 @@ def _chunk_stages(ctx: _Context, frames: dict[str, pd.DataFrame], done: dict[str
             exc.add_note(f"{STEP_NOTE} {name}")
             raise
         frame = frames[name] = _storable(result, name, ctx.by)
-        parquet = frame.to_parquet(None, engine="pyarrow", index=False)  # bytes: a worker may not share our files
-        done[name] = {"parquet": parquet, "rows": len(frame), "seconds": time.perf_counter() - begun}
+        arrow = _arrow_bytes(frame)  # bytes: a worker may not share our files
+        done[name] = {"arrow": arrow, "rows": len(frame), "seconds": time.perf_counter() - begun}
+
+
+def _stored_in_worker(study: Study, name: str, folder: Path, articles: pd.DataFrame) -> dict:
+    """Compute the whole-corpus table ``name`` from the tables stored in ``folder`` and store it there (in a pool's worker).
+
+    ``articles``: the columns of the articles the table reads (they are not stored yet). Returns
+    the table's rows, columns and seconds, and its note. The worker keeps none of its memory.
+    """
+    ctx = _Context(study, False, {})
+    begun = time.perf_counter()
+    inputs = [articles if n == "articles" else _read_used(folder / f"{n}.parquet", n) for n in TABLES[name].inputs]
+    result = _STAGES[name](ctx, *inputs)
+    del inputs  # the sentences' text: gone before the table is converted to be written
+    frame = _storable(result, name, ctx.by)
+    del result
+    seconds = time.perf_counter() - begun
+    frame.to_parquet(folder / f"{name}.parquet", engine="pyarrow", index=False)
+    out = {"rows": len(frame), "columns": {str(c): str(t) for c, t in frame.dtypes.items()}, "seconds": seconds,
+           "notes": ctx.notes}
+    del frame
+    _release_memory()
+    return out
 
 
 class _Appender:
-    """Append the chunks' Parquet bytes of each per-article table, in chunk order, to ``<folder>/<table>.parquet``."""
+    """Append the chunks' Arrow bytes of each per-article table, in chunk order, to ``<folder>/<table>.parquet``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -905,7 +950,7 @@ class _Appender:
         import pyarrow.parquet as pq
 
         for name, part in chunk["tables"].items():
-            table = pq.read_table(pa.BufferReader(part["parquet"]))
+            table = pa.ipc.open_stream(part["arrow"]).read_all()
             writer = self.writers.get(name)
             if writer is None:
                 writer = self.writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema)
@@ -914,7 +959,7 @@ class _Appender:
             writer.write_table(table)
             info = self.info[name]
             if info["columns"] is None or (info["rows"] == 0 and part["rows"]):  # the types of rows, not of an empty part
-                info["columns"] = {str(c): str(t) for c, t in pd.read_parquet(io.BytesIO(part["parquet"])).head(0).dtypes.items()}
+                info["columns"] = _read_types(table)
             info["rows"] += part["rows"]
             info["seconds"] += part["seconds"]
         self.scorers = self.scorers or chunk["scorers"]
@@ -925,6 +970,15 @@ class _Appender:
         for writer in self.writers.values():
             writer.close()
         self.writers.clear()
+
+
+def _read_types(table: Any) -> dict[str, str]:
+    """``{column: dtype}`` of the frame that reading ``table`` back from Parquet gives (as :class:`Tables` reads it)."""
+    import pyarrow.parquet as pq
+
+    empty = io.BytesIO()
+    pq.write_table(table.slice(0, 0), empty)
+    return {str(c): str(t) for c, t in pd.read_parquet(io.BytesIO(empty.getvalue())).dtypes.items()}
 
 
 def _chunk_records(articles: pd.DataFrame) -> list:
@@ -1375,7 +1429,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
 
     Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
-    asked for), and the pool is shut down before :data:`_AFTER_THE_POOL` are computed.
+    asked for), and with a pool :data:`_IN_A_WORKER` is computed in a worker of a fresh pool while keyness is computed here.
     """
     from tqdm.auto import tqdm
 
@@ -1398,6 +1452,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     chunked = chunk_size is not None and len(articles) > chunk_size  # one chunk: the whole corpus, here
     stored: _Appender | None = None
     groups: pd.DataFrame | None = None  # chunked: what keyness and shared passages read of the articles
+    elsewhere: Any = None  # chunked with a pool: the future of _IN_A_WORKER
+    writing: list = []  # chunked: the futures of the tables written in the background (the articles, the load report)
 
     def table_input(name: str) -> pd.DataFrame:
         if name in frames:
@@ -1407,7 +1463,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
         return _read_used(tmp / f"{name}.parquet", name)  # chunked: stored, not held
 
     try:
-        with tqdm(total=total, desc="tables", disable=not show_bar, leave=False) as bar:
+        with (tqdm(total=total, desc="tables", disable=not show_bar, leave=False) as bar, ThreadPoolExecutor(1) as background,
+              contextlib.ExitStack() as stack):
             for i, (name, spec) in enumerate(TABLES.items()):
                 if chunked and name in PER_ARTICLE:
                     if stored is None:
@@ -1419,17 +1476,31 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         groups = articles[["article_id", by]]
                         articles = None  # stored already (not in frames): read back when asked for
                         _release_memory()
+                        if pool is not None:  # fresh processes: those of the chunks held 0.3-0.4 GB each (models, heaps)
+                            pool.shutdown()
+                            pool = ctx.executor = stack.enter_context(_worker_pool(workers))
                     rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
+                elif name == _IN_A_WORKER and elsewhere is not None:
+                    try:
+                        done = elsewhere.result()
+                    except BrokenProcessPool as exc:
+                        raise _died(f"the table {name}") from exc
+                    except Exception as exc:
+                        exc.add_note(f"{STEP_NOTE} {name}")
+                        raise
+                    rows, columns, seconds = done["rows"], done["columns"], done["seconds"]
+                    ctx.notes.update(done["notes"])
                 else:
-                    if chunked and pool is not None and name in _AFTER_THE_POOL:
-                        pool.shutdown()  # the workers are done: their memory goes back before this table is made
-                        pool = ctx.executor = None
+                    if name == "keyness" and chunked and pool is not None:  # started first: the pool's workers take it first
+                        elsewhere = pool.submit(_stored_in_worker, study, _IN_A_WORKER, tmp, groups)
                     if name not in frames:
                         bar.set_postfix_str(name)
                         begun = time.perf_counter()
                         try:
                             result = _STAGES[name](ctx, *(table_input(n) for n in spec.inputs))
                         except Exception as exc:
+                            if isinstance(exc, BrokenProcessPool) and elsewhere is not None:  # a death breaks every task
+                                raise _died(f"the table {_IN_A_WORKER} or {name}'s permutations") from exc
                             exc.add_note(f"{STEP_NOTE} {name}")
                             raise
                         frames[name] = _storable(result, name, by)
@@ -1437,11 +1508,15 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         seconds_of[name] = time.perf_counter() - begun
                     seconds = seconds_of[name]
                     frame = frames.pop(name) if chunked else frames[name]  # chunked: stored, read back when asked for
-                    frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
+                    if chunked and stored is None:  # the articles: written by a thread while the first chunks are computed
+                        writing.append(background.submit(frame.to_parquet, tmp / f"{name}.parquet", engine="pyarrow",
+                                                         index=False))
+                    else:
+                        frame.to_parquet(tmp / f"{name}.parquet", engine="pyarrow", index=False)
                     rows, columns = len(frame), {str(c): str(t) for c, t in frame.dtypes.items()}
                     del frame
                     if chunked:
-                        _release_memory()  # keyness's term matrix: out of this process before shared passages start
+                        _release_memory()  # keyness's term matrix: out of this process while a worker makes shared passages
                 if name == "audit":  # the audit took what it needed; chunks audited elsewhere leave the rest here
                     clean.forget_cleaning_records()
                 note = ctx.notes.get(name, "")
@@ -1450,6 +1525,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                 bar.update()
                 if log is not None:
                     log(f"[{i + 1}/{total}] {name}: {rows:,} rows ({seconds:.1f} s{'; ' + note if note else ''})")
+            for future in writing:
+                future.result()  # raises what writing the file raised
         scorers = stored.scorers if stored is not None else frames["sentence_scores"].attrs.get("scorers", {})
         manifest = {
             "key": key,
@@ -1462,6 +1539,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
         _publish(tmp, folder)
     except BaseException:
+        if elsewhere is not None and not elsewhere.cancel():
+            wait([elsewhere])  # its worker writes into the temporary folder: removed only once it is done
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Tables(folder, manifest, frames=frames, cached=False)

@@ -184,7 +184,7 @@ def test_a_failing_chunk_names_its_table_and_leaves_no_folder(tmp_path, workers)
 # A worker process that dies: these replace the functions the build submits to its pool, which pickles them by name, so
 # the workers import this file and run them. They kill their own process when they are given the doomed article.
 DOOMED = "story012-1.txt"  # the 25th file in path order: "story012-1.txt" < "story012.txt"
-_READ_AND_CLEAN, _CHUNK_TABLES = load._read_and_clean, pipeline._chunk_tables
+_READ_AND_CLEAN, _CHUNK_TABLES, _STORED_IN_WORKER = load._read_and_clean, pipeline._chunk_tables, pipeline._stored_in_worker
 
 
 def _read_or_die(files, *args, **kwargs):
@@ -199,11 +199,20 @@ def _chunk_or_die(study, articles, *args):
     return _CHUNK_TABLES(study, articles, *args)
 
 
+def _passages_die(study, name, folder, articles):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _passages_fail(study, name, folder, articles):
+    raise MemoryError("no room for the pairs")
+
+
 @pytest.mark.parametrize("where, replaced, replacement, message", [
     ("loading", (load, "_read_and_clean"), _read_or_die,
      r"while reading and cleaning one of these runs of files: ([^;]+; )*story010-1\.txt to story014\.txt \(10 files\)"),
     ("a chunk", (pipeline, "_chunk_tables"), _chunk_or_die,
      r"while computing one of these chunks: ([^;]+; )*chunk 3 of 6 \(10 articles, files story010-1\.txt to story014\.txt\)"),
+    ("shared passages", (pipeline, "_stored_in_worker"), _passages_die, r"while computing the table shared_passages$"),
 ])
 def test_a_worker_that_dies_names_what_it_was_computing_and_leaves_no_folder(tmp_path, monkeypatch, where, replaced,
                                                                            replacement, message):
@@ -245,7 +254,7 @@ def test_a_chunk_sent_its_cleaning_records_audits_without_cleaning_again(tmp_pat
     assert calls == [] and clean._REMEMBERED == {}
     alone = pipeline._chunk_tables(study, chunk, {})
     assert len(calls) == len(chunk)
-    assert sent["tables"]["audit"]["parquet"] == alone["tables"]["audit"]["parquet"]
+    assert sent["tables"]["audit"]["arrow"] == alone["tables"]["audit"]["arrow"]
     assert sent["tables"]["audit"]["rows"] > len(chunk)
 
 
@@ -408,24 +417,61 @@ def test_the_corpus_files_are_those_rglob_finds_sorted_with_their_real_paths(tmp
     # by parts, "a/x.txt" comes before "a.txt" (as strings, after it)
 
 
-def test_the_pool_is_shut_down_before_shared_passages_are_made(tmp_path, monkeypatch):
-    from corpus_tools import compare
+def test_shared_passages_are_made_in_a_worker_while_keyness_is_made_here(builds, tmp_path, monkeypatch):
+    from corpus_tools import compare, terms
 
+    study, whole, here, two = builds
     events = []
-    make_pool, find = load.worker_pool, compare.find_shared_passages
+    make_pool, keyness = load.worker_pool, terms.compute_keyness
 
     def watched_pool(workers):
+        events.append("pool made")
         pool = make_pool(workers)
-        shutdown = pool.shutdown
-        pool.shutdown = lambda *a, **k: events.append("pool shut down") or shutdown(*a, **k)
+        submit = pool.submit
+        pool.submit = lambda fn, *a, **k: events.append(getattr(fn, "func", fn).__name__) or submit(fn, *a, **k)  # or a partial
         return pool
 
     monkeypatch.setattr(load, "worker_pool", watched_pool)
-    monkeypatch.setattr(compare, "find_shared_passages", lambda *a, **k: events.append("shared passages") or find(*a, **k))
-    study = ct.load_study(write_corpus(tmp_path, n=60))
-    build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=10)
-    # the workers' memory is gone before the largest whole-corpus table is made
-    assert events[:2] == ["pool shut down", "shared passages"]
+    monkeypatch.setattr(terms, "compute_keyness", lambda *a, **k: events.append("keyness here") or keyness(*a, **k))
+    monkeypatch.setattr(compare, "find_shared_passages", lambda *a, **k: events.append("shared passages here"))
+    built = build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=40, force=True)
+    # to a pool made after the chunks (their workers held the actor dictionary and the stance model), before keyness
+    # starts, so that one of its two workers takes it at once; that process writes the file
+    assert events.count("pool made") == 2
+    assert events[events.index("_stored_in_worker") - 1: events.index("_stored_in_worker") + 2] == [
+        "pool made", "_stored_in_worker", "keyness here"]
+    assert "_chunk_tables" not in events[events.index("_stored_in_worker"):]
+    assert "shared passages here" not in events
+    pd.testing.assert_frame_equal(built["shared_passages"], whole["shared_passages"], check_dtype=True)
+    assert built.manifest["tables"]["shared_passages"] == whole.manifest["tables"]["shared_passages"]
+
+
+def test_shared_passages_failing_in_a_worker_name_their_table_and_leave_no_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "_stored_in_worker", _passages_fail)
+    study = ct.load_study(write_corpus(tmp_path, n=30))
+    with pytest.raises(MemoryError, match="no room for the pairs") as info:
+        build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=10)
+    assert "while building the table shared_passages" in info.value.__notes__
+    assert list((tmp_path / "build" / "tables").iterdir()) == []
+
+
+@pytest.mark.parametrize("name", PER_ARTICLE)
+def test_a_chunks_arrow_bytes_are_appended_as_to_parquet_would_store_them(builds, tmp_path, name):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    study, whole, here, two = builds
+    frame = whole[name].head(7)  # sentence_scores: with its scorers in .attrs
+    frame.to_parquet(tmp_path / "pandas.parquet", engine="pyarrow", index=False)
+    appender = pipeline._Appender(tmp_path)
+    appender.add({"tables": {name: {"arrow": pipeline._arrow_bytes(frame), "rows": 7, "seconds": 0.0}}, "scorers": {},
+                  "notes": {}})
+    appender.close()
+    stored, expected = pq.read_table(tmp_path / f"{name}.parquet"), pq.read_table(tmp_path / "pandas.parquet")
+    assert stored.equals(expected) and stored.schema.equals(expected.schema, check_metadata=True)
+    assert appender.info[name]["columns"] == whole.manifest["tables"][name]["columns"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame, check_dtype=True)
+    assert pa.ipc.open_stream(pipeline._arrow_bytes(frame)).read_all().num_rows == 7
 
 
 def test_scorers_registered_here_are_sent_to_the_workers_or_refused_clearly(monkeypatch):
@@ -436,3 +482,17 @@ def test_scorers_registered_here_are_sent_to_the_workers_or_refused_clearly(monk
     monkeypatch.setitem(sentiment.SCORERS, "mine", lambda: sentiment.VaderScorer())
     with pytest.raises(ValueError, match="'mine' was registered with a factory that cannot be sent"):
         pipeline._registered_scorers()
+
+
+def test_making_a_table_storable_leaves_the_frame_it_was_given_as_it_was():
+    # no copy is made first: the columns it casts are new ones, pandas copies the others only on write
+    frame = pd.DataFrame({"article_id": ["a", "b"], "record": [1, None], "reviewed": [True, False]}, dtype=object,
+                         index=[5, 3])
+    frame.attrs = {"load_report": "kept here"}
+    before = frame.copy()
+    out = pipeline._storable(frame, "articles", "outlet")
+    assert [str(out[c].dtype) for c in out] == ["str", "Int64", "boolean"] and out.index.tolist() == [0, 1]
+    assert out.attrs == {}
+    out.loc[0, "reviewed"] = False
+    pd.testing.assert_frame_equal(frame, before)
+    assert frame.attrs == {"load_report": "kept here"}
