@@ -405,6 +405,11 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
     return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
 
 
+def _clip_share(out: pd.DataFrame) -> pd.DataFrame:
+    """Intervals of a share kept inside [0, 1]: a normal interval of a share near 0 or 1 (few codes) can cross the bounds."""
+    return out.assign(low=out["low"].clip(0.0, 1.0), high=out["high"].clip(0.0, 1.0))
+
+
 def voice_group_codes(gold: pd.DataFrame, quotations: pd.DataFrame, *, actors=None) -> pd.DataFrame:
     """The gold speakers as codes of the voice group of each quotation the voice share counts.
 
@@ -490,6 +495,7 @@ def correct_voice(quotations: pd.DataFrame, articles: pd.DataFrame, gold: pd.Dat
         ``by``, ``voice_group`` and the columns of
         :func:`~corpus_tools.correction.correct_estimates` (``value`` is the share of quoted
         words), plus ``n`` (quotations for the model's estimate, coded quotations for the others).
+        Intervals are clipped to [0, 1].
 
     Raises
     ------
@@ -518,7 +524,7 @@ def correct_voice(quotations: pd.DataFrame, articles: pd.DataFrame, gold: pd.Dat
     partial = out["estimate"].ne("model") & out["n_coded"].between(1, out["n_units"] - 1)
     out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} quotations not in the gold: not a random sample"
                                 for note, n, k in out.loc[partial, ["note", "n_units", "n_coded"]].itertuples(index=False)]
-    return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+    return _clip_share(out).assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
 
 
 def _coded_sentences(codes: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
@@ -566,7 +572,8 @@ def correct_sentiment(long: pd.DataFrame, codes: pd.DataFrame, thresholds, *, by
     pandas.DataFrame
         ``by``, ``scorer``, ``label`` (whose share) and the columns of
         :func:`~corpus_tools.correction.correct_estimates`, plus ``n`` (sentences for the
-        model's estimate, coded sentences for the others); sorted by scorer, label and group.
+        model's estimate, coded sentences for the others); sorted by scorer, label and group. Intervals are clipped to
+        [0, 1].
 
     Raises
     ------
@@ -591,7 +598,7 @@ def correct_sentiment(long: pd.DataFrame, codes: pd.DataFrame, thresholds, *, by
             parts.append(out.assign(scorer=scorer, label=label))
     columns = [by, "scorer", "label", "estimate", "value", "low", "high", "n_units", "n_coded", "lambda", "note"]
     out = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
-    return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+    return _clip_share(out).assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
 
 
 def evaluate_sentences(codes: pd.DataFrame, long: pd.DataFrame, thresholds, *, split: str = "coded sample") -> dict:

@@ -146,6 +146,14 @@ def test_codes_that_find_more_negative_sentences_raise_the_share():
     assert np.isnan(out.loc[out["outlet"].eq("Y") & out["estimate"].eq("corrected"), "value"]).all()  # Y has no codes
 
 
+def test_share_intervals_stay_between_0_and_1():
+    # X's coded sentences are one of each kind: the normal interval of a share from 3 codes crosses 0 or 1
+    spread = codes(("a", 0, "negative"), ("a", 2, "neutral"), ("a", 3, "negative"))
+    out = gold.correct_sentiment(LONG, spread, THRESHOLDS)
+    assert out["low"].dropna().ge(0).all() and out["high"].dropna().le(1).all()
+    assert (out["low"].eq(0) | out["high"].eq(1)).any()  # some interval was clipped, so this tests the clipping
+
+
 def test_codes_of_articles_not_loaded_are_left_out_but_unknown_sentences_are_errors():
     out = gold.correct_sentiment(LONG, codes(("a", 0, "negative"), ("z", 0, "negative")), THRESHOLDS)
     assert out["n_coded"].max() == 1  # article z is not in this run (a corpus.sample run, say)
