@@ -88,9 +88,10 @@ without chunks, and at most two chunks per worker are in flight (memory); the ar
 written by a thread of the parent meanwhile. Audit and targets, which their functions sort by
 ``article_id``, are sorted again after the append when the articles are not in ``article_id``
 order. Keyness and shared passages, which compare the whole corpus, are then computed from the
-stored tables (only the columns they use), at the same time: shared passages in a worker of a
+stored tables (only the columns they use), one after the other: shared passages in a worker of a
 fresh pool (the chunks' workers, which hold the actor dictionary and the stance model, are gone
-first: memory), keyness in the parent with the other workers counting permutations. A table built
+first: memory), then keyness in the parent with the workers of another fresh pool counting
+permutations (run at the same time, the two held 2.1 GB at 60 MB). A table built
 in chunks is not kept in the parent once stored: :class:`Tables` reads it back when asked for.
 
 With ``workers > 1`` a build starts **a process pool**, before the corpus is read, and uses
@@ -718,8 +719,8 @@ _STAGES: dict[str, Callable[..., pd.DataFrame]] = {
 _PROCESS_MEMO: dict[str, Any] = {}
 
 #: The whole-corpus table a chunked build with a process pool computes in a worker of the pool made after the chunks,
-#: from the stored tables, while this process computes keyness (whose permutations the other workers count): at 60 MB
-#: it took 15 s alone here, after keyness.
+#: from the stored tables, before this process computes keyness: this process's heap stays small (at 60 MB keyness
+#: kept 1 GB here afterwards), and the two are not overlapped, which took the peak past 2 GB.
 _IN_A_WORKER = "shared_passages"
 
 
@@ -1429,7 +1430,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
 
     Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
-    asked for), and with a pool :data:`_IN_A_WORKER` is computed in a worker of a fresh pool while keyness is computed here.
+    asked for), and with a pool :data:`_IN_A_WORKER` is computed in a worker of a fresh pool before keyness is computed here.
     """
     from tqdm.auto import tqdm
 
@@ -1491,8 +1492,13 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                     rows, columns, seconds = done["rows"], done["columns"], done["seconds"]
                     ctx.notes.update(done["notes"])
                 else:
-                    if name == "keyness" and chunked and pool is not None:  # started first: the pool's workers take it first
+                    if name == "keyness" and chunked and pool is not None:
                         elsewhere = pool.submit(_stored_in_worker, study, _IN_A_WORKER, tmp, groups)
+                        # waited for, not overlapped: at 60 MB the worker's 1 GB and keyness's 1 GB here add up past 2 GB
+                        # (2.13 GB PSS measured); a fresh pool then counts the permutations with workers that hold nothing
+                        wait([elsewhere])
+                        pool.shutdown()
+                        pool = ctx.executor = stack.enter_context(_worker_pool(workers))
                     if name not in frames:
                         bar.set_postfix_str(name)
                         begun = time.perf_counter()
