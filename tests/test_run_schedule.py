@@ -14,24 +14,10 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from corpus_tools.run import DURATIONS_FILE, NotebookError, longest_first, read_durations, run_plans
-
-
-def tiny_notebook(path: Path, *sources: str) -> Path:
-    """A notebook of plain Python cells for the python3 kernel."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
-def wait_for(path: Path) -> str:
-    """A cell that waits (at most a minute) until another notebook has written ``path``."""
-    return (f"import pathlib, time\nfor _ in range(600):\n    if pathlib.Path({str(path)!r}).exists():\n        break\n"
-            f"    time.sleep(0.1)\nelse:\n    raise RuntimeError('the other notebook did not run at the same time')")
+from test_notebooks import tiny_notebook, wait_for  # the notebooks the parallel-run tests use
 
 
 def run_with_deadline(seconds: float, **options):
