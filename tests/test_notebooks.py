@@ -133,6 +133,17 @@ def wait_for(path: Path) -> str:
             f"    time.sleep(0.1)\nelse:\n    raise RuntimeError('the other notebook did not run at the same time')")
 
 
+def assert_exits(pid: int, seconds: float = 30) -> None:
+    """Fail unless the process ``pid`` (the kernel of a notebook another one stopped) exits within ``seconds``."""
+    for _ in range(int(seconds * 10)):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the kernel of the slow notebook (pid {pid}) still runs")
+
+
 def test_notebooks_run_at_the_same_time_and_are_reported_in_plan_order(tmp_path):
     # the first waits for the second, so it can only finish when both run at once, and finishes last
     marker = tmp_path / "second-ran"
@@ -156,15 +167,7 @@ def test_a_failing_notebook_names_itself_and_stops_the_others(tmp_path):
     plans = [(slow, {}, None), (failing, {}, None)]
     with pytest.raises(NotebookError, match=r"^failing\.ipynb failed in cell 2: ValueError: no such outlet"):
         run_plans(plans, output_dir=tmp_path / "out", kernel_name="python3", jobs=2)
-    kernel = int(pid_file.read_text())
-    for _ in range(300):  # the slow notebook's kernel exits once its worker is gone (it looks every second)
-        try:
-            os.kill(kernel, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail(f"the kernel of the slow notebook (pid {kernel}) still runs")
+    assert_exits(int(pid_file.read_text()))  # the slow notebook's kernel exits once its worker is gone (it looks every second)
 
 
 def test_the_runner_command_gives_one_error_line_for_a_failing_notebook_among_several(tmp_path, capsys):

@@ -9,15 +9,13 @@ killer) ends the run with an error naming its notebook instead of a wait without
 from __future__ import annotations
 
 import json
-import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from corpus_tools.run import DURATIONS_FILE, NotebookError, longest_first, read_durations, run_plans
-from test_notebooks import tiny_notebook, wait_for  # the notebooks the parallel-run tests use
+from test_notebooks import assert_exits, tiny_notebook, wait_for  # the notebooks the parallel-run tests use
 
 
 def run_with_deadline(seconds: float, **options):
@@ -92,12 +90,4 @@ def test_a_killed_worker_ends_the_run_with_an_error_naming_its_notebook(tmp_path
     with pytest.raises(NotebookError, match=r"^killer\.ipynb: the worker process running it died \(killed, or out of memory\?\)"):
         run_with_deadline(300, plans=[(slow, {}, None), (killer, {}, None)], output_dir=tmp_path / "out",
                           kernel_name="python3", jobs=2)
-    kernel = int(pid_file.read_text())
-    for _ in range(300):  # the other notebook is stopped too: its kernel exits once its worker is gone
-        try:
-            os.kill(kernel, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the kernel of the slow notebook still runs")
+    assert_exits(int(pid_file.read_text()))  # the other notebook is stopped too: its kernel exits once its worker is gone
