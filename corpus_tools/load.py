@@ -89,11 +89,14 @@ import multiprocessing
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -126,6 +129,7 @@ from .read import (
     iter_jsonl,
     parse_dateline,
     _read_file,
+    _split_suffix,
     _where,
 )
 from .segment import count_words
@@ -215,7 +219,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def _runs(files: list[tuple[Path, str]]) -> str:
+def _runs(files: list[tuple[str, str]]) -> str:
     """``"a.txt to b.txt (256 files)"``: the files of one run, for an error that names it."""
     return f"{files[0][1]} to {files[-1][1]} ({len(files)} files)" if len(files) > 1 else files[0][1]
 
@@ -230,72 +234,81 @@ def _excluded(relative: str, exclude: tuple[str, ...]) -> str | None:
     return None
 
 
-def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Path], list[tuple[Path, str, bool]]]:
-    """The files to read, in sorted order, and ``(path, reason, warn)`` for each one left out."""
+def _unsupported(name: str, rel: str) -> str | None:
+    """Why the file ``name`` (at ``rel``, relative to the corpus folder) is not read as articles, or None."""
+    if name == MANIFEST_NAME:
+        if rel == name:
+            return "a manifest: read as metadata, not as articles"
+        return "a manifest in a subfolder: not read"
+    suffix = _split_suffix(name)[1]
+    if suffix.lower() not in SUPPORTED_SUFFIXES:
+        return f"not an article file: suffix {suffix or '(none)'!r} (reads {', '.join(SUPPORTED_SUFFIXES)})"
+    return None
+
+
+def _walk(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]]]:
+    """The files to read, sorted, as ``(path, relative path)``, and ``(relative path, reason, warn)`` for each one left out.
+
+    Paths are strings, not :class:`~pathlib.Path` objects (making one per file took seconds on a
+    corpus of 100,000 files); a relative path joins the names found below ``root`` with ``/``.
+    """
     root_real = root.resolve()
-    files: list[Path] = []
-    links: list[Path] = []
-    ignored: list[tuple[Path, str, bool]] = []
+    files: list[tuple[str, str]] = []
+    links: list[tuple[str, str]] = []
+    ignored: list[tuple[str, str, bool]] = []
 
-    def unsupported(path: Path) -> str | None:
-        if path.name == MANIFEST_NAME:
-            if path.parent == root:
-                return "a manifest: read as metadata, not as articles"
-            return "a manifest in a subfolder: not read"
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            return f"not an article file: suffix {path.suffix or '(none)'!r} (reads {', '.join(SUPPORTED_SUFFIXES)})"
-        return None
-
-    def visit(folder: Path) -> None:
+    def visit(folder: str, prefix: str) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            ignored.append((folder, f"cannot list the folder: {exc.strerror or exc}", True))
+            ignored.append((prefix[:-1] or ".", f"cannot list the folder: {exc.strerror or exc}", True))  # "." is root
             return
         for entry in entries:
-            path = Path(entry.path)
-            if exclude and (pattern := _excluded(path.relative_to(root).as_posix(), exclude)):
+            rel = prefix + entry.name
+            if exclude and (pattern := _excluded(rel, exclude)):
                 kind = "folder, not searched" if entry.is_dir(follow_symlinks=False) else "file"
-                ignored.append((path, f"excluded {kind}: matches the exclude pattern {pattern!r}", False))
+                ignored.append((rel, f"excluded {kind}: matches the exclude pattern {pattern!r}", False))
             elif entry.name.startswith((".", "_")):
                 kind = "folder, not searched" if entry.is_dir(follow_symlinks=False) else "file"
-                ignored.append((path, f"hidden {kind}: the name starts with '.' or '_'", False))
+                ignored.append((rel, f"hidden {kind}: the name starts with '.' or '_'", False))
             elif entry.is_symlink():
-                links.append(path)
+                links.append((entry.path, rel))
             elif entry.is_dir(follow_symlinks=False):
-                visit(path)
+                visit(entry.path, rel + "/")
             elif not entry.is_file(follow_symlinks=False):
-                ignored.append((path, "not a regular file (a pipe, socket or device)", False))
-            elif reason := unsupported(path):
-                ignored.append((path, reason, False))
+                ignored.append((rel, "not a regular file (a pipe, socket or device)", False))
+            elif reason := _unsupported(entry.name, rel):
+                ignored.append((rel, reason, False))
             else:
-                files.append(path)
+                files.append((entry.path, rel))
 
-    visit(root)
+    visit(str(root), "")
     # where each file really is, to tell a link to a file read already; resolving every file is
     # slow, and only a folder with links needs it
-    loaded = {p.resolve(): p for p in files} if links else {}
-    for link in links:
+    loaded = {Path(path).resolve(): rel for path, rel in files} if links else {}
+    for path, rel in links:
+        link = Path(path)
         try:
             target = link.resolve(strict=True)
         except (OSError, RuntimeError):
-            ignored.append((link, f"dangling symlink: its target {os.readlink(link)!r} does not exist", True))
+            ignored.append((rel, f"dangling symlink: its target {os.readlink(link)!r} does not exist", True))
             continue
         if target.is_dir():
-            ignored.append((link, "symlink to a folder: not followed", True))
-        elif reason := unsupported(link):
-            ignored.append((link, reason, False))
+            ignored.append((rel, "symlink to a folder: not followed", True))
+        elif reason := _unsupported(link.name, rel):
+            ignored.append((rel, reason, False))
         elif not target.is_relative_to(root_real):
-            ignored.append((link, f"symlink to {target}, outside the corpus folder: not read", True))
+            ignored.append((rel, f"symlink to {target}, outside the corpus folder: not read", True))
         elif target in loaded:
-            ignored.append((link, f"symlink to {loaded[target].relative_to(root).as_posix()}, which is read already", True))
+            ignored.append((rel, f"symlink to {loaded[target]}, which is read already", True))
         elif not target.is_file():
-            ignored.append((link, "symlink to something that is not a regular file", True))
+            ignored.append((rel, "symlink to something that is not a regular file", True))
         else:
-            files.append(link)
-            loaded[target] = link
-    depth = len(root.parts)  # every path found is root / ...: its parts after root's are its parts relative to root
-    return sorted(files, key=lambda p: p.parts[depth:]), ignored
+            files.append((path, rel))
+            loaded[target] = rel
+    if links:  # the walk found the files in sorted order (each folder's names sorted, depth first); the links come last
+        files.sort(key=lambda file: file[1].split("/"))
+    return files, ignored
 
 
 class _ReportRows(list):
@@ -379,6 +392,7 @@ def load_corpus(
     exclude: Iterable[str] = (),
     workers: int = 1,
     executor: Executor | None = None,
+    on_read: Callable[[], Any] | None = None,
 ) -> pd.DataFrame:
     """Load, clean and describe a corpus of news articles.
 
@@ -421,7 +435,8 @@ def load_corpus(
         :data:`CHUNK_FILES` files, in order, and only when there are two runs or more (a
         smaller corpus does not pay for starting the processes). The table, the load report,
         the warnings and the errors are the same whatever the number; duplicate ids and the
-        manifest are checked in this process. What cleaning decided is sent back, so
+        manifest are checked in this process (the workers start reading while it reads the
+        manifest; a manifest error still comes first). What cleaning decided is sent back, so
         :func:`cleaning_audit` does not clean these articles again here. Two runs per worker are
         in flight at a time. A worker that dies (killed for lack of memory) raises
         ``BrokenProcessPool`` naming the files of the runs in flight.
@@ -429,6 +444,10 @@ def load_corpus(
         A process pool (:func:`worker_pool`) to read and clean in, instead of starting one of
         ``workers`` processes (``workers`` still sets the runs in flight); it is left running,
         for the caller's next task. Used, like a pool of its own, only for two runs or more.
+    on_read : callable, optional
+        Called (with no argument) once every file is read and cleaned, before the table is
+        made: a caller that passed ``executor`` can give its workers their next tasks then
+        (:func:`corpus_tools.build_tables` has them load the models its chunks need).
 
     Returns
     -------
@@ -518,13 +537,18 @@ def load_corpus(
                 f"{root}: unsupported file type {root.suffix or '(no suffix)'!r}; load_corpus reads "
                 f"{', '.join(SUPPORTED_SUFFIXES)} files, or a folder of them{hint}"
             )
-        base, files, left_out = root.parent, [root], []
+        base, files, left_out = root.parent, [(str(root), root.name)], []
     else:
         raise UnsupportedFileError(f"{root}: not a folder or a regular file")
-    meta, manifest_name = _resolve_manifest(root, manifest)
-
+    show = len(files) >= 200 if progress is None else progress
+    parallel = workers > 1 or executor is not None
+    chunks = [files[k : k + CHUNK_FILES] for k in range(0, len(files), CHUNK_FILES)] if parallel else []
+    cleaned: list = []  # what cleaning decided in the workers, to remember here
+    # the workers start on the first runs now, while this process reads the manifest; what they find waits for it
+    read = _read_in_pool(chunks, workers, encoding, errors, cleaned, executor) if len(chunks) >= 2 else None
     report: list[dict] = []
     skipped = {"n": 0, "warned": 0}
+    records: list[dict] = []
 
     def skip(rel: str, record, exc: CorpusError, article_id=None) -> None:
         if on_error == "raise":
@@ -535,27 +559,16 @@ def load_corpus(
             skipped["warned"] += 1
             warnings.warn(SkippedInputWarning(f"skipped {exc}"), stacklevel=3)
 
-    for item, reason, warn in left_out:
-        rel = item.relative_to(base).as_posix()
-        report.append(_report_row(rel, None, None, "ignored", reason))
-        if warn:
-            warnings.warn(SkippedInputWarning(f"left out {rel}: {reason}"), stacklevel=2)
-    if not files:
-        raise CorpusError(f"{root}: no article files found (looked for {', '.join(SUPPORTED_SUFFIXES)})")
-
-    records: list[dict] = []
-    seen: dict[str, str] = {}
-    read_paths: set[str] = set()
-    show = len(files) >= 200 if progress is None else progress
-    rels = [file.relative_to(base).as_posix() for file in files]
-    pairs = list(zip(files, rels))
-    parallel = workers > 1 or executor is not None
-    chunks = [pairs[k : k + CHUNK_FILES] for k in range(0, len(pairs), CHUNK_FILES)] if parallel else []
-    cleaned: list = []  # what cleaning decided in the workers, to remember here
-    read = _read_in_pool(chunks, workers, encoding, errors, cleaned, executor) if len(chunks) >= 2 else None
     try:
-        for file, rel in tqdm(pairs, desc="loading", disable=not show, leave=False):
-            read_paths.add(rel)
+        meta, manifest_name = _resolve_manifest(root, manifest)
+        for rel, reason, warn in left_out:
+            report.append(_report_row(rel, None, None, "ignored", reason))
+            if warn:
+                warnings.warn(SkippedInputWarning(f"left out {rel}: {reason}"), stacklevel=2)
+        if not files:
+            raise CorpusError(f"{root}: no article files found (looked for {', '.join(SUPPORTED_SUFFIXES)})")
+        seen: dict[str, dict] = {}  # each article's record, to name it in an error
+        for file, rel in tqdm(files, desc="loading", disable=not show, leave=False):
             try:
                 items = _read_file(file, rel, encoding=encoding, errors=errors) if read is None else _replay(next(read))
             except CorpusError as exc:
@@ -565,21 +578,22 @@ def load_corpus(
                 if isinstance(item, tuple):
                     skip(rel, item[0], item[1])
                     continue
-                where = _where(item)
                 if item["article_id"] in seen:
                     aid = item["article_id"]
-                    raise DuplicateIdError(f"article_id {aid!r} is used by both {seen[aid]} and {where}")
-                seen[item["article_id"]] = where
+                    raise DuplicateIdError(f"article_id {aid!r} is used by both {_where(seen[aid])} and {_where(item)}")
+                seen[item["article_id"]] = item
                 records.append(item)
     finally:
         if read is not None:
-            read.close()  # stops the pool, also when a bad file raised
+            read.close()  # stops the pool, also when the manifest or a bad file raised
 
     if read is None:
         for rec in tqdm(records, desc="cleaning", disable=not show, leave=False):
             _clean(rec)
     else:
         clean._take_over(cleaned)
+    if on_read is not None:
+        on_read()
     records = _drop_empty(records, skip)
     if skipped["n"] > skipped["warned"]:
         warnings.warn(
@@ -595,11 +609,12 @@ def load_corpus(
 
     table = pd.DataFrame.from_records(records)
     if meta is not None:
-        table = _join_manifest(table, meta, manifest_name, read_paths, set(seen))
+        table = _join_manifest(table, meta, manifest_name, {rel for _, rel in files}, set(seen))
     table = _finish(table)
-    for aid, rel, rec in zip(table["article_id"], table["path"], table["record"]):
-        report.append(_report_row(rel, None if pd.isna(rec) else int(rec), aid, "loaded"))
-    # the paths are relative POSIX paths (relative_to, as_posix): their parts are what lies between the "/"
+    # lists, not the columns: a value taken from an Arrow-backed column one at a time costs microseconds
+    for aid, rel, rec in zip(table["article_id"].tolist(), table["path"].tolist(), table["record"].tolist()):
+        report.append(_report_row(rel, None if rec is pd.NA else int(rec), aid, "loaded"))
+    # the paths are the names below the corpus folder joined with "/" (see _walk): their parts are what lies between
     report.sort(key=lambda r: (r["path"].split("/"), -1 if r["record"] is None else r["record"]))
     table.attrs["load_report"] = _ReportRows(report)
     if table["outlet"].isna().all() and manifest is not False:
@@ -633,7 +648,7 @@ def _clean(rec: dict) -> None:
 
 
 def _read_and_clean(
-    files: list[tuple[Path, str]], encoding: str, errors: str
+    files: list[tuple[str, str]], encoding: str, errors: str
 ) -> tuple[list[tuple[list, list | CorpusError]], list]:
     """Read and clean a run of files in a worker process.
 
@@ -656,30 +671,41 @@ def _read_and_clean(
     return out, clean._hand_over()
 
 
-def _read_in_pool(chunks: list[list[tuple[Path, str]]], workers: int, encoding: str, errors: str, cleaned: list,
+def _read_in_pool(chunks: list[list[tuple[str, str]]], workers: int, encoding: str, errors: str, cleaned: list,
                   executor: Executor | None = None) -> Iterator:
     """Each file's ``(warnings, items or error)``, in order, read and cleaned in ``executor`` (else a pool of ``workers``).
 
-    At most two runs per worker are in flight (what comes back waits here in order). What
-    cleaning decided goes to ``cleaned``, a run at a time. Close the iterator to stop early: the
-    runs not started yet are cancelled, and a pool of its own is shut down.
+    The first runs are submitted before this returns, so the workers read while the caller does
+    something else. At most two runs per worker are in flight (what comes back waits here in
+    order). What cleaning decided goes to ``cleaned``, a run at a time. Close the iterator to stop
+    early: the runs not started yet are cancelled, and a pool of its own is shut down.
     """
+    reads = _pool_reads(chunks, workers, encoding, errors, cleaned, executor)
+    next(reads)  # to its first yield: the first runs are submitted, and closing it now runs its cleanup
+    return reads
+
+
+def _pool_reads(chunks: list[list[tuple[str, str]]], workers: int, encoding: str, errors: str, cleaned: list,
+                executor: Executor | None) -> Iterator:
+    """:func:`_read_in_pool`'s iterator, which first yields None once its first runs are submitted."""
     pool = executor if executor is not None else worker_pool(min(workers, len(chunks)))
     read = partial(_read_and_clean, encoding=encoding, errors=errors)
     pending: deque = deque()
-    submitted = 0
+    waiting = iter(chunks)
+
+    def top_up() -> None:
+        for files in islice(waiting, 2 * workers - len(pending)):
+            pending.append((pool.submit(read, files), files))
+
     try:
-        while submitted < len(chunks) or pending:
-            try:
-                while submitted < len(chunks) and len(pending) < 2 * workers:
-                    pending.append((pool.submit(read, chunks[submitted]), chunks[submitted]))
-                    submitted += 1
+        with _naming_runs(pending):
+            top_up()
+        yield None
+        while pending:
+            with _naming_runs(pending):
                 results, remembered = pending[0][0].result()
-            except BrokenProcessPool as exc:
-                runs = "; ".join(_runs(files) for _, files in pending)
-                raise BrokenProcessPool(f"a worker process died (killed, perhaps for lack of memory) while reading and "
-                                        f"cleaning one of these runs of files: {runs}") from exc
-            pending.popleft()
+                pending.popleft()
+                top_up()
             cleaned.extend(remembered)
             yield from results
     finally:
@@ -687,6 +713,17 @@ def _read_in_pool(chunks: list[list[tuple[Path, str]]], workers: int, encoding: 
             future.cancel()
         if executor is None:
             pool.shutdown(cancel_futures=True)
+
+
+@contextmanager
+def _naming_runs(pending: deque) -> Iterator[None]:
+    """Say which runs of files were in flight when a worker died."""
+    try:
+        yield
+    except BrokenProcessPool as exc:
+        runs = "; ".join(_runs(files) for _, files in pending)
+        raise BrokenProcessPool(f"a worker process died (killed, perhaps for lack of memory) while reading and "
+                                f"cleaning one of these runs of files: {runs}") from exc
 
 
 def _replay(result: tuple[list, list | CorpusError]) -> list:

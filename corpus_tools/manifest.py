@@ -91,7 +91,7 @@ def read_manifest(path: str | Path) -> pd.DataFrame:
     for row, line, fields in rows:
         if len(fields) != len(header):
             raise ManifestError(_field_count_message(str(path), row, line, len(fields), header, ""))
-        data.append([value if value.strip() else None for value in fields])
+        data.append(fields)  # _check_manifest makes an empty cell a missing value
         numbers.append(row)
     manifest = pd.DataFrame(data, columns=header, dtype=object)
     return _check_manifest(manifest, str(path), numbers)
@@ -158,7 +158,7 @@ def _parse_dates(values: pd.Series, *, where: str, rows: list[int] | None = None
 
 
 def _resolve_manifest(root: Path, manifest) -> tuple[pd.DataFrame | None, str]:
-    """Find, read and check the manifest before any article is read."""
+    """Find, read and check the manifest before any article read is used (workers may be reading the first ones)."""
     if manifest is None:
         candidate = (root if root.is_dir() else root.parent) / MANIFEST_NAME
         manifest = candidate if candidate.is_file() else False
@@ -173,9 +173,13 @@ def _resolve_manifest(root: Path, manifest) -> tuple[pd.DataFrame | None, str]:
 
 def _join_manifest(table: pd.DataFrame, meta: pd.DataFrame, name: str, read_paths: set[str], read_ids: set[str]) -> pd.DataFrame:
     key = "file" if "file" in meta.columns else "article_id"
-    ours = table["path"].map(_nfc) if key == "file" else table["article_id"]
+    # lists, not the columns: a value taken from an Arrow-backed column one at a time costs microseconds
+    ours = table["article_id"]
+    if key == "file":
+        ours = pd.Series([_nfc(p) for p in table["path"].tolist()], index=table.index, dtype=table["path"].dtype)
     known = {_nfc(p) for p in read_paths} if key == "file" else read_ids
-    unmatched_rows = set(meta[key]) - known
+    listed = set(meta[key].tolist())
+    unmatched_rows = listed - known
     if unmatched_rows:
         warnings.warn(
             ManifestWarning(
@@ -183,7 +187,7 @@ def _join_manifest(table: pd.DataFrame, meta: pd.DataFrame, name: str, read_path
             ),
             stacklevel=3,
         )
-    missing = set(ours) - set(meta[key])
+    missing = set(ours.tolist()) - listed
     if missing:
         shown = table.loc[ours.isin(missing), "path" if key == "file" else "article_id"]
         warnings.warn(

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import re
 import unicodedata
 import warnings
@@ -418,9 +419,9 @@ def _jsonl_lines(text: str, source: str):
         yield n, obj
 
 
-def _read_bytes(path: Path, rel: str) -> bytes:
+def _read_bytes(path: str | os.PathLike, rel: str) -> bytes:
     try:
-        return path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise UnreadableFileError(f"{rel}: cannot read the file: {exc.strerror or exc}") from exc
 
@@ -428,7 +429,17 @@ def _read_bytes(path: Path, rel: str) -> bytes:
 _NO_TITLE = object()  # a record without a title field
 
 
-def _read_file(path: Path, rel: str, *, encoding: str, errors: str) -> list[dict | tuple[int, CorpusError]]:
+def _split_suffix(name: str) -> tuple[str, str]:
+    """``(stem, suffix)`` of a file name, as :class:`pathlib.PurePath` splits it, without making a path object.
+
+    >>> _split_suffix("a.b.TXT"), _split_suffix(".txt"), _split_suffix("notes.")
+    (('a.b', '.TXT'), ('.txt', ''), ('notes.', ''))
+    """
+    i = name.rfind(".")
+    return (name[:i], name[i:]) if 0 < i < len(name) - 1 else (name, "")
+
+
+def _read_file(path: str | os.PathLike, rel: str, *, encoding: str, errors: str) -> list[dict | tuple[int, CorpusError]]:
     """Read one file: a raw record (``article_id``, ``path``, ``record``, ``raw_text``, ...)
     per article, or ``(record, error)`` for a record that cannot be used, in file order.
 
@@ -436,8 +447,8 @@ def _read_file(path: Path, rel: str, *, encoding: str, errors: str) -> list[dict
     """
     data = _read_bytes(path, rel)
     text = decode_bytes(data, rel, encoding=encoding, errors=errors)
-    suffix = path.suffix.lower()
-    stem = _nfc(path.stem)
+    stem, suffix = _split_suffix(os.path.basename(path))
+    suffix, stem = suffix.lower(), _nfc(stem)
     if suffix == ".txt":
         digest = hashlib.sha256(data).hexdigest()
         return [{"article_id": stem, "path": rel, "record": None, "raw_text": text, "sha256": digest, "_title": _NO_TITLE}]

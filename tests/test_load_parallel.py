@@ -10,6 +10,7 @@ nothing again.
 import codecs
 import json
 import warnings
+from pathlib import PurePosixPath
 
 import pandas as pd
 import pytest
@@ -17,8 +18,9 @@ import pytest
 import corpus_tools.clean as clean
 import corpus_tools.load as load
 from corpus_tools.audit import cleaning_audit
-from corpus_tools.errors import BinaryFileError, DuplicateIdError, EmptyFileError, UndecodableFileError
+from corpus_tools.errors import BinaryFileError, DuplicateIdError, EmptyFileError, ManifestError, UndecodableFileError
 from corpus_tools.load import load_corpus, load_report
+from corpus_tools.read import _split_suffix
 
 N_TXT = 300  # two runs of CHUNK_FILES files or more: the pool starts
 
@@ -185,6 +187,21 @@ def test_a_corpus_of_fewer_than_two_runs_of_files_is_read_here(tmp_path, monkeyp
     pd.testing.assert_frame_equal(one, two, check_exact=True)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_on_read_is_called_once_every_file_is_read_and_not_when_reading_failed(corpus, monkeypatch, workers):
+    monkeypatch.setattr(load, "CHUNK_FILES", 40)
+    read, calls = load._read_file, []
+    monkeypatch.setattr(load, "_read_file", lambda *a, **k: calls.append("read") or read(*a, **k))
+    loaded = load_corpus(good(corpus), workers=workers, on_read=lambda: calls.append("on_read"))
+    assert calls[-1] == "on_read" and calls.count("on_read") == 1 and len(loaded) > 40
+    calls.clear()
+    (corpus / "world" / "a0201.txt").write_bytes(b"")
+    with pytest.raises(EmptyFileError):
+        load_corpus(corpus, workers=workers, on_read=lambda: calls.append("on_read"))
+    assert "on_read" not in calls
+
+
 @pytest.mark.parametrize("workers", [0, -1, 1.5, "2", True])
 def test_workers_must_be_a_whole_number_of_one_or_more(corpus, workers):
     with pytest.raises(ValueError, match=r"^workers must be a whole number of 1 or more, got "):
@@ -198,3 +215,41 @@ def test_a_pool_given_reads_the_corpus_and_is_left_running_for_the_next_task(cor
         given = load_corpus(corpus, workers=2, executor=pool, errors="replace", on_error="skip")
         assert pool.submit(len, "still running").result() == 13
     pd.testing.assert_frame_equal(given, load_corpus(corpus, errors="replace", on_error="skip"), check_exact=True)
+
+
+def test_a_bad_manifest_raises_before_what_the_workers_read_and_a_pool_given_is_left_running(corpus, monkeypatch):
+    # the workers start on the first runs before the manifest is read; its error still comes first, as with one process
+    monkeypatch.setattr(load, "CHUNK_FILES", 40)
+    (corpus / "europe" / "a0200.txt").write_bytes(b"")  # a bad file in the first runs, read before the manifest is checked
+    with (corpus / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("world/a0202.txt,outlet 1,2022-01-01,one field too many\n")
+    raised = []
+    with load.worker_pool(2) as pool:
+        for kw in ({"workers": 1}, {"workers": 2, "executor": pool}):
+            with pytest.raises(ManifestError, match=r"manifest\.csv: row \d+ .*has 4 field\(s\) but the header has 3") as info:
+                load_corpus(corpus, errors="replace", **kw)
+            raised.append(str(info.value))
+        assert pool.submit(len, "still running").result() == 13
+    assert raised[0] == raised[1]
+
+
+def test_files_are_read_in_the_order_of_their_folders_and_names_links_included(tmp_path, monkeypatch):
+    # each file is only a headline and furniture: skipping it warns, in the order the files were read
+    monkeypatch.setattr(load, "CHUNK_FILES", 2)
+    for name in ["a.txt", "a/z.txt", "a-b.txt", "a b/c.txt", "b/y.txt", "_drafts/m.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Talks end\n\nWatch video", encoding="utf-8")
+    (tmp_path / "a-a.txt").symlink_to(tmp_path / "_drafts" / "m.txt")  # found after the files, read in its place
+    expected = ["a/z.txt", "a b/c.txt", "a-a.txt", "a-b.txt", "a.txt", "b/y.txt"]  # folder by folder, name by name
+    for workers in (1, 2):
+        with warnings.catch_warnings(record=True) as caught, pytest.raises(load.CorpusError, match="nothing to load"):
+            warnings.simplefilter("always")
+            load_corpus(tmp_path, manifest=False, on_error="skip", workers=workers)
+        skipped = [str(w.message).split(":")[0] for w in caught if "no article text left" in str(w.message)]
+        assert skipped == [f"skipped {name}" for name in expected]
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.b.TXT", "a..jsonl", ".txt", "..txt", "notes.", "noext", "a. b", "\u00e9t\u00e9"])
+def test_a_file_name_splits_into_stem_and_suffix_as_pathlib_splits_it(name):
+    # the walk and the workers split names themselves: a Path object per file cost seconds on 100,000 files
+    assert _split_suffix(name) == (PurePosixPath(name).stem, PurePosixPath(name).suffix)
