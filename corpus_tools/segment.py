@@ -29,8 +29,7 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, repeat
 
 import blingfire
 import numpy as np
@@ -46,19 +45,25 @@ TOKEN_PATTERN = re.compile(
     r"|[^\W\d_]+(?:[-'][^\W\d_]+)*",  # words: de-escalation, don't
 )
 _POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
-#: :data:`TOKEN_PATTERN` with the text skipped before the token. Every letter or digit starts a
-#: token and nothing else does, so ``[\W_]*+`` skips exactly what ``finditer`` skips. The ``\Z``
-#: alternative ends each string with an empty token that takes the text after the last token, so
-#: a long run of punctuation is read once (a failed search would rescan it from every character).
-_GAP_AND_TOKEN = re.compile(r"([\W_]*+)(" + TOKEN_PATTERN.pattern + r"|\Z)")
 _LETTER = r"[^\W\d_]"
-#: What :func:`count_words` finds: the text skipped (as in :data:`_GAP_AND_TOKEN`) then the token of
-#: :data:`TOKEN_PATTERN`, written with the first letter of an initialism or word read once (its alternatives
-#: in the same order, so the same tokens: 20% faster on news), or the empty string at the end.
+#: What :func:`count_words` finds: the text skipped, then the token of :data:`TOKEN_PATTERN` or the end of the text.
+#: Every letter or digit starts a token and nothing else does, so ``[\W_]*+`` skips exactly what ``finditer`` skips,
+#: and the ``\Z`` alternative takes the text after the last token, so that a long run of punctuation is read once (a
+#: failed search would rescan it from every character). The token is written with the first letter of an initialism
+#: or word read once (its alternatives in the same order, so the same tokens: 20% faster on news).
 _COUNTED_TOKEN = re.compile(
     rf"[\W_]*+({_LETTER}(?:\.(?:{_LETTER}\.)+(?!{_LETTER})|{_LETTER}*(?:[-']{_LETTER}+)*)"
     r"|\d+(?:[.,:]\d+)*%?|\Z)"
 )
+#: :data:`TOKEN_PATTERN` factored as in :data:`_COUNTED_TOKEN` (the same tokens).
+_FACTORED_TOKEN = rf"{_LETTER}(?:\.(?:{_LETTER}\.)+(?!{_LETTER})|{_LETTER}*(?:[-']{_LETTER}+)*)|\d+(?:[.,:]\d+)*%?"
+#: The token captured, so that ``split`` returns the text before each token and the tokens, alternating, as plain
+#: strings (no match objects, no tuples). A failed search costs one character: every letter or digit starts a token.
+_TOKEN_SPLIT = re.compile(f"({_FACTORED_TOKEN})")
+#: A token and the text after it up to the next token or line break (what :func:`_count_line_words` replaces).
+_TOKEN_AND_GAP = re.compile(rf"(?:{_FACTORED_TOKEN})[^\w\n]*+")
+#: Sentences :func:`tokens` reads in one call of the token pattern (one step of its progress bar).
+TOKEN_BLOCK = 5_000
 
 #: Show a progress bar when a table has at least this many articles.
 PROGRESS_MIN_ARTICLES = 200
@@ -328,7 +333,7 @@ def sentences(articles: pd.DataFrame, *, text_col: str = "text", progress: bool 
     [[0, 0, 'The U.S. replied.'], [0, 1, 'Russia waits.'], [1, 2, 'Fear dominates']]
     """
     ids, counts, paragraph_ids, spans, texts = [], [], [], [], []
-    items = zip(articles["article_id"], articles[text_col])
+    items = zip(articles["article_id"].tolist(), articles[text_col].tolist())  # lists: an Arrow column yields values slowly
     for article_id, text in _progress(items, len(articles), "sentences", progress):
         found = []
         for pid, (p_start, p_end) in enumerate(_paragraph_spans(text)):
@@ -347,8 +352,21 @@ def sentences(articles: pd.DataFrame, *, text_col: str = "text", progress: bool 
         "start": start,
         "end": end,
         "sentence": pd.Series(texts),
-        "n_words": np.fromiter(map(count_words, texts), np.int64, len(texts)),
+        "n_words": _count_line_words(texts),
     })
+
+
+def _count_line_words(texts: list[str]) -> np.ndarray:
+    """:func:`count_words` of each text, none of which holds a line break, with one pass of the token pattern over them all.
+
+    The texts are joined by line breaks, and each token, with the text after it up to the next token or line break,
+    becomes one letter: every letter or digit is in a token, so the text left between the tokens holds none, and a
+    text's count is the number of letters in its piece.
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    pieces = _TOKEN_AND_GAP.sub("a", "\n".join(texts)).split("\n")
+    return np.fromiter(map(str.count, pieces, repeat("a")), np.int64, len(pieces))
 
 
 def _span_columns(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -399,8 +417,14 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
     [['Russia', 0, 6, True], ['troops', 9, 15, True], ['100,000', 17, 24, False]]
     """
     sents = df if "sentence_id" in df.columns else sentences(df, text_col=text_col, progress=progress)
-    texts = _progress(sents["sentence"], len(sents), "tokens", progress, sents["article_id"].nunique())
-    sentence, offset, matched = _matches([_GAP_AND_TOKEN.findall(sent) for sent in texts])
+    texts = sents["sentence"].tolist()  # a list: iterating an Arrow string column costs a Python call per value
+    blocks = range(0, len(texts), TOKEN_BLOCK)
+    found = [_block_matches(texts[i : i + TOKEN_BLOCK], i)
+             for i in _progress(blocks, len(blocks), "tokens", progress, sents["article_id"].nunique())]
+    none = [np.zeros(0, dtype=np.int64)]  # what no sentence gives
+    sentence = np.concatenate(none + [f[0] for f in found])
+    offset = np.concatenate(none + [f[1] for f in found])
+    matched = np.fromiter(chain.from_iterable(f[2] for f in found), object, len(sentence))
     # the rules apply once per distinct match (26,000 in 1.6 million tokens on 10 MB of news), then spread by code
     codes, distinct = pd.factorize(matched)
     token, lower, is_alpha, length = _token_forms(distinct)
@@ -419,25 +443,22 @@ def tokens(df: pd.DataFrame, *, text_col: str = "text", progress: bool | None = 
     })
 
 
-def _matches(found: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Flatten each sentence's ``(skipped, match)`` pairs into the tokens' sentence, offset in it and match.
+def _block_matches(texts: list[str], first: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The token matches of consecutive sentences: each match's sentence (``first`` is the first one's), offset in it, text.
 
-    The pairs of a sentence spell it out, so a match's offset is the length of the pairs before it
-    in the sentence plus its own skipped text. The empty matches that end each sentence are dropped.
+    The sentences are read as one text, joined by newlines: no token holds a newline, so each sentence keeps
+    its own tokens. The pieces of ``split`` spell the text out, so a match starts after the pieces before it.
     """
-    pairs = list(chain.from_iterable(found))
-    n = len(pairs)
-    skipped = np.fromiter(map(len, map(itemgetter(0), pairs)), np.int64, n)
-    matched = np.fromiter(map(itemgetter(1), pairs), object, n)
+    pieces = _TOKEN_SPLIT.split("\n".join(texts))
+    matched = pieces[1::2]
+    n = len(matched)
     match_len = np.fromiter(map(len, matched), np.int64, n)
-    pair_end = np.cumsum(skipped + match_len)
-    per_sentence = np.fromiter(map(len, found), np.int64, len(found))
-    sentence = np.repeat(np.arange(len(found)), per_sentence)
-    sentence_start = np.zeros(len(found), dtype=np.int64)
-    sentence_start[1:] = pair_end[np.cumsum(per_sentence)[:-1] - 1]
-    offset = pair_end - match_len - sentence_start[sentence]
-    keep = match_len > 0
-    return sentence[keep], offset[keep], matched[keep]
+    skipped = np.fromiter(map(len, pieces[0:-1:2]), np.int64, n)
+    start = np.cumsum(skipped + match_len) - match_len
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts)) + 1
+    sentence_start = np.cumsum(lengths) - lengths
+    sentence = np.searchsorted(sentence_start, start, side="right") - 1
+    return first + sentence, start - sentence_start[sentence], matched
 
 
 def _token_forms(distinct: np.ndarray) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:

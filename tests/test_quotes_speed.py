@@ -4,7 +4,10 @@ Speakers look back from a quotation: to the start of its sentence, to the last s
 an unclosed quotation, to earlier names for a pronoun, a description or a one-word name. The
 extractor reads backwards in growing windows and reads an article's names only as far as a
 speaker needs them (a paragraph can be a whole article). These tests state, for each shortcut,
-the plain computation it replaces, and check long articles where the windows must grow.
+the plain computation it replaces, and check long articles where the windows must grow. So do the
+shortcuts of issue 13: word alternations grouped by first letter, the verb check before the patterns
+after a quotation, tokens from one split, paragraph speakers read in place, and a one-word name that
+the text before it does not hold.
 """
 
 import random
@@ -191,3 +194,69 @@ def test_the_actor_lookup_gives_the_rows_of_the_dictionary():
     for alias in by_alias.index:
         assert lookup.rows[alias] == by_alias.loc[alias].to_dict()
     assert lookup.non_person_speakers == frozenset(by_alias.index[by_alias["kind"] != "person"])
+
+
+# -- word alternations, the reporting verb after a quotation, tokens, fuller names --------------
+
+
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+@pytest.mark.parametrize("words", [
+    list(quotes._REPORTING), list(quotes.ENGLISH.speaker_auxiliaries), ["say", "said", "sa", "told", "to", "t"],
+    ["Said", "said", "told"],  # first letters that differ in case only: the plain alternation
+    [r"gov\.", "governor", "g"],  # not plain words: the plain alternation
+], ids=["verbs", "auxiliaries", "prefixes", "case", "regex"])
+def test_grouped_alternation_finds_what_the_plain_alternation_finds(words, flags):
+    plain, grouped = (re.compile(r"\b(?:" + alt + r")", flags) for alt in ("|".join(words), quotes._alt(words)))
+    rng = random.Random(7)
+    pieces = [w.replace("\\", "") for w in words] + ["SAID", "x", " ", ".", "s", "ing", "\n"]
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(10)))
+        assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)], repr(text)
+
+
+def test_no_reporting_verb_means_no_verb_or_speaker_after():
+    """_attribute skips the first two patterns after a quotation when no reporting verb stands between word boundaries."""
+    rng = random.Random(8)
+    pieces = [", ", "said", "says", "Putin", " ", "the minister", "has ", "was quoted as ", "saidx", "unsaid", "told", ".", "X"]
+    for _ in range(5_000):
+        after = "".join(rng.choice(pieces) for _ in range(rng.randrange(8)))
+        if quotes._FINITE_WORD.search(after) is None:
+            assert quotes._AFTER[0].search(after) is None and quotes._AFTER[1].search(after) is None, repr(after)
+
+
+@pytest.mark.parametrize("line", ["", "   ", "a", " a  bb\tc ", "x y", "\u00a0Kyiv\u2003agreed "])
+def test_tokens_at_are_the_runs_of_non_space_characters(line):
+    starts, words = quotes._tokens_at(line, 5)
+    assert list(zip(starts, words)) == [(5 + m.start(), m.group()) for m in re.finditer(r"\S+", line)]
+
+
+def test_paragraph_speaker_read_in_place_is_the_speaker_of_the_sliced_paragraph():
+    actors = quotes._dictionary(load_actors(None))
+    text = 'Intro.\nPutin said no. Lavrov, the minister, stated that "it is over" and Putin "agreed". Kremlin.'
+    for q_start in range(7, len(text) + 1):
+        chunk = text[7:q_start]
+        sliced = ""
+        for m in actors.pattern.finditer(chunk):
+            if quotes._VERB_SOON.match(chunk[m.end():]):
+                sliced = m.group()
+        assert quotes._paragraph_speaker(text, 7, q_start, actors.pattern) == sliced
+
+
+@pytest.mark.parametrize("text", [
+    LONG_ARTICLES["fuller_name"],
+    "Vladimir Put[in] spoke. Later Putin said no.",  # brackets are dropped from names: "Vladimir Putin"
+    "Sen. Ann Sm(ith)ers spoke. Then Smers said no.",  # so are parentheses: "Ann Smers"
+    "Then Jo Smi, 45,th spoke. Later Smi,th said no.",  # and an age between commas: "Jo Smi,th"
+    "Then Jo Ab'D-Md'cd spoke. Later Ab''cd said no.",  # and a party tag
+], ids=["plain", "brackets", "parentheses", "age", "party"])
+def test_fuller_name_looks_up_the_text_only_to_skip_reading_mentions(text):
+    actors = quotes._dictionary(load_actors(None))
+    names = {w for m in quotes._find_mentions(text, [], actors.people, actors.non_people) for w in m["name"].split()}
+    for name in sorted(names) + ["Putin", "officer"]:
+        for pos in range(0, len(text) + 1, 7):
+            with_text = quotes._Mentions(quotes._find_mentions(text, [], actors.people, actors.non_people), text)
+            without = quotes._Mentions(quotes._find_mentions(text, [], actors.people, actors.non_people))
+            assert quotes._fuller_name(name, pos, with_text) == quotes._fuller_name(name, pos, without), (name, pos)
+    found = iter([{"end": 1, "name": "Jane Putin"}])  # a mention the text cannot hold: never read
+    assert quotes._fuller_name("Putin", 11, quotes._Mentions(found, "Nobody here")) == "Putin"
+    assert next(found) == {"end": 1, "name": "Jane Putin"}

@@ -8,6 +8,9 @@
   equals the one built row by row with the public blingfire wrapper and the gap rules on every line.
 * ``find_mentions`` scans all sentences as one string with a pattern grouped by the aliases' first
   characters; the mentions equal those of the plain alias alternation run on each sentence.
+* ``tokens`` splits blocks of sentences joined by newlines with one call of the token pattern, and the
+  sentences' word counts come from one substitution over them all; both equal the plain reading of
+  each sentence (``iter_tokens``, ``count_words``).
 """
 
 import random
@@ -234,3 +237,44 @@ def test_no_mention_gives_the_table_built_sentence_by_sentence():
     for sents in (_sentences(["Nothing here.", "Nor here."]), _sentences([])):
         expected = _mentions_sentence_by_sentence(sents, table)
         pd.testing.assert_frame_equal(actors.find_mentions(sents, table), expected, check_exact=True)
+
+
+# --------------------------------------------------------------------------------------
+# tokens and word counts read over many sentences at once
+# --------------------------------------------------------------------------------------
+def _tokens_sentence_by_sentence(sents: pd.DataFrame) -> pd.DataFrame:
+    """The tokens table as a plain reading builds it: iter_tokens on each sentence, the count restarting with each article."""
+    rows, previous, token_id = [], object(), 0
+    columns = ("article_id", "paragraph_id", "sentence_id", "start", "sentence")
+    for aid, pid, sid, offset, sent in zip(*(sents[c] for c in columns)):
+        token_id = 0 if aid != previous else token_id
+        previous = aid
+        for a, b, tok in segment.iter_tokens(sent):
+            rows.append((aid, pid, sid, token_id, offset + a, offset + b, tok, tok.lower(), not tok[0].isdigit()))
+            token_id += 1
+    out = pd.DataFrame(rows, columns=["article_id", "paragraph_id", "sentence_id", "token_id", "start", "end", "token", "lower",
+                                      "is_alpha"])
+    return out.astype({c: "int64" for c in ("paragraph_id", "sentence_id", "token_id", "start", "end")} | {"is_alpha": "bool"})
+
+
+def _fuzzed_sentences() -> pd.DataFrame:
+    """Sentences of odd characters (underscores, superscripts, initialisms, possessives), empty ones, three per article."""
+    texts = _fuzz("aZ\u00f6\u00b2 9._'-,:%\u2019!s", 3_000, 25, seed=5) + ["", "U.S.", "e.g.x", "Russia's", "x" + "!" * 5_000]
+    return pd.DataFrame({"article_id": [f"a{i // 3}" for i in range(len(texts))], "paragraph_id": 0,
+                         "sentence_id": [i % 3 for i in range(len(texts))], "start": [7 * (i % 3) for i in range(len(texts))],
+                         "sentence": texts})
+
+
+@pytest.mark.parametrize("block", [1, 2, 1_000, segment.TOKEN_BLOCK])
+def test_tokens_read_in_blocks_equal_the_tokens_read_sentence_by_sentence(monkeypatch, seed_articles, block):
+    """Sentences are joined by newlines and read block by block: a token never spans two sentences or two blocks."""
+    monkeypatch.setattr(segment, "TOKEN_BLOCK", block)
+    for sents in (ct.sentences(seed_articles), _fuzzed_sentences()):
+        pd.testing.assert_frame_equal(ct.tokens(sents), _tokens_sentence_by_sentence(sents), check_exact=True)
+
+
+def test_line_word_counts_equal_count_words():
+    """One substitution over all the texts counts each text's tokens, as count_words does text by text."""
+    texts = EDGE_LINES + _fuzz("aZ\u00f6\u00b2 9._'-,:%\u2019!\t", 5_000, 25, seed=6) + ["", "_", "x" + "!" * 100_000, "U.S. e.g"]
+    assert segment._count_line_words(texts).tolist() == [count_words(t) for t in texts]
+    assert segment._count_line_words([]).tolist() == []

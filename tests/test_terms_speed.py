@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import corpus_tools as ct
-from corpus_tools import segment, terms
+from corpus_tools import terms
 from corpus_tools.segment import count_words, iter_tokens
 
 EDGE_SENTENCES = [
@@ -111,7 +111,8 @@ def test_count_words_counts_the_tokens():
 
 
 def test_a_long_run_of_punctuation_has_no_token():
-    assert segment._GAP_AND_TOKEN.findall("!" * 100_000) == [("!" * 100_000, ""), ("", "")]
+    run = _sentences_table([("a1", ["!" * 100_000])])
+    assert ct.tokens(run).empty and count_words("!" * 100_000) == 0
 
 
 # --------------------------------------------------------------------------------------
@@ -293,7 +294,8 @@ def test_tfidf_documents_equal_groupby_lists(seed_terms, seed_articles):
     partial = seed_articles[seed_articles["outlet"] != seed_articles["outlet"].iloc[0]]  # rows without a group are left out
     for arts in (seed_articles, partial):
         docs = _tfidf_documents_by_groupby(seed_terms, arts.assign(outlet=arts["outlet"].fillna("unknown")))
-        groups, lists = terms._group_documents(seed_terms, arts[["article_id", "outlet"]], "outlet")
+        groups, document, term, distinct = terms._group_documents(seed_terms, arts[["article_id", "outlet"]], "outlet")
+        lists = [distinct[term[document == k]].tolist() for k in range(len(groups))]
         assert groups == docs.index.tolist() and lists == docs.tolist()
 
 
