@@ -14,7 +14,7 @@ the ``polarity`` column that is *the* score used for aggregation and classificat
 Both give exactly the libraries' floats (``TextBlob(s).sentiment``,
 ``SentimentIntensityAnalyzer().polarity_scores(s)``) but run the libraries' algorithms with less
 work per sentence, about 4x faster. :func:`vader_analyzer` is the shared fast VADER analyzer for
-other modules.
+other modules; its ``word_valences`` gives the valence of each word of a split text.
 
 Another scorer (a transformer model, say) is added with :func:`register_scorer`; notebooks
 only ever name scorers.
@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from itertools import chain
 from typing import Callable, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -93,6 +94,27 @@ class Scorer(Protocol):
 #: Paragraph breaks in textblob's tokenizer (``find_tokens``' default ``linebreak``).
 _LINEBREAKS = re.compile(r"\n{2,}")
 
+#: Whitespace-separated pieces of text remembered per scorer process: a bound on the memory of a 100k-article build.
+_MEMO_SIZE = 1 << 17
+
+
+class _Memo(dict):
+    """``function(key)`` for any key, each computed once; forgets everything when it holds ``size`` keys.
+
+    ``map(memo.__getitem__, keys)`` runs in C for the keys it holds, which is why this is a dict and not
+    ``functools.lru_cache`` (a Python call per key).
+    """
+
+    def __init__(self, function: Callable[[str], object], size: int = _MEMO_SIZE) -> None:
+        super().__init__()
+        self._function, self._size = function, size
+
+    def __missing__(self, key: str) -> object:
+        if len(self) >= self._size:
+            self.clear()
+        value = self[key] = self._function(key)
+        return value
+
 
 def _join_emoticon(match: re.Match) -> str:
     """An emoticon that textblob's tokenizer split into characters, joined again (as ``find_tokens`` does)."""
@@ -135,6 +157,14 @@ class _PatternSentiment:
         for (_, p), faces in _text.EMOTICONS.items():  # the first facial expression that lists a face wins
             for face in faces:
                 self._emoticons.setdefault(face.lower(), p)
+        self._piece_words = _Memo(self._lower_tokens)
+        # An emoticon changes the tokens only where find_tokens put a space inside it, and find_tokens only splits at
+        # whitespace or puts spaces between characters: such an emoticon is in the text with whitespace or nothing
+        # between its characters.
+        faces = sorted({face for faces in _text.EMOTICONS.values() for face in faces if len(face) > 1})
+        self._spaced_emoticon = re.compile("|".join(r"\s*".join(map(re.escape, face)) for face in faces))
+        # the words that _assess assesses: a text without any of them scores (0.0, 0.0)
+        self._assessed = frozenset(self._lexicon) | frozenset(self._emoticons) | {"(!)"}
 
     def __reduce__(self):
         return _pattern_sentiment, ()  # a pickled copy (a scorer sent to a worker) is that process's shared one
@@ -143,7 +173,12 @@ class _PatternSentiment:
         """Return ``(polarity, subjectivity)`` of ``text``."""
         # Lower-casing never makes or removes whitespace, and its context (final sigma) stops at whitespace,
         # so lower-casing the joined text equals lower-casing each word.
-        assessed = self._assess(self._words(text).lower().split())
+        words = self._plain_words(text)
+        if words is None:
+            words = self._words(text).lower().split()
+        if self._assessed.isdisjoint(words):
+            return 0.0, 0.0  # what the average below gives for no assessment
+        assessed = self._assess(words)
         n = float(len(assessed) or 1)
         polarity = subjectivity = 0
         for p, s in assessed:  # a running sum, as Sentiment.__call__'s avg() does
@@ -151,8 +186,30 @@ class _PatternSentiment:
             subjectivity += s
         return polarity / n, subjectivity / n
 
+    def _plain_words(self, text: str) -> list[str] | None:
+        """``_words(text).lower().split()`` for a text whose sentences change nothing, from its pieces' words; else None.
+
+        The tokenizer's contractions, quotes and punctuation rules never reach across whitespace, so the words of a
+        text are those of its whitespace-separated pieces, each worked out once (:meth:`_lower_tokens`). What reaches
+        across is left to :meth:`_words`: paragraph breaks (the end-of-sentence mark), sarcasm marks (a "!") and
+        emoticons that find_tokens split (the sentences it groups the tokens into only matter to those).
+        """
+        if "\n" in text or "!" in text or self._eos in text or self._spaced_emoticon.search(text):
+            return None
+        return list(chain.from_iterable(map(self._piece_words.__getitem__, text.split())))
+
+    def _lower_tokens(self, piece: str) -> tuple[str, ...]:
+        """The lower-cased tokens of ``piece``, a text without whitespace (:meth:`_tokenize`)."""
+        return tuple(t.lower() for t in self._tokenize(piece))
+
     def _words(self, text: str) -> str:
         """``" ".join(find_tokens(text))`` (the library's defaults): the tokens, split on spaces."""
+        sarcasm, emoticon = self._sarcasm, self._emoticon_re
+        sentences = self._sentences(self._tokenize(text))
+        return " ".join(emoticon.sub(_join_emoticon, sarcasm.sub("(!)", " ".join(s))) for s in sentences)
+
+    def _tokenize(self, text: str) -> list[str]:
+        """find_tokens' tokens of ``text`` before it groups them into sentences (contractions, quotes, punctuation)."""
         if "'" in text:  # every contraction pattern has an apostrophe; they are literal, so str.replace == re.sub
             for a, b in self._replace:
                 text = text.replace(a, b)
@@ -167,8 +224,7 @@ class _PatternSentiment:
                 tokens.extend(self._split_punctuation(t))
             else:
                 tokens.append(t)
-        sarcasm, emoticon = self._sarcasm, self._emoticon_re
-        return " ".join(emoticon.sub(_join_emoticon, sarcasm.sub("(!)", " ".join(s))) for s in self._sentences(tokens))
+        return tokens
 
     def _split_punctuation(self, t: str) -> tuple[str, ...]:
         """``t`` with leading and trailing punctuation split off (find_tokens' loop); cached per instance."""
@@ -281,6 +337,12 @@ class _Vader:
         self.emojis: dict[str, str] = self._analyzer.emojis
         self._emoji_chars = frozenset(e for e in self.emojis if len(e) == 1)  # the library tests one character at a time
         self._negate = frozenset(vs.NEGATE)
+        # A lexicon word scores its lexicon value (raised if in ALL CAPS) unless a rule applies: one of these words is
+        # among the three before it (negations, boosters, "no", "never so/this", "without doubt", "least") ...
+        self._context = self._negate | {w for w in vs.BOOSTER_DICT if " " not in w} | {"no", "this", "least"}
+        # ... it is "no", or the text has a word with "n't" or the first two words of an idiom or booster phrase
+        phrases = {" ".join(k.split(" ")[:2]) for k in (*vs.SPECIAL_CASES, *vs.BOOSTER_DICT) if " " in k}
+        self._phrase = re.compile("|".join(f" {re.escape(p)} " for p in sorted(phrases)))
 
     def __reduce__(self):
         return vader_analyzer, ()  # a pickled copy (a scorer sent to a worker) is that process's shared one
@@ -323,23 +385,67 @@ class _Vader:
                 prev_space = ch == " "
         return "".join(out)
 
+    def word_valences(self, words: Sequence[str], *, caps_differ: bool | None = None) -> list[float]:
+        """Return VADER's valence of each word of a text, before its "but" rule.
+
+        Parameters
+        ----------
+        words : sequence of str
+            The text's words as VADER's ``SentiText`` makes them: the text split at whitespace, each piece
+            stripped of ``string.punctuation`` unless that leaves two characters or fewer.
+        caps_differ : bool, optional
+            Whether some but not all words of the text are in ALL CAPS (VADER's ``allcap_differential``);
+            by default worked out from ``words``. Pass it when ``words`` are a window of a longer text:
+            a word's valence depends on the three words before it and the two after it.
+
+        Returns
+        -------
+        list of float
+            One valence per word, ``0`` for words outside the lexicon, boosters and the "kind" of "kind of".
+            The text's compound score is ``normalize`` of their sum after the "but" rule and punctuation emphasis.
+
+        Examples
+        --------
+        >>> vader_analyzer().word_valences(["The", "talks", "were", "not", "good"])
+        [0, 0, 0, 0, -1.406]
+        """
+        words = list(words)
+        lower = " ".join(words).lower().split(" ") if words else []  # == each word lower-cased (see _PatternSentiment.__call__)
+        if caps_differ is None:
+            n_caps = sum(map(str.isupper, words))
+            caps_differ = 0 < len(words) - n_caps < len(words)  # allcap_differential
+        return self._word_valences(words, lower, caps_differ)
+
     def _valences(self, text: str) -> list[float]:
         """The valence of each word of ``text``, after the "but" rule."""
         punctuation = string.punctuation
         # SentiText: strip punctuation from each word unless that leaves 2 characters or fewer
         words = [t if len(s := t.strip(punctuation)) <= 2 else s for t in text.split()]
         lower = " ".join(words).lower().split(" ")  # == each word lower-cased (see _PatternSentiment.__call__)
-        n_caps = sum(map(str.isupper, words))
-        is_cap_diff = 0 < len(words) - n_caps < len(words)  # allcap_differential
-        lexicon, booster = self.lexicon, self._vs.BOOSTER_DICT
+        if self.lexicon.keys().isdisjoint(lower):
+            valences: list[float] = [0] * len(words)
+        else:
+            n_caps = sum(map(str.isupper, words))
+            valences = self._word_valences(words, lower, 0 < len(words) - n_caps < len(words))  # allcap_differential
+        if "but" in lower:
+            self._but_check(lower.index("but"), valences)
+        return valences
+
+    def _word_valences(self, words: list[str], lower: list[str], is_cap_diff: bool) -> list[float]:
+        """The valence of each word, ``lower`` the words lower-cased, before the "but" rule."""
+        lexicon, booster, context = self.lexicon, self._vs.BOOSTER_DICT, self._context
+        joined = f" {' '.join(lower)} "
+        plain = "n't" not in joined and self._phrase.search(joined) is None
         valences: list[float] = [0] * len(words)
         for i in [i for i, w in enumerate(lower) if w in lexicon]:  # every other word scores 0
             w = lower[i]
             if w in booster or (w == "kind" and i < len(words) - 1 and lower[i + 1] == "of"):
                 continue
-            valences[i] = self._valence(words, lower, i, is_cap_diff)
-        if "but" in lower:
-            self._but_check(lower.index("but"), valences)
+            if plain and w != "no" and context.isdisjoint(lower[max(i - 3, 0) : i]):
+                v = lexicon[w]  # no lexicon value is 0, so the rules' "+ 0.0" keep it as it is
+                valences[i] = (v + self._vs.C_INCR if v > 0 else v - self._vs.C_INCR) if is_cap_diff and words[i].isupper() else v
+            else:
+                valences[i] = self._valence(words, lower, i, is_cap_diff)
         return valences
 
     def _valence(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
@@ -539,8 +645,8 @@ def get_scorer(scorer: str | Scorer) -> Scorer:
     return SCORERS[scorer]()
 
 
-def _score_unique(scorer: Scorer, texts: pd.Series, progress: bool | None, batch: int = 2000) -> pd.DataFrame:
-    unique = pd.unique(texts.to_numpy())
+def _score_unique(scorer: Scorer, unique: np.ndarray, progress: bool | None, batch: int = 2000) -> pd.DataFrame:
+    """``scorer``'s scores of each of the distinct texts ``unique``, one row per text, in batches (a progress bar's steps)."""
     show = len(unique) >= PROGRESS_MIN_TEXTS if progress is None else progress
     parts = []
     with tqdm(total=len(unique), desc=f"scoring ({scorer.name})", disable=not show, leave=False) as bar:
@@ -548,9 +654,7 @@ def _score_unique(scorer: Scorer, texts: pd.Series, progress: bool | None, batch
             chunk = list(unique[start : start + batch])
             parts.append(scorer.score(chunk))
             bar.update(len(chunk))
-    scores = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(scorer.columns), dtype=float)
-    scores.index = unique
-    return scores.loc[texts.to_numpy()].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(scorer.columns), dtype=float)
 
 
 def score_sentiment(
@@ -593,10 +697,11 @@ def score_sentiment(
     objects = [get_scorer(s) for s in scorers]
     if not objects:
         raise ValueError("score_sentiment needs at least one scorer")
+    codes, unique = pd.factorize(out[text_col].astype(str).to_numpy())  # texts == unique[codes]
     for scorer in objects:
-        scores = _score_unique(scorer, out[text_col].astype(str), progress)
+        scores = _score_unique(scorer, unique, progress)
         for col in scorer.columns:
-            out[col] = scores[col].to_numpy()
+            out[col] = scores[col].to_numpy()[codes]
     out.attrs["scorers"] = {s.name: {"polarity": s.polarity, "version": s.version} for s in objects}
     return out
 

@@ -75,6 +75,16 @@ EDGE_CASES = [
     "First paragraph ends well.\n\nSecond one is awful.\r\nThird.",  # line breaks end textblob sentences
     "'Good' and \"bad\" and it's fine, they'll say we'd've won.",  # contractions
     "really, really nice!!! (!)",
+    # emoticons that textblob's tokenizer splits across whitespace or punctuation, and their look-alikes
+    "TEX D. won the good race",
+    "A terribly ; D good day",
+    "A nice x D day",
+    "Sales rose (see 2018 ) and :- ( good",
+    "Prices (2018) rose, :p and =/ stayed good",
+    # VADER's rules that reach over several words: idioms, booster phrases, "n't" words, "no ... or"
+    "It was kind of a good deal, sort of nice, just enough help.",
+    "The show was the bomb and a kiss of death, to die for, yeah right, good.",
+    "It mustn't've been good, no love or hope, NO GREAT plan, this good, at least good.",
 ]
 
 
@@ -122,6 +132,49 @@ def test_scorers_return_the_library_floats():
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
+def vader_words(text: str) -> list[str]:
+    """VADER's SentiText words: whitespace pieces, stripped of punctuation unless that leaves two characters or fewer."""
+    import string
+
+    return [t if len(s := t.strip(string.punctuation)) <= 2 else s for t in text.split()]
+
+
+@pytest.mark.parametrize("text", ["The talks were not good.", "It was kind of a GREAT idea, the bomb.",
+                                  "Never so good, without doubt."])
+def test_word_valences_sum_to_the_library_compound(text, reference_vader):
+    """Without a "but" or a "!" or "?", the compound is VADER's normalize of the valences' sum."""
+    from vaderSentiment.vaderSentiment import normalize
+
+    valences = vader_analyzer().word_valences(vader_words(text))
+    assert len(valences) == len(vader_words(text))
+    assert round(normalize(float(sum(valences))), 4) == reference_vader.polarity_scores(text)["compound"]
+
+
+def test_word_valences_of_a_window_are_those_of_the_whole_text(seed_sentences):
+    """A word's valence depends on the three words before it, the two after it and the text's caps_differ."""
+    analyzer = vader_analyzer()
+    for text in seed_sentences["sentence"].unique()[:300]:
+        words = vader_words(text)
+        n_caps = sum(map(str.isupper, words))
+        caps = 0 < len(words) - n_caps < len(words)
+        whole = analyzer.word_valences(words)
+        assert whole == analyzer.word_valences(words, caps_differ=caps)
+        for i, valence in enumerate(whole):
+            assert analyzer.word_valences(words[max(i - 3, 0) : i + 3], caps_differ=caps)[min(i, 3)] == valence, (text, i)
+
+
+def test_word_valences_of_nothing_is_empty():
+    assert vader_analyzer().word_valences([]) == []
+
+
+def test_memo_computes_each_key_once_and_forgets_all_when_full():
+    calls = []
+    memo = sentiment._Memo(lambda key: calls.append(key) or key.upper(), size=2)
+    assert list(map(memo.__getitem__, ["a", "b", "a", "b"])) == ["A", "B", "A", "B"]
+    assert calls == ["a", "b"]
+    assert memo["c"] == "C" and dict(memo) == {"c": "C"}
+
+
 def test_vader_analyzer_is_one_shared_object_with_the_library_lexicon(reference_vader):
     assert vader_analyzer() is vader_analyzer()
     assert vader_analyzer().lexicon == reference_vader.lexicon
@@ -141,6 +194,13 @@ def test_each_distinct_text_is_scored_once():
     out = score_sentiment(s, scorers=[Recorder()])
     assert sorted(seen) == ["Peace is good.", "War is bad."]
     assert out["recorder_score"].tolist() == [14.0, 11.0, 14.0, 14.0]
+
+
+def test_no_sentences_give_an_empty_float_column_per_scorer():
+    out = score_sentiment(pd.DataFrame({"sentence": pd.Series([], dtype=object)}))
+    assert out.dtypes.to_dict() == {"sentence": object, "textblob_polarity": float, "textblob_subjectivity": float,
+                                    "vader_compound": float}
+    assert set(out.attrs["scorers"]) == {"textblob", "vader"}
 
 
 @pytest.mark.parametrize("scorer", [TextBlobScorer, VaderScorer])
