@@ -684,8 +684,10 @@ def _quotation_index(quotations: pd.DataFrame | None) -> dict:
     by_article: dict = {}
     if quotations is None or not len(quotations):
         return by_article
-    q = quotations.sort_values(["article_id", "start"], kind="stable")
-    for art, *quote in zip(*(q[c].tolist() for c in ("article_id", "start", "end", "speaker", "camp"))):
+    # the five columns read, not the whole table: sorting copies every column it holds (the quote text among them)
+    columns = ["article_id", "start", "end", "speaker", "camp"]
+    q = quotations[columns].sort_values(["article_id", "start"], kind="stable")
+    for art, *quote in zip(*(q[c].tolist() for c in columns)):
         by_article.setdefault(art, []).append(tuple(quote))
     return {art: ([s for s, *_ in quotes], list(itertools.accumulate((e for _, e, *_ in quotes), max)), quotes)
             for art, quotes in by_article.items()}

@@ -19,7 +19,8 @@ from corpus_tools import roles
 from corpus_tools.stance import TargetSentiment
 from corpus_tools.language import ENGLISH
 from corpus_tools.sentiment import vader_analyzer
-from corpus_tools.stance.features import MASK, _TOKEN, _Sides, _analysed, _tfidf, _vader_scores, _valence
+from corpus_tools.stance.features import MASK, _TOKEN, _Sides, _vader_scores, _valence
+from corpus_tools.stance.tfidf import _analysed, _tfidf
 from corpus_tools.validation import load_newsmtsc
 
 

@@ -91,3 +91,30 @@ def test_dense_features_of_real_and_edge_targets_are_vader_on_each_span(library)
         spans = [f"{left} {MASK} {right}", left, right, " ".join(lt[-features.window:]), " ".join(rt[:features.window])]
         assert dense[row, :15].tolist() == [v for span in spans for v in _expected(library, span)], row
     assert np.isfinite(dense).all()
+
+
+# --------------------------------------------------------------------------------------
+# TF-IDF counts by bigram key (issue 13)
+# --------------------------------------------------------------------------------------
+
+
+def test_counts_keyed_by_word_columns_are_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from corpus_tools.stance.tfidf import _analysed, _counts
+
+    docs = ["NATO warned Russia", "Russia warned NATO again", "again and again", "NATO NATO warned", "unknown words only", ""]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2).fit(docs)
+    counts = _counts(vectorizer, _analysed(vectorizer, docs))
+    expected = vectorizer._count_vocab(docs, fixed_vocab=True)[1].astype(float)
+    expected.sort_indices()
+    assert (counts != expected).nnz == 0 and counts.has_sorted_indices
+    assert counts.indices.tolist() == expected.indices.tolist() and counts.data.tolist() == expected.data.tolist()
+
+
+def test_a_vocabulary_whose_bigrams_lack_a_word_is_not_keyed():
+    from corpus_tools.stance.tfidf import _bigram_index
+
+    assert _bigram_index({"nato": 0, "warned": 1, "nato warned": 2}) is not None
+    assert _bigram_index({"nato": 0, "nato warned": 1}) is None  # "warned" left out (max_df, say): scikit-learn counts it
+    assert _bigram_index({"a": 0, "b c": 1, "a b c": 2}) is None  # words holding spaces

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import string
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..language import ENGLISH
 from ..sentiment import vader_analyzer
+from .tfidf import _analysed, _by_distinct, _fast, _tfidf, _weighted
 
 __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
 
@@ -166,66 +166,6 @@ def _vader_scores(texts, reader: _VaderReader | None = None) -> np.ndarray:
     """VADER's (compound, positive, negative) of each text (:class:`_VaderReader`), one row per text."""
     reader = reader or _VaderReader()
     return np.array([reader.scores(reader.read(t), t) for t in texts], dtype=float).reshape(len(texts), 3)
-
-
-def _by_distinct(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, distinct texts): ``texts == distinct[codes]``, each text once, in order of first appearance."""
-    return pd.factorize(np.asarray(texts, dtype=object))
-
-
-def _analysed(vectorizer: TfidfVectorizer, docs) -> list[list[str]]:
-    """The words of each doc as the vectorizer reads them (its preprocessor, then its tokenizer)."""
-    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
-    return [tokenize(preprocess(d)) for d in docs]
-
-
-def _counts(vectorizer: TfidfVectorizer, tokens: list[list[str]]) -> csr_matrix:
-    """The vectorizer's count matrix of docs read as ``tokens`` (word unigrams and bigrams), with arrays, not a loop per feature.
-
-    The same matrix as scikit-learn's (same analysis: its preprocessor and tokenizer, :func:`_analysed`;
-    counts as float, sorted column indices); each distinct word and bigram is looked up once.
-    """
-    min_n, max_n = vectorizer.ngram_range
-    vocabulary, n_docs = vectorizer.vocabulary_, len(tokens)
-    doc = np.repeat(np.arange(n_docs), [len(t) for t in tokens])
-    codes, words = pd.factorize(np.asarray(list(chain.from_iterable(tokens)), dtype=object))
-    words = words.tolist()  # plain strings: indexing a list costs less than indexing an array of objects
-    rows, cols = [], []
-    if min_n == 1:
-        rows.append(doc)
-        cols.append(np.array([vocabulary.get(w, -1) for w in words], dtype=np.int64)[codes])
-    if max_n == 2:
-        at = np.flatnonzero(doc[:-1] == doc[1:])  # a bigram starts at each token followed by one of the same doc
-        pair_codes, pairs = pd.factorize(codes[at] * len(words) + codes[at + 1])
-        first, second = np.divmod(pairs, len(words))
-        rows.append(doc[at])
-        cols.append(np.array([vocabulary.get(f"{words[a]} {words[b]}", -1) for a, b in zip(first.tolist(), second.tolist())],
-                             dtype=np.int64)[pair_codes])
-    row, col = np.concatenate(rows), np.concatenate(cols)
-    known = col >= 0
-    # one 1 per known n-gram; summing the duplicates sorts each row's columns (a per-row sort, cheaper than one global sort)
-    counts = csr_matrix((np.ones(int(known.sum()), dtype=vectorizer.dtype), (row[known], col[known])), shape=(n_docs, len(vocabulary)))
-    counts.sum_duplicates()
-    return counts
-
-
-def _fast(vectorizer: TfidfVectorizer) -> bool:
-    """Whether :func:`_counts` counts as the vectorizer does (the settings :class:`LexicalFeatures` makes)."""
-    return (vectorizer.analyzer == "word" and vectorizer.stop_words is None and not vectorizer.binary
-            and vectorizer.ngram_range in ((1, 1), (1, 2)))
-
-
-def _weighted(vectorizer: TfidfVectorizer, tokens: list[list[str]]) -> csr_matrix:
-    """The TF-IDF rows of docs read as ``tokens``: the vectorizer's own idf weighting and normalisation of :func:`_counts`."""
-    return vectorizer._tfidf.transform(_counts(vectorizer, tokens), copy=False)
-
-
-def _tfidf(vectorizer: TfidfVectorizer, texts: list[str]) -> csr_matrix:
-    """``vectorizer.transform(texts)``, exactly: each distinct text analysed once, its row repeated."""
-    codes, distinct = _by_distinct(texts)
-    if not _fast(vectorizer) or not len(distinct):  # other settings (not made by LexicalFeatures): scikit-learn's own loop
-        return vectorizer.transform(distinct)[codes]
-    return _weighted(vectorizer, _analysed(vectorizer, distinct))[codes]
 
 
 def _masked(left: str, right: str) -> str:
