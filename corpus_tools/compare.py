@@ -71,7 +71,7 @@ from scipy import sparse
 from .audit import cleaning_audit
 from .describe import label_groups
 from .segment import _POSSESSIVE, TOKEN_PATTERN
-from .terms import _groups, _require_column, extract_terms, weigh_tfidf
+from .terms import _groups, _l2_rows, _require_column, extract_terms, weigh_tfidf
 
 __all__ = [
     "measure_similarity",
@@ -161,10 +161,9 @@ def measure_similarity(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str =
     pandas.DataFrame
         ``<by>_a``, ``<by>_b``, ``cosine``; every ordered pair, the diagonal included (1.0).
     """
-    from sklearn.metrics.pairwise import cosine_similarity  # scikit-learn is slow to import: only when used
-
     names, matrix, _ = weigh_tfidf(terms, articles, by=by)
-    sim = cosine_similarity(matrix)
+    unit = _l2_rows(matrix)  # scikit-learn's cosine_similarity normalises the rows again, then multiplies
+    sim = (unit @ unit.T).toarray()
     rows = [{f"{by}_a": a, f"{by}_b": b, "cosine": float(sim[i, j])} for i, a in enumerate(names) for j, b in enumerate(names)]
     return pd.DataFrame(rows)
 

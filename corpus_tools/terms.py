@@ -254,7 +254,9 @@ def count_terms(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
 def weigh_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet"):
     """Weigh each group's terms by TF-IDF, the group's articles pooled into one document.
 
-    scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms as given.
+    The weights of scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the
+    terms as given, computed from the terms' codes: the same matrix, value for value and in the
+    order the vectorizer stores them, without a list of strings per group (nor scikit-learn).
 
     Parameters
     ----------
@@ -269,40 +271,91 @@ def weigh_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outle
     -------
     groups : list
         Group names, sorted (the matrix rows).
-    matrix : scipy.sparse matrix
+    matrix : scipy.sparse.csr_matrix
         One l2-normalised row per group.
     vocab : ndarray
-        The terms (the matrix columns).
+        The terms (the matrix columns), sorted.
+
+    Raises
+    ------
+    ValueError
+        No article of a group has a term (the vectorizer's "empty vocabulary").
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    groups, docs = _group_documents(terms, _groups(articles, by, "weigh_tfidf"), by)
-    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
-    matrix = vec.fit_transform(docs)
-    return groups, matrix, np.array(vec.get_feature_names_out())
+    groups, document, term, distinct = _group_documents(terms, _groups(articles, by, "weigh_tfidf"), by)
+    counts, vocab = _count_matrix(document, term, distinct, len(groups))
+    return groups, _tfidf(counts), vocab
 
 
-def _group_documents(terms: pd.DataFrame, meta: pd.DataFrame, by: str) -> tuple[list, list[list[str]]]:
-    """The groups, sorted, and each group's terms as one list in table order (rows without a group left out).
-
-    What ``groupby(by)["term"].apply(list)`` gives, without building a list per group through
-    pandas: the rows are put in group order by a stable sort of their group numbers.
+def _group_documents(terms: pd.DataFrame, meta: pd.DataFrame, by: str) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    """The groups, sorted, and their documents one after another: each term's group number and code, in table order
+    within a group (rows without a group left out), and the distinct terms the codes number.
     """
     grouped = terms[["article_id"]].merge(meta, on="article_id", how="left").groupby(by)
     number = grouped.ngroup().to_numpy()  # NaN for a row without a group, which groupby leaves out
     rows = np.flatnonzero(~np.isnan(number)) if number.dtype.kind == "f" else np.arange(len(number))
     order = rows[np.argsort(number[rows], kind="stable")]
-    bounds = np.searchsorted(number[order], np.arange(grouped.ngroups + 1))
     codes, distinct = _distinct_values(terms["term"])  # a Python string per distinct term, not per row
-    term = distinct.to_numpy(dtype=object)[codes[order]]
-    return grouped.size().index.tolist(), [term[a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:])]
+    return grouped.size().index.tolist(), number[order].astype(np.int64), codes[order], distinct.to_numpy(dtype=object)
+
+
+def _count_matrix(document: np.ndarray, term: np.ndarray, distinct: np.ndarray, n_documents: int):
+    """Counts of each term in each document as scikit-learn's ``CountVectorizer`` stores them, and the sorted terms.
+
+    The vectorizer numbers the terms as it first meets them, document after document; each row
+    holds its terms in that order, with their columns renumbered in sorted order of the terms.
+    """
+    from scipy import sparse
+
+    met, first_met = pd.factorize(term)  # numbers in the order the terms are first met
+    if len(first_met) == 0:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    keys, counts = np.unique(document * len(first_met) + met, return_counts=True)  # by document, then as first met
+    row, number = np.divmod(keys, len(first_met))
+    words = distinct[first_met]
+    order = np.argsort(words, kind="stable")  # Python's order of strings, as sorted() gives
+    column = np.empty(len(words), dtype=np.int32)
+    column[order] = np.arange(len(words), dtype=np.int32)
+    indptr = np.searchsorted(row, np.arange(n_documents + 1)).astype(np.int32)
+    matrix = sparse.csr_matrix((counts.astype(np.float64), column[number], indptr), shape=(n_documents, len(words)))
+    return matrix, words[order]
+
+
+def _tfidf(counts):
+    """The vectorizer's weights of a count matrix: smooth idf, sublinear tf, rows l2-normalised (see :func:`_l2_rows`)."""
+    n_documents, n_terms = counts.shape
+    df = np.bincount(counts.indices, minlength=n_terms).astype(np.float64) + 1.0
+    idf = np.full_like(df, n_documents + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    weights = counts.copy()
+    np.log(weights.data, out=weights.data)
+    weights.data += 1.0
+    weights.data *= idf[weights.indices]
+    return _l2_rows(weights)
+
+
+def _l2_rows(matrix):
+    """Each row of a CSR matrix divided by its l2 norm (a new matrix), as scikit-learn's ``normalize`` computes it.
+
+    The squares are added one after another in stored order (a cumulative sum, not numpy's pairwise
+    sum), so the norms are the floats of scikit-learn's loop; an all-zero row stays as it is.
+    """
+    out = matrix.copy()
+    for a, b in zip(out.indptr[:-1], out.indptr[1:]):
+        if a == b:
+            continue
+        total = float(np.cumsum(out.data[a:b] * out.data[a:b])[-1])
+        if total != 0.0:
+            out.data[a:b] /= np.sqrt(total)
+    return out
 
 
 def rank_tfidf(terms: pd.DataFrame, articles: pd.DataFrame, *, by: str = "outlet", n: int = 10) -> pd.DataFrame:
     """Rank each group's terms by TF-IDF, each group's articles pooled into one document.
 
-    Uses scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the terms
-    (:func:`weigh_tfidf`). With few groups the idf is coarse: a term in every group gets the
+    The weights of scikit-learn's ``TfidfVectorizer`` (smooth idf, sublinear tf, l2 norm) on the
+    terms (:func:`weigh_tfidf`). With few groups the idf is coarse: a term in every group gets the
     lowest weight.
 
     Parameters

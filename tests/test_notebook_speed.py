@@ -3,6 +3,8 @@
 The bootstrap draws the same random numbers from the same generator, in the same chunks, and
 adds each resample's values in the order they were drawn: its means and intervals are the
 floats of summing one resample at a time. Agency credits skip only texts that cannot match.
+TF-IDF weights and similarities are scikit-learn's floats, computed without it; the
+cross-validation folds are those of its ``StratifiedGroupKFold``.
 """
 
 import re
@@ -11,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corpus_tools import compare, uncertainty
+from corpus_tools import compare, terms, uncertainty
 from corpus_tools.audit import cleaning_audit
 
 
@@ -305,3 +307,95 @@ def test_kwic_finds_what_finditer_finds_in_each_text(text, pattern):
     articles = pd.DataFrame({"article_id": ["a", "b", "c"], "outlet": ["X", "X", "Y"],
                              "text": [text, text.upper(), f"{text.lower()} {text}"]})
     pd.testing.assert_frame_equal(terms.kwic(articles, pattern, window=3), _kwic_as_before(articles, pattern, 3))
+
+
+# --------------------------------------------------------------------------------------
+# TF-IDF from the terms' codes: scikit-learn's matrix, without scikit-learn
+# --------------------------------------------------------------------------------------
+def _tfidf_by_sklearn(terms_table: pd.DataFrame, articles: pd.DataFrame, by: str = "outlet"):
+    """``TfidfVectorizer(sublinear_tf=True)`` on each group's terms as one list (the code before), and ``cosine_similarity``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    grouped = terms_table[["article_id", "term"]].merge(articles[["article_id", by]], on="article_id").groupby(by, sort=True)
+    groups, docs = zip(*[(g, part["term"].astype(object).tolist()) for g, part in grouped])
+    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(docs)
+    return list(groups), matrix, vectorizer.get_feature_names_out(), cosine_similarity(matrix)
+
+
+def _random_terms(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Terms of a few articles in a few outlets: repeated terms, case and accents that sort apart, an article of no outlet."""
+    rng = np.random.default_rng(seed)
+    words = np.array(["talk", "talks", "NATO", "Kyiv", "kyiv", "\u00c4rger", "zebra", "\u00e9t\u00e9", "Z", "_x"])
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)], "outlet": rng.choice(["X", "Y", "Z"], 8)})
+    n = int(rng.integers(5, 200))
+    terms_table = pd.DataFrame({"article_id": rng.choice([f"a{i}" for i in range(9)], n), "term": rng.choice(words, n)})
+    return terms_table, articles
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("dtype", ["str", "category"])
+def test_tfidf_weights_are_the_floats_of_scikit_learns_vectorizer(seed, dtype):
+    # the same values in the same stored order: the l2 norms add the squares in that order
+    terms_table, articles = _random_terms(seed)
+    terms_table = terms_table.astype({"term": dtype})
+    groups, matrix, vocab, cosine = _tfidf_by_sklearn(terms_table, articles)
+    got_groups, got, got_vocab = terms.weigh_tfidf(terms_table, articles)
+    assert got_groups == groups and got_vocab.tolist() == vocab.tolist() and type(got) is type(matrix)
+    for part in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(got, part), getattr(matrix, part))
+        assert getattr(got, part).dtype == getattr(matrix, part).dtype
+    similarity = compare.measure_similarity(terms_table, articles)["cosine"].to_numpy()
+    np.testing.assert_array_equal(similarity, cosine.ravel())
+
+
+def test_tfidf_on_the_seeds_is_scikit_learns(seed_articles):
+    import corpus_tools as ct
+
+    content = terms.extract_terms(ct.tokens(seed_articles))
+    groups, matrix, vocab, cosine = _tfidf_by_sklearn(content, seed_articles)
+    _, got, got_vocab = terms.weigh_tfidf(content, seed_articles)
+    assert got_vocab.tolist() == vocab.tolist()
+    np.testing.assert_array_equal(got.data, matrix.data)
+    np.testing.assert_array_equal(got.indices, matrix.indices)
+    np.testing.assert_array_equal(compare.measure_similarity(content, seed_articles)["cosine"].to_numpy(), cosine.ravel())
+
+
+def test_tfidf_without_terms_is_the_vectorizers_error():
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"]})
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        terms.weigh_tfidf(pd.DataFrame({"article_id": ["b"], "term": ["talk"]}), articles)
+
+
+def test_tfidf_and_similarity_do_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd; from corpus_tools import compare, terms; "
+            "t = pd.DataFrame({'article_id': ['a', 'b'], 'term': ['talk', 'NATO']}); "
+            "a = pd.DataFrame({'article_id': ['a', 'b'], 'outlet': ['X', 'Y']}); "
+            "terms.rank_tfidf(t, a); compare.measure_similarity(t, a); "
+            "assert not [m for m in sys.modules if m.startswith('sklearn')]")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------------------
+# Cross-validation folds: each group's fold weighed for all folds at once
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(8))
+def test_folds_are_those_of_scikit_learns_stratified_group_k_fold(seed):
+    # few distinct class counts per group: many ties, settled by numpy.isclose and the fold's size as before
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from corpus_tools import validation
+
+    rng = np.random.default_rng(seed)
+    n, folds = int(rng.integers(40, 400)), int(rng.integers(2, 7))
+    labels = rng.choice(["negative", "neutral", "positive"], n, p=[0.2, 0.5, 0.3])
+    groups = rng.integers(0, n // 2, n)
+    expected = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(n), labels, groups)
+    got = validation._stratified_group_folds(folds, seed).split(np.zeros(n), labels, groups)
+    for (train_a, test_a), (train_b, test_b) in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(train_a, train_b)
+        np.testing.assert_array_equal(test_a, test_b)
