@@ -88,10 +88,11 @@ without chunks, and at most two chunks per worker are in flight (memory); the ar
 written by a thread of the parent meanwhile. Audit and targets, which their functions sort by
 ``article_id``, are sorted again after the append when the articles are not in ``article_id``
 order. Keyness and shared passages, which compare the whole corpus, are then computed from the
-stored tables (only the columns they use), one after the other: shared passages in a worker of a
-fresh pool (the chunks' workers, which hold the actor dictionary and the stance model, are gone
-first: memory), then keyness in the parent with the workers of another fresh pool counting
-permutations (run at the same time, the two held 2.1 GB at 60 MB). A table built
+stored tables (only the columns they use): shared passages in a worker of a fresh pool (the
+chunks' workers, which hold the actor dictionary and the stance model, are gone first: memory),
+and keyness in the parent, its permutations counted by the pool's workers. Up to
+:data:`_OVERLAP_UP_TO_SENTENCES` sentences the two run at the same time; above it one after the
+other, keyness with another fresh pool (at the same time, the two held 2.1 GB at 60 MB). A table built
 in chunks is not kept in the parent once stored: :class:`Tables` reads it back when asked for.
 
 With ``workers > 1`` a build starts **a process pool**, before the corpus is read, and uses
@@ -99,7 +100,10 @@ it to read and clean the files and for the chunks; then a fresh one, for shared 
 the keyness permutations. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
 a fork server, else ``spawn``), so each holds only its task, not the parent's memory, and no
 thread of the parent (a progress bar's, a Dask client's, a notebook's) is forked; a script that
-builds with workers needs ``if __name__ == "__main__":``. Each chunk is sent what cleaning
+builds with workers needs ``if __name__ == "__main__":``. When the corpus has more files than a
+chunk holds articles, each worker runs the stages once on a made-up article (:func:`_warm_up`)
+as soon as the files are read, so that it loads the models while the parent makes the articles
+table, not on its first chunk. Each chunk is sent what cleaning
 decided for its articles when they were loaded, so its audit cleans nothing again. A worker
 that dies (killed for lack of memory) fails the build with ``BrokenProcessPool`` naming the
 files of the runs or chunks in flight. Chunks change how the tables are computed, not what they hold: the tables are equal,
@@ -504,10 +508,12 @@ def _corpus_files(root: Path) -> list[tuple[str, Path, str]]:
     return sorted(found, key=lambda file: file[0].split("/"))
 
 
-def _corpus_digest(study: Study, tables: Path | None = None) -> str:
+def _corpus_digest(study: Study, tables: Path | None = None, walked: list | None = None) -> str:
     """SHA-256 over every file of the corpus (relative path and bytes), and an outside manifest.
 
     ``tables``: the tables folder whose digests file remembers the files' digests (:func:`_file_digests`).
+    ``walked``: a list that gets the files hashed (``(relative path, path, real path)``), for a caller that
+    wants to know how many there are without walking the folder again.
     """
     root = Path(study.corpus)
     base = root.parent if root.is_file() else root
@@ -517,14 +523,19 @@ def _corpus_digest(study: Study, tables: Path | None = None) -> str:
         path = Path(manifest)
         name = path.relative_to(base).as_posix() if path.is_relative_to(base) else "manifest:" + path.name
         files.append((name, path, str(path.resolve())))
+    if walked is not None:
+        walked.extend(files)
     digest = hashlib.sha256()
     for (name, _, _), sha in zip(files, _file_digests([(path, real) for _, path, real in files], tables)):
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + sha.encode() + b"\n")
     return digest.hexdigest()
 
 
-def _key_inputs(study: Study, tables: Path | None = None) -> dict[str, Any]:
-    """What the table key is made of; ``tables``, the tables folder, remembers the corpus files' digests."""
+def _key_inputs(study: Study, tables: Path | None = None, walked: list | None = None) -> dict[str, Any]:
+    """What the table key is made of; ``tables``, the tables folder, remembers the corpus files' digests.
+
+    ``walked``: as for :func:`_corpus_digest`.
+    """
     from .actors import DEFAULT_ACTORS
 
     skipped = set(FIGURE_ONLY_KEYS) | set(PATH_KEYS) | set(RUN_ONLY_KEYS)
@@ -535,7 +546,7 @@ def _key_inputs(study: Study, tables: Path | None = None) -> dict[str, Any]:
 
         path = model_path("finetuned")
         files["stance model"] = _sha256_file(path) if path.is_file() else None
-    return {"settings": settings, "corpus": _corpus_digest(study, tables), "files": files, "package": _package_identity()}
+    return {"settings": settings, "corpus": _corpus_digest(study, tables, walked), "files": files, "package": _package_identity()}
 
 
 def _package_identity() -> dict[str, Any]:
@@ -586,16 +597,18 @@ class _Context:
         return self.memo["stance"]
 
 
-def _load_articles(study: Study, progress: bool | None, workers: int = 1, executor: Any = None) -> pd.DataFrame:
+def _load_articles(study: Study, progress: bool | None, workers: int = 1, executor: Any = None,
+                   on_read: Callable[[], Any] | None = None) -> pd.DataFrame:
     """The articles as notebook 00 loads them: the study's manifest, encoding, error handler, sample.
 
-    ``executor``: the build's process pool (of ``workers`` processes), to read and clean in.
+    ``executor``: the build's process pool (of ``workers`` processes), to read and clean in;
+    ``on_read``: called once every file is read (see :func:`corpus_tools.load.load_corpus`).
     """
     from . import load
 
     articles = load.load_corpus(study.corpus, manifest=study["corpus.manifest"] or None,
                                 encoding=study["corpus.encoding"], errors=study["corpus.errors"], progress=progress,
-                                exclude=study["corpus.exclude"], workers=workers, executor=executor)
+                                exclude=study["corpus.exclude"], workers=workers, executor=executor, on_read=on_read)
     if study["corpus.sample"]:
         articles = articles.head(study["corpus.sample"])
     return articles
@@ -723,6 +736,12 @@ _PROCESS_MEMO: dict[str, Any] = {}
 #: kept 1 GB here afterwards), and the two are not overlapped, which took the peak past 2 GB.
 _IN_A_WORKER = "shared_passages"
 
+#: Up to this many sentences, :data:`_IN_A_WORKER` is computed while this process computes keyness (with the other
+#: worker counting permutations), not before it: a core is not left idle, and the two fit in memory together (10 MB,
+#: 68,000 sentences: 0.97 GB PSS in all). Above it they are computed one after the other (60 MB, 406,000 sentences: 2.13 GB
+#: side by side, 1.5 GB one after the other).
+_OVERLAP_UP_TO_SENTENCES = 150_000
+
 
 @contextlib.contextmanager
 def _worker_pool(workers: int) -> Iterator[Any]:
@@ -835,6 +854,25 @@ def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None
     # at 60 MB) to find about 10 objects; the young generations take 0.003 s.
     _release_memory(generation=1)
     return {"tables": done, "scorers": scorers, "notes": ctx.notes}
+
+
+#: The article a worker's warm-up runs through every per-article stage (:func:`_warm_up`): actors, a quotation, a speaker.
+_WARM_UP_TEXT = ('Russia demanded security guarantees from NATO on Monday. "We will not accept this," the minister said. '
+                 'Ukraine and the United States rejected the demand.')
+
+
+def _warm_up(study: Study, scorers: Mapping[str, Any] | None = None) -> None:
+    """Run the per-article stages once on a made-up article in a worker of the build's pool, and throw the tables away.
+
+    What a worker loads once for the whole build (the actor dictionary and the stance model, in
+    :data:`_PROCESS_MEMO`; the sentiment lexicons, the lemmatiser's dictionary, compiled
+    patterns) is then loaded once the corpus is read, while the parent makes the articles table
+    and the workers would wait, not on the first chunk (2-3 s a worker). No table changes: the stages are
+    pure, and what stays is only what they load and cache.
+    """
+    article = pd.DataFrame({"article_id": ["warm-up"], "path": ["warm-up.txt"], "raw_text": [_WARM_UP_TEXT],
+                            "title": ["Warm-up"], "title_from": ["first_line"], "text": [_WARM_UP_TEXT]})
+    _chunk_tables(study, article, None, (), scorers)
 
 
 def _release_memory(generation: int = 2) -> bool:
@@ -1402,7 +1440,10 @@ def build_tables(
     """
     study = _as_study(study)
     root = tables_dir(build_dir)
-    inputs = _key_inputs(study, root)
+    walked: list = []
+    inputs = _key_inputs(study, root, walked)
+    n_files = len(walked)
+    del walked
     key = _key(inputs)
     folder = root / key
     total = len(TABLES)
@@ -1422,15 +1463,16 @@ def build_tables(
     with _connect(scheduler, inputs["package"]) as cluster:  # before the corpus is loaded: a wrong cluster fails at once
         with _worker_pool(workers) as pool:  # before the corpus is read: its processes hold only their tasks
             return _build(study, inputs, folder, progress=progress, log=log, workers=workers, chunk_size=chunk_size,
-                          cluster=cluster, pool=pool)
+                          cluster=cluster, pool=pool, warm_up=chunk_size is not None and n_files > chunk_size)
 
 
 def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool | None, log: Callable[[str], None] | None,
-           workers: int, chunk_size: int | None, cluster: _Cluster | None, pool: Any = None) -> Tables:
+           workers: int, chunk_size: int | None, cluster: _Cluster | None, pool: Any = None, warm_up: bool = False) -> Tables:
     """Compute and store every table of :func:`build_tables` under ``folder`` (``<tables>/<key>``), using ``pool``.
 
     Built in chunks, a table is not kept here once stored (:class:`Tables` reads it back when
-    asked for), and with a pool :data:`_IN_A_WORKER` is computed in a worker of a fresh pool before keyness is computed here.
+    asked for), and with a pool :data:`_IN_A_WORKER` is computed in a worker of a fresh pool beside or before keyness
+    (:data:`_OVERLAP_UP_TO_SENTENCES`). ``warm_up``: the workers each run :func:`_warm_up` once the files are read.
     """
     from tqdm.auto import tqdm
 
@@ -1439,7 +1481,12 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     by = study["corpus.group_by"]
     key, root, total = folder.name, folder.parent, len(TABLES)
     started = time.perf_counter()
-    raw = _group_column(_load_articles(study, progress, workers, pool), by, study)
+    def warm_workers() -> None:  # one task each: a worker busy warming up does not take the next
+        for _ in range(workers):
+            pool.submit(_warm_up, study, _registered_scorers())
+
+    warm = warm_up and pool is not None and cluster is None
+    raw = _group_column(_load_articles(study, progress, workers, pool, warm_workers if warm else None), by, study)
     articles = _storable(raw, "articles", by)
     frames: dict[str, pd.DataFrame] = {"articles": articles, "load_report": _storable(load_report(raw), "load_report", by)}
     del raw
@@ -1494,11 +1541,12 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                 else:
                     if name == "keyness" and chunked and pool is not None:
                         elsewhere = pool.submit(_stored_in_worker, study, _IN_A_WORKER, tmp, groups)
-                        # waited for, not overlapped: at 60 MB the worker's 1 GB and keyness's 1 GB here add up past 2 GB
-                        # (2.13 GB PSS measured); a fresh pool then counts the permutations with workers that hold nothing
-                        wait([elsewhere])
-                        pool.shutdown()
-                        pool = ctx.executor = stack.enter_context(_worker_pool(workers))
+                        if stored.info["sentences"]["rows"] > _OVERLAP_UP_TO_SENTENCES:
+                            # waited for: at 60 MB the worker's 1 GB and keyness's 1 GB here add up past 2 GB (2.13 GB
+                            # PSS measured); a fresh pool then counts the permutations with workers that hold nothing
+                            wait([elsewhere])
+                            pool.shutdown()
+                            pool = ctx.executor = stack.enter_context(_worker_pool(workers))
                     if name not in frames:
                         bar.set_postfix_str(name)
                         begun = time.perf_counter()

@@ -417,10 +417,13 @@ def test_the_corpus_files_are_those_rglob_finds_sorted_with_their_real_paths(tmp
     # by parts, "a/x.txt" comes before "a.txt" (as strings, after it)
 
 
-def test_shared_passages_are_made_in_a_worker_before_keyness_is_made_here(builds, tmp_path, monkeypatch):
+def _watch_the_pools(monkeypatch, passages_here: bool = False) -> list:
+    """Record each pool made (``"pool made"``), each task submitted to one (its function's name) and keyness made here.
+
+    Shared passages made here are recorded instead of made, unless ``passages_here``.
+    """
     from corpus_tools import compare, terms
 
-    study, whole, here, two = builds
     events = []
     make_pool, keyness = load.worker_pool, terms.compute_keyness
 
@@ -433,17 +436,57 @@ def test_shared_passages_are_made_in_a_worker_before_keyness_is_made_here(builds
 
     monkeypatch.setattr(load, "worker_pool", watched_pool)
     monkeypatch.setattr(terms, "compute_keyness", lambda *a, **k: events.append("keyness here") or keyness(*a, **k))
-    monkeypatch.setattr(compare, "find_shared_passages", lambda *a, **k: events.append("shared passages here"))
+    if not passages_here:
+        monkeypatch.setattr(compare, "find_shared_passages", lambda *a, **k: events.append("shared passages here"))
+    return events
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["small corpus: beside keyness", "large corpus: before keyness"])
+def test_shared_passages_are_made_in_a_worker_beside_keyness_or_before_it(builds, tmp_path, monkeypatch, overlap):
+    study, whole, here, two = builds
+    events = _watch_the_pools(monkeypatch)
+    if not overlap:  # a corpus of more sentences than that (this one has about 800)
+        monkeypatch.setattr(pipeline, "_OVERLAP_UP_TO_SENTENCES", 10)
     built = build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=40, force=True)
     # to a pool made after the chunks (their workers held the actor dictionary and the stance model); that process
-    # writes the file; keyness waits for it (together the two passed 2 GB at 60 MB) and counts with another fresh pool
-    assert events.count("pool made") == 3
-    assert events[events.index("_stored_in_worker") - 1: events.index("_stored_in_worker") + 3] == [
-        "pool made", "_stored_in_worker", "pool made", "keyness here"]
+    # writes the file. Small: keyness is made here meanwhile, its permutations counted by the same pool. Large: keyness
+    # waits for it (together the two passed 2 GB at 60 MB) and counts with another fresh pool
+    after = events[events.index("_stored_in_worker") - 1: events.index("_stored_in_worker") + 3]
+    if overlap:
+        assert events.count("pool made") == 2 and after[:3] == ["pool made", "_stored_in_worker", "keyness here"]
+    else:
+        assert events.count("pool made") == 3 and after == ["pool made", "_stored_in_worker", "pool made", "keyness here"]
     assert "_chunk_tables" not in events[events.index("_stored_in_worker"):]
     assert "shared passages here" not in events
     pd.testing.assert_frame_equal(built["shared_passages"], whole["shared_passages"], check_dtype=True)
+    pd.testing.assert_frame_equal(built["keyness"], whole["keyness"], check_dtype=True)
     assert built.manifest["tables"]["shared_passages"] == whole.manifest["tables"]["shared_passages"]
+
+
+def test_each_worker_warms_up_once_the_corpus_is_read_when_there_will_be_chunks(builds, tmp_path, monkeypatch):
+    study, whole, here, two = builds
+    events = _watch_the_pools(monkeypatch, passages_here=True)
+    build_tables(study, build_dir=tmp_path / "build", workers=2, chunk_size=40, force=True)
+    # one warm-up per worker, once the last run of files is read: they load the models while the parent makes the table
+    last_read = len(events) - 1 - events[::-1].index("_read_and_clean")
+    assert events[last_read + 1: last_read + 4] == ["_warm_up", "_warm_up", "_chunk_tables"]
+    events.clear()
+    build_tables(study, build_dir=tmp_path / "big chunks", workers=2, chunk_size=400, force=True)
+    assert "_warm_up" not in events  # one chunk, computed here: a worker would warm up for nothing
+
+
+def test_a_warm_up_runs_every_per_article_stage_and_keeps_the_models_for_the_chunks(builds, monkeypatch):
+    stages = pipeline._chunk_stages
+    made = []
+
+    def watched(ctx, frames, done):
+        stages(ctx, frames, done)
+        made.extend(done)
+
+    monkeypatch.setattr(pipeline, "_PROCESS_MEMO", {})
+    monkeypatch.setattr(pipeline, "_chunk_stages", watched)
+    pipeline._warm_up(builds[0])
+    assert made == list(PER_ARTICLE) and set(pipeline._PROCESS_MEMO) == {"actors", "stance"}
 
 
 def test_shared_passages_failing_in_a_worker_name_their_table_and_leave_no_folder(tmp_path, monkeypatch):
