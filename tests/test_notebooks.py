@@ -177,6 +177,9 @@ def test_the_runner_command_gives_one_error_line_for_a_failing_notebook_among_se
     err = capsys.readouterr().err
     assert rc == 1 and [line for line in err.splitlines() if line.strip()] == [
         f"error: failing.ipynb failed in cell 1: KeyError: 'outlet' (executed copy: {tmp_path / 'out' / 'failing.ipynb'})"]
+    # the copy is written once, not after every cell: the one of a failing notebook holds its error all the same
+    copy = nbformat.read(tmp_path / "out" / "failing.ipynb", as_version=4)
+    assert [o.get("ename") for c in copy.cells if c.cell_type == "code" for o in c.outputs] == ["KeyError"]
 
 
 def test_jobs_below_one_are_refused_before_anything_runs(tmp_path):
