@@ -92,7 +92,7 @@ stored tables (only the columns they use): shared passages in a worker of a fres
 chunks' workers, which hold the actor dictionary and the stance model, are gone first: memory),
 and keyness in the parent, its permutations counted by the pool's workers. Up to
 :data:`_OVERLAP_UP_TO_SENTENCES` sentences the two run at the same time; above it one after the
-other, keyness with another fresh pool (at the same time, the two held 2.1 GB at 60 MB). A table built
+other, keyness with another fresh pool (at the same time, the two held 1.86 GB at 60 MB, 406,000 sentences). A table built
 in chunks is not kept in the parent once stored: :class:`Tables` reads it back when asked for.
 
 With ``workers > 1`` a build starts **a process pool**, before the corpus is read, and uses
@@ -737,10 +737,12 @@ _PROCESS_MEMO: dict[str, Any] = {}
 _IN_A_WORKER = "shared_passages"
 
 #: Up to this many sentences, :data:`_IN_A_WORKER` is computed while this process computes keyness (with the other
-#: worker counting permutations), not before it: a core is not left idle, and the two fit in memory together (10 MB,
-#: 68,000 sentences: 0.97 GB PSS in all). Above it they are computed one after the other (60 MB, 406,000 sentences: 2.13 GB
-#: side by side, 1.5 GB one after the other).
-_OVERLAP_UP_TO_SENTENCES = 150_000
+#: worker counting permutations), not before it: no core is left idle (drawing the permutations is serial here: 13.6 s
+#: at 60 MB), and the two fit in memory together: PSS of every process, sampled 4 times a second, 0.99 GB at 10 MB
+#: (68,000 sentences), 1.86 GB at 60 MB (406,000; 2.13 GB before the stored tables were read back with Arrow's unused
+#: memory returned, :func:`_read_used`). Above it they are computed one after the other (1.4-1.5 GB at 60 MB), so that
+#: a larger corpus does not pass 2 GB.
+_OVERLAP_UP_TO_SENTENCES = 420_000
 
 
 @contextlib.contextmanager
@@ -817,12 +819,20 @@ def _workers_and_chunk_size(study: Study, workers: int | None, chunk_size: int |
 
 
 def _read_used(path: Path, name: str) -> pd.DataFrame:
-    """Read back the columns of a stored table that later stages use (:data:`_COLUMNS_USED`), strings as categoricals."""
+    """Read back the columns of a stored table that later stages use (:data:`_COLUMNS_USED`), strings as categoricals.
+
+    The Arrow table is taken apart column by column as the frame is made, and what Arrow's memory pool
+    then holds unused goes back: at 60 MB, reading the terms kept 560 MB of this process for a frame
+    of 110 MB, 305 MB now.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if name not in _CATEGORICAL_USED:
-        return pd.read_parquet(path, columns=_COLUMNS_USED.get(name))
-    return pq.read_table(path, columns=_COLUMNS_USED.get(name), read_dictionary=_CATEGORICAL_USED[name]).to_pandas()
+    table = pq.read_table(path, columns=_COLUMNS_USED.get(name), read_dictionary=_CATEGORICAL_USED.get(name))
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    return frame
 
 
 def _chunk_tables(study: Study, articles: pd.DataFrame, memo: dict | None = None, records: list = (),

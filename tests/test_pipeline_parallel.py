@@ -539,3 +539,14 @@ def test_making_a_table_storable_leaves_the_frame_it_was_given_as_it_was():
     out.loc[0, "reviewed"] = False
     pd.testing.assert_frame_equal(frame, before)
     assert frame.attrs == {"load_report": "kept here"}
+
+
+@pytest.mark.parametrize("name", ["terms", "sentences"])
+def test_a_table_read_back_for_a_later_stage_holds_the_stored_columns(builds, name):
+    two = builds[3]
+    back = pipeline._read_used(two.path(name), name)
+    stored = pd.read_parquet(two.path(name), columns=pipeline._COLUMNS_USED[name])
+    for column in pipeline._CATEGORICAL_USED.get(name, []):  # strings read as categoricals: the same values
+        assert isinstance(back[column].dtype, pd.CategoricalDtype)
+        back[column] = back[column].astype(stored[column].dtype)
+    pd.testing.assert_frame_equal(back, stored, check_exact=True)
