@@ -445,8 +445,9 @@ def load_corpus(
         ``workers`` processes (``workers`` still sets the runs in flight); it is left running,
         for the caller's next task. Used, like a pool of its own, only for two runs or more.
     on_read : callable, optional
-        Called (with no argument) once every file is read and cleaned, before the table is
-        made: a caller that passed ``executor`` can give its workers their next tasks then
+        Called (with no argument) once every file is read and cleaned and something is left to
+        load, before the table is made: a caller that passed ``executor`` can give its workers
+        their next tasks then
         (:func:`corpus_tools.build_tables` has them load the models its chunks need).
 
     Returns
@@ -592,8 +593,6 @@ def load_corpus(
             _clean(rec)
     else:
         clean._take_over(cleaned)
-    if on_read is not None:
-        on_read()
     records = _drop_empty(records, skip)
     if skipped["n"] > skipped["warned"]:
         warnings.warn(
@@ -607,6 +606,8 @@ def load_corpus(
             raise CorpusError(f"{root}: nothing to load: all {skipped['n']} file(s) or record(s) were skipped (see the warnings)")
         raise CorpusError(f"{root}: no records to load")
 
+    if on_read is not None:
+        on_read()
     table = pd.DataFrame.from_records(records)
     if meta is not None:
         table = _join_manifest(table, meta, manifest_name, {rel for _, rel in files}, set(seen))

@@ -679,6 +679,11 @@ def score_sentiment(
     progress : bool, optional
         Progress bar; by default shown for 5,000 distinct texts or more.
 
+    Raises
+    ------
+    ValueError
+        No scorer, or a row of ``text_col`` holds no text (a missing value).
+
     Returns
     -------
     pandas.DataFrame
@@ -697,7 +702,12 @@ def score_sentiment(
     objects = [get_scorer(s) for s in scorers]
     if not objects:
         raise ValueError("score_sentiment needs at least one scorer")
-    codes, unique = pd.factorize(out[text_col].astype(str).to_numpy())  # texts == unique[codes]
+    texts = out[text_col].astype(str)
+    if texts.isna().any():  # a missing text would get code -1: another text's scores
+        rows = out.index[texts.isna().to_numpy()].tolist()
+        raise ValueError(f"score_sentiment: {len(rows)} row(s) of {text_col!r} hold no text (rows {rows[:10]}); "
+                         "drop or fill them first")
+    codes, unique = pd.factorize(texts.to_numpy())  # texts == unique[codes]
     for scorer in objects:
         scores = _score_unique(scorer, unique, progress)
         for col in scorer.columns:

@@ -473,6 +473,15 @@ def test_each_worker_warms_up_once_the_corpus_is_read_when_there_will_be_chunks(
     events.clear()
     build_tables(study, build_dir=tmp_path / "big chunks", workers=2, chunk_size=400, force=True)
     assert "_warm_up" not in events  # one chunk, computed here: a worker would warm up for nothing
+    sampled = ct.load_study(study.source, overrides={"corpus.sample": 30})
+    events.clear()
+    build_tables(sampled, build_dir=tmp_path / "sample", workers=2, chunk_size=40, force=True)
+    assert "_warm_up" not in events  # 300 files, but a sample of 30 articles: one chunk
+    events.clear()
+    build_tables(study, build_dir=tmp_path / "as many", workers=2, chunk_size=300, force=True)
+    # 301 files (the manifest among them) for 300 articles, one chunk: the warmed-up workers give way to fresh ones
+    assert events.count("_warm_up") == 2 and "_chunk_tables" not in events
+    assert events[events.index("_warm_up") + 2] == "pool made"
 
 
 def test_a_warm_up_runs_every_per_article_stage_and_keeps_the_models_for_the_chunks(builds, monkeypatch):

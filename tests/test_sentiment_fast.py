@@ -210,3 +210,9 @@ def test_a_scorer_can_be_sent_to_a_worker_process(scorer):
     texts = ["A wonderful, excellent deal.", "A terrible, awful war."]
     copy = pickle.loads(pickle.dumps(scorer()))
     pd.testing.assert_frame_equal(copy.score(texts), scorer().score(texts), check_exact=True)
+
+
+def test_a_sentence_without_text_is_an_error_naming_its_row_not_another_sentences_scores():
+    table = pd.DataFrame({"sentence": ["Great news.", None, "Terrible loss."]})
+    with pytest.raises(ValueError, match=r"1 row\(s\) of 'sentence' hold no text \(rows \[1\]\)"):
+        score_sentiment(table)
