@@ -100,8 +100,8 @@ it to read and clean the files and for the chunks; then a fresh one, for shared 
 the keyness permutations. Its processes are not forked from the parent (:func:`corpus_tools.load.worker_pool`:
 a fork server, else ``spawn``), so each holds only its task, not the parent's memory, and no
 thread of the parent (a progress bar's, a Dask client's, a notebook's) is forked; a script that
-builds with workers needs ``if __name__ == "__main__":``. When the corpus has more files than a
-chunk holds articles, each worker runs the stages once on a made-up article (:func:`_warm_up`)
+builds with workers needs ``if __name__ == "__main__":``. When the corpus (or its sample) has more
+files than a chunk holds articles, each worker runs the stages once on a made-up article (:func:`_warm_up`)
 as soon as the files are read, so that it loads the models while the parent makes the articles
 table, not on its first chunk. Each chunk is sent what cleaning
 decided for its articles when they were loaded, so its audit cleans nothing again. A worker
@@ -1557,8 +1557,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                     if name == "keyness" and chunked and pool is not None:
                         elsewhere = pool.submit(_stored_in_worker, study, _IN_A_WORKER, tmp, groups)
                         if stored.info["sentences"]["rows"] > _OVERLAP_UP_TO_SENTENCES:
-                            # waited for: at 60 MB the worker's 1 GB and keyness's 1 GB here add up past 2 GB (2.13 GB
-                            # PSS measured); a fresh pool then counts the permutations with workers that hold nothing
+                            # waited for: side by side, the worker's table and keyness here would pass 2 GB on a corpus
+                            # this large; a fresh pool then counts the permutations with workers that hold nothing
                             wait([elsewhere])
                             pool.shutdown()
                             pool = ctx.executor = stack.enter_context(_worker_pool(workers))
