@@ -1525,9 +1525,14 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
     try:
         with (tqdm(total=total, desc="tables", disable=not show_bar, leave=False) as bar, ThreadPoolExecutor(1) as background,
               contextlib.ExitStack() as stack):
-            if warm and not chunked:  # its workers loaded the models for chunks there are not: fresh ones hold nothing
+            def fresh_pool() -> None:
+                """The pool's processes give way to fresh ones, which hold nothing of what the old ones held."""
+                nonlocal pool
                 pool.shutdown()
                 pool = ctx.executor = stack.enter_context(_worker_pool(workers))
+
+            if warm and not chunked:  # its workers loaded the models for chunks there are not
+                fresh_pool()
             for i, (name, spec) in enumerate(TABLES.items()):
                 if chunked and name in PER_ARTICLE:
                     if stored is None:
@@ -1539,9 +1544,8 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                         groups = articles[["article_id", by]]
                         articles = None  # stored already (not in frames): read back when asked for
                         _release_memory()
-                        if pool is not None:  # fresh processes: those of the chunks held 0.3-0.4 GB each (models, heaps)
-                            pool.shutdown()
-                            pool = ctx.executor = stack.enter_context(_worker_pool(workers))
+                        if pool is not None:  # those of the chunks held 0.3-0.4 GB each (models, heaps)
+                            fresh_pool()
                     rows, columns, seconds = (stored.info[name][k] for k in ("rows", "columns", "seconds"))
                 elif name == _IN_A_WORKER and elsewhere is not None:
                     try:
@@ -1560,8 +1564,7 @@ def _build(study: Study, inputs: dict[str, Any], folder: Path, *, progress: bool
                             # waited for: side by side, the worker's table and keyness here would pass 2 GB on a corpus
                             # this large; a fresh pool then counts the permutations with workers that hold nothing
                             wait([elsewhere])
-                            pool.shutdown()
-                            pool = ctx.executor = stack.enter_context(_worker_pool(workers))
+                            fresh_pool()
                     if name not in frames:
                         bar.set_postfix_str(name)
                         begun = time.perf_counter()
