@@ -162,6 +162,47 @@ def test_the_table_is_the_same_however_many_permutations_a_pass_counts(seed_term
     pd.testing.assert_frame_equal(terms.compute_keyness(seed_terms, seed_articles, n_perm=40, seed=6), expected, check_exact=True)
 
 
+def _seed_counting_inputs(seed_terms, seed_articles):
+    """The units, term rows and observed |z| bars of the seed corpus, as compute_keyness makes them (sentences, prior 1)."""
+    groups, group_of_row = terms._row_groups(seed_terms, seed_articles, "outlet")
+    vocab, term_of_row = terms._vocabulary(seed_terms["term"], 3)
+    unit_of_row, labels = terms._units(seed_terms, "sentence", term_of_row >= 0, group_of_row)
+    term_of_row = term_of_row[term_of_row >= 0]
+    group_counts = terms._GroupCounts(unit_of_row, term_of_row, len(groups), len(vocab))
+    observed = group_counts(labels).astype(float)
+    total = observed.sum(axis=0)
+
+    def abs_z(counts):
+        n_g = counts.sum(axis=1, keepdims=True)
+        return np.abs(terms._ZScores(total, total)(counts, n_g + total.sum(), (total.sum() - n_g) + total.sum()))
+
+    return unit_of_row, term_of_row, labels, total, abs_z(observed) - 1e-12, group_counts, abs_z
+
+
+def test_exceedances_of_a_batch_equal_each_permutations_own_z(seed_terms, seed_articles):
+    """Common terms (z computed) and rare ones (z looked up in the grid), over runs of passes and a shorter last run."""
+    unit_of_row, term_of_row, labels, total, bar, group_counts, abs_z = _seed_counting_inputs(seed_terms, seed_articles)
+    order, arrays = terms._exceedance_arrays(unit_of_row, term_of_row, total, total, bar)
+    counter = terms._Exceedances(arrays)
+    assert 0 < counter.common < len(total)  # both kinds of terms are counted
+    rng = np.random.default_rng(4)
+    permutations = np.stack([rng.permutation(labels) for _ in range(counter.count.span + 1)]).astype(np.uint8)
+    expected = sum((abs_z(group_counts(permutation).astype(float)) >= bar).astype(np.int64) for permutation in permutations)
+    got = np.empty_like(expected)
+    got[:, order] = counter(permutations)
+    np.testing.assert_array_equal(got, expected)
+    assert 0 < expected.sum() < expected.size * len(permutations)  # some reach the bar, not all
+
+
+def test_labels_for_fewer_units_than_the_term_rows_hold_are_refused(seed_terms, seed_articles):
+    """The gather of the units' codes does not check each index: a labelling too short for the units is refused first."""
+    unit_of_row, term_of_row, labels, total, bar, _, _ = _seed_counting_inputs(seed_terms, seed_articles)
+    _, arrays = terms._exceedance_arrays(unit_of_row, term_of_row, total, total, bar)
+    counter = terms._Exceedances(arrays)
+    with pytest.raises(ValueError, match=f"{len(labels) - 1} labels for {len(labels)} units"):
+        counter(labels[None, :-1].astype(np.uint8))
+
+
 def test_marginals_sum_out_the_other_permutations_labels():
     table = np.arange(2 * 2 * 2 * 3, dtype=np.int32).reshape(2, 2, 2, 3)  # 3 permutations x 2 groups, 3 terms
     out = np.empty((3, 2, 3), dtype=np.int32)
