@@ -22,7 +22,11 @@ pages a forked worker shares with the parent are not counted twice, as a sum of 
 Reading ``smaps_rollup`` makes the kernel walk every page of each process: at 60 MB, sampling
 every 0.2 s took the building process as much CPU as the build did (69 s against 67 s, mostly
 system time, taken from the workers' cores); the sampler's own CPU seconds are reported apart
-(``sampler_cpu_s``) and left out of the build's (``cpu_s``).
+(``sampler_cpu_s``) and left out of the build's (``cpu_s``). ``all_cpu_s`` adds the CPU seconds of every
+process the build started (its pool's workers, through the fork server that waits for them), so
+``all_cpu_s / wall_s`` is how many cores the build kept busy; ``steal_s`` is the time the machine's
+hypervisor gave its CPUs to other machines meanwhile (``/proc/stat``; all CPUs together). On a shared
+virtual machine the same build's wall time varies from run to run; its CPU seconds much less.
 With ``--check`` the tables of every build are compared with those of ``whole``
 (``pandas.testing.assert_frame_equal``). Asserts nothing about time: machines differ, and share
 cores.
@@ -113,6 +117,35 @@ class _PssSampler(threading.Thread):
             self.stop.wait(self.every)
 
 
+def _descendants_cpu_s(pid: int) -> float:
+    """CPU seconds (user + sys) of ``pid``'s living descendants and of the children they have waited for.
+
+    The pool's workers are forked from a fork server, a child of this process that waits for each
+    worker when it ends: its waited-for children's seconds (fields ``cutime`` and ``cstime`` of
+    ``/proc/<pid>/stat``) hold the workers already gone, its own fields the living ones' parent.
+    """
+    total, todo = 0, _children(pid)
+    while todo:
+        child = todo.pop()
+        try:
+            with open(f"/proc/{child}/stat", encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime (fields 14-17 of proc(5))
+        todo.extend(_children(child))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _steal_s() -> float:
+    """Seconds the hypervisor gave this machine's CPUs to others so far (``steal`` of ``/proc/stat``, all CPUs)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            return int(handle.readline().split()[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def run_one(study: str, build: str, workers: int, chunk_size: int | None, pss_every: float = 1.0) -> dict:
     """Build the tables once (in this process) and return the measures."""
     import corpus_tools as ct
@@ -120,19 +153,23 @@ def run_one(study: str, build: str, workers: int, chunk_size: int | None, pss_ev
     study_obj = ct.load_study(study)
     sampler = _PssSampler(pss_every)
     sampler.start()
-    cpu0 = os.times()
+    cpu0, others0, steal0 = os.times(), _descendants_cpu_s(os.getpid()), _steal_s()
     t0 = time.perf_counter()
     lines: list[str] = []
     tables = ct.build_tables(study_obj, build_dir=build, force=True, progress=False, workers=workers, chunk_size=chunk_size,
                              log=lines.append)
     wall = time.perf_counter() - t0
-    cpu1 = os.times()
+    cpu1, steal1 = os.times(), _steal_s()
     sampler.stop.set()
     sampler.join()
+    time.sleep(0.5)  # the fork server waits for the last workers once they are gone
+    others = _descendants_cpu_s(os.getpid()) - others0
     user, system = cpu1[0] + cpu1[2] - cpu0[0] - cpu0[2], cpu1[1] + cpu1[3] - cpu0[1] - cpu0[3]  # with waited-for children
     return {
         "wall_s": wall,
         "cpu_s": user + system - sampler.cpu_s,
+        "all_cpu_s": user + system - sampler.cpu_s + others,
+        "steal_s": steal1 - steal0,
         "user_s": user,
         "sys_s": system,
         "sampler_cpu_s": sampler.cpu_s,
@@ -194,7 +231,8 @@ def main() -> None:
                 r = json.loads(out.strip().splitlines()[-1])
                 folders[config] = r["folder"]
                 results.append((mb, stats["articles"], config, chunk, r))
-                print(f"  {config:<10} wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s  peak RSS: builder "
+                print(f"  {config:<10} wall {r['wall_s']:6.1f} s  cpu {r['cpu_s']:6.1f} s (all processes "
+                      f"{r['all_cpu_s']:6.1f} s, steal {r['steal_s']:.1f} s)  peak RSS: builder "
                       f"{r['self_peak_mb']:,.0f} MB, largest worker {r['worker_peak_mb']:,.0f} MB; peak PSS sum "
                       f"{r['pss_peak_mb']:,.0f} MB", flush=True)
             if len({Path(f).name for f in folders.values()}) > 1:  # a shared checkout: someone edited the package
@@ -212,10 +250,10 @@ def main() -> None:
     for mb, n, config, chunk, r in results:
         print(f"{mb:>5g} {config:<10} " + " ".join(f"{r['seconds'][name]:>9.1f}" for name in names))
     print()
-    print(f"{'MB':>5} {'articles':>9} {'build':<10} {'chunk':>6} {'wall s':>7} {'cpu s':>7} {'builder MB':>11} "
+    print(f"{'MB':>5} {'articles':>9} {'build':<10} {'chunk':>6} {'wall s':>7} {'cpu s':>7} {'all cpu s':>9} {'builder MB':>11} "
           f"{'worker MB':>10} {'PSS sum MB':>11}")
     for mb, n, config, chunk, r in results:
-        print(f"{mb:>5g} {n:>9,} {config:<10} {chunk or '-':>6} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} "
+        print(f"{mb:>5g} {n:>9,} {config:<10} {chunk or '-':>6} {r['wall_s']:>7.1f} {r['cpu_s']:>7.1f} {r['all_cpu_s']:>9.1f} "
               f"{r['self_peak_mb']:>11,.0f} {r['worker_peak_mb']:>10,.0f} {r['pss_peak_mb']:>11,.0f}")
 
 
