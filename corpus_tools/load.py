@@ -657,18 +657,22 @@ def _read_and_clean(
     error; and what cleaning decided for the articles (:func:`corpus_tools.clean._hand_over`).
     """
     out = []
-    for file, rel in files:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+    # one warnings context for the run (entering one per file cost as much as reading the file); each
+    # file's warnings are those caught while it was read, and cleaning runs outside it, as before
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for file, rel in files:
+            before = len(caught)
             try:
                 items = _read_file(file, rel, encoding=encoding, errors=errors)
             except CorpusError as exc:
                 items = exc
+            out.append(([w.message for w in caught[before:]], items))
+    for _, items in out:
         if not isinstance(items, CorpusError):
             for item in items:
                 if isinstance(item, dict):
                     _clean(item)
-        out.append(([w.message for w in caught], items))
     return out, clean._hand_over()
 
 

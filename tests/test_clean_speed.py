@@ -16,6 +16,7 @@ results:
 import json
 import random
 import re
+import unicodedata
 
 import pandas as pd
 import pytest
@@ -69,6 +70,69 @@ def test_normalise_gives_what_its_steps_give_one_after_the_other(text):
 
 def test_normalise_with_other_steps_applies_exactly_those():
     assert normalise("\u201cA\u201d \u2013  b", steps=[clean.normalise_dashes]) == "\u201cA\u201d -  b"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Putin spoke.", "  Putin spoke. ", "Putin  spoke.", "a `quoted' word", "tab\there", "del\x7fhere", "nul\x00here",
+     "two\nlines", "caf\u00e9", "", " ", "~!@#$%^&*()_+{}|:<>?"],
+)
+def test_a_line_of_printable_ascii_normalises_as_with_every_step(line):
+    # plain ASCII takes a shortcut (nothing to replace but a strip); a backquote, a double space,
+    # a control character or a line break takes every step, and both give what the steps give
+    assert normalise(line) == normalise(line, steps=list(NORMALISERS))
+    assert clean._one_line(line) == " ".join(normalise(line, steps=list(NORMALISERS)).split())
+
+
+def test_only_printable_ascii_without_backquote_or_double_space_is_plain():
+    plain = [chr(c) for c in range(0x80) if clean._is_plain(chr(c))]
+    assert plain == [chr(c) for c in range(0x20, 0x7F) if chr(c) != "`"]
+    assert not clean._is_plain("a  b") and clean._is_plain("a b")
+
+
+def plain_words(text: str) -> list[str]:
+    """The plain definition of a line's words: quotes normalised, NFC, the possessive 's dropped, case folded."""
+    return clean._WORD.findall(clean._POSSESSIVE.sub("", unicodedata.normalize("NFC", clean.normalise_quotes(text))).casefold())
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(ODD + ["'s", "\u2019s", "`s", "Russia", "S", "'"]), max_size=16).map("".join))
+def test_words_of_a_line_are_those_of_the_plain_definition(text):
+    assert clean._words(text) == plain_words(text)
+
+
+@pytest.mark.parametrize("line", ['"No."', "\u201cNo.\u201d", "\u00abNo.\u00bb", '"No." he said.', 'He said "no."', '""', '"',
+                                  '"No," "yes."', "No.", "\u201cNo.'"])
+def test_a_line_is_one_quotation_exactly_when_its_normalised_quotes_enclose_it(line):
+    assert clean._is_one_quotation(line) == bool(re.fullmatch(r'"[^"]+"', clean.normalise_quotes(line)))
+
+
+def plain_agency_signoff(doc: clean.Document, i: int) -> bool:
+    """The definition of the sign-off rule: a line in the tail that is a sign-off, or initials in a sign-off's paragraph."""
+    line = doc.lines[i]
+    if i < doc.tail_start:
+        return False
+    return clean._is_signoff_line(line) or (clean._is_author_code(line) and i in doc.signoff_paragraphs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Putin spoke.\n\nAFP", "Putin spoke.\n\nkng\nAFP", "Putin spoke.\n\nkng", "AP said so.\n\netc.", "dpa/AFP\n\nPutin spoke.",
+     "Putin spoke.\n\nReuters, AP\n\nLeave a Comment", "Putin spoke.\n\nck/mak"],
+)
+def test_the_sign_off_rule_gives_its_definition(text):
+    doc = clean.Document.from_text(text)
+    assert [clean.agency_signoff(doc, i) for i in range(len(doc.lines))] == [
+        plain_agency_signoff(doc, i) for i in range(len(doc.lines))
+    ]
+
+
+def test_without_a_sign_off_line_the_tail_of_the_article_is_not_looked_for():
+    # finding the tail tries end-of-page furniture on the last lines: an article with no
+    # agency credit anywhere has no sign-off to find there
+    doc = clean.Document.from_text("Putin spoke.\n\nkng\n\nLeave a Comment")
+    assert not any(clean.agency_signoff(doc, i) for i in range(len(doc.lines)))
+    assert "tail_start" not in doc.__dict__
 
 
 # --------------------------------------------------------------------------------------

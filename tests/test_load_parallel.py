@@ -253,3 +253,23 @@ def test_files_are_read_in_the_order_of_their_folders_and_names_links_included(t
 def test_a_file_name_splits_into_stem_and_suffix_as_pathlib_splits_it(name):
     # the walk and the workers split names themselves: a Path object per file cost seconds on 100,000 files
     assert _split_suffix(name) == (PurePosixPath(name).stem, PurePosixPath(name).suffix)
+
+
+def test_a_run_of_files_gives_each_file_the_warnings_its_reading_gave(tmp_path):
+    # a worker reads its run of files under one warnings context: each file still gets its own
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x", "text": "Head\n\nBody one.", "n_words": 3}) + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"%PDF-1.4")
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "y", "text": "Head\n\nBody two.", "sha256": "0"}) + "\n",
+                                      encoding="utf-8")
+    (tmp_path / "d.txt").write_text("Head\n\nBody three.", encoding="utf-8")
+    files = [(str(tmp_path / name), name) for name in ("a.jsonl", "b.txt", "c.jsonl", "d.txt")]
+    read, records = load._read_and_clean(files, "utf-8", "strict")
+    messages = [[str(m) for m in caught] for caught, _ in read]
+    assert messages == [
+        ["a.jsonl: ignored field(s) ['n_words']: the loader computes these columns itself"], [],
+        ["c.jsonl: ignored field(s) ['sha256']: the loader computes these columns itself"], [],
+    ]
+    assert isinstance(read[1][1], BinaryFileError)
+    texts = [item["text"] for _, items in read if isinstance(items, list) for item in items]
+    assert texts == ["Body one.", "Body two.", "Body three."]
+    assert len(records) == 3  # what cleaning decided for each article, for the audit

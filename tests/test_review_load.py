@@ -60,14 +60,14 @@ def test_C1_jsonl_with_crlf_line_endings_loads(tmp_path):
 def test_C3_unreadable_file_is_a_corpus_error_and_skip_skips_it(tmp_path, monkeypatch):
     write(tmp_path / "a.txt", BODY)
     write(tmp_path / "b.txt", BODY)
-    real = Path.read_bytes
+    import corpus_tools.read
 
-    def read_bytes(self):  # chmod 000 does not stop root, so refuse the read here
-        if self.name == "b.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refusing_open(file, *args, **kwargs):  # chmod 000 does not stop root, so refuse the read here
+        if Path(file).name == "b.txt":
+            raise PermissionError(13, "Permission denied", str(file))
+        return open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(corpus_tools.read, "open", refusing_open, raising=False)
     with pytest.raises(UnreadableFileError, match=r"^b\.txt: cannot read the file: Permission denied$"):
         ct.load_corpus(tmp_path)
     with pytest.warns(SkippedInputWarning, match=r"skipped b\.txt: cannot read the file"):
