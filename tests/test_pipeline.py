@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -354,7 +355,7 @@ def test_the_corpus_digest_reads_a_file_again_only_when_its_size_time_or_inode_c
 
     reads = []
     real = pipeline._sha256_file
-    monkeypatch.setattr(pipeline, "_sha256_file", lambda path: reads.append(path.name) or real(path))
+    monkeypatch.setattr(pipeline, "_sha256_file", lambda path: reads.append(os.path.basename(path)) or real(path))
     assert pipeline._corpus_digest(study, root) == plain and sorted(reads) == ["a0.txt", "a1.txt", "a2.txt"]
     reads.clear()
     assert pipeline._corpus_digest(study, root) == plain and reads == []  # remembered: nothing read
