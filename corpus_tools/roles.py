@@ -125,6 +125,7 @@ import bisect
 import functools
 import itertools
 import re
+from operator import itemgetter
 
 import pandas as pd
 
@@ -156,6 +157,7 @@ _JOINERS = ("-", "\u2013", "/")
 _RIGHT_CHAIN = re.compile(r"((?:[-\u2013/](?:" + _PART + r"))+)")
 _POSSESSIVE = re.compile(r"^(?:['\u2019]s\b|s['\u2019](?!\w)|['\u2019](?!\w))")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "fellow"})
+_TEXT, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)  # of a token (text, start, end)
 _FILLERS = frozenset({"has", "have", "had", "will", "would", "could", "may", "might", "also", "again", "repeatedly",
                       "previously", "long", "already", "now", "then", "later", "often", "earlier", "recently", "once"})
 
@@ -191,12 +193,12 @@ def _is_adjective(mention: str, actor: str, group: str, lang: Language) -> bool:
 
 def _after(tokens, pos: int) -> list[str]:
     """The tokens that start at or after ``pos``, as written (tokens are in order and do not overlap: a binary search)."""
-    return [t for t, _, _ in tokens[bisect.bisect_left(tokens, pos, key=lambda token: token[1]):]]
+    return list(map(_TEXT, tokens[bisect.bisect_left(tokens, pos, key=_START):]))
 
 
 def _before(tokens, pos: int) -> list[str]:
     """The tokens that end at or before ``pos``, nearest first, as written."""
-    return [t for t, _, _ in reversed(tokens[:bisect.bisect_right(tokens, pos, key=lambda token: token[2])])]
+    return list(map(_TEXT, reversed(tokens[:bisect.bisect_right(tokens, pos, key=_END)])))
 
 
 def _follows_event(words: list[str], lang: Language) -> bool:
@@ -284,7 +286,7 @@ def _role(sentence: str, s: int, e: int, mention: str, actor: str, group: str, k
         return "place", "place_noun"
     adjective = _is_adjective(mention, actor, group, lang)
     before = _before(tokens, chain_start)
-    low = [w.lower() for w in before]
+    low = list(map(str.lower, before))
     if kind in _PLACE_KINDS and not adjective and not possessive:
         if len(low) >= 2 and low[0] == "with" and low[1] in lang.place_nouns:
             return "place", "place_with"
@@ -331,7 +333,7 @@ def _sentence_text(sentences: pd.DataFrame | None, mentions: pd.DataFrame) -> pd
     if found.isna().any():
         missing = index[found.isna().to_numpy()][0]
         raise ValueError(f"mention of sentence {missing} has no row in the sentences table")
-    return pd.Series(found.to_numpy(), index=mentions.index)
+    return pd.Series(found.array, index=mentions.index)  # the array: its dtype (str) too
 
 
 def _sentence_offsets(mentions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -496,7 +498,7 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
             if end > m.end():
                 found.append(_Claim("according_to", m.start(), (m.end(), end), [(0, m.start()), (end, n)]))
     tokens = _tokens(sentence)
-    words = [t.lower() for t, _, _ in tokens]
+    words = list(map(str.lower, map(_TEXT, tokens)))
     if cues.isdisjoint(words):  # every other rule starts at a speech or claim verb or a participle: most sentences have none
         return found
     judgement = set(lang.judgement_verbs)
@@ -553,7 +555,7 @@ def _claims(sentence: str, lang: Language) -> list[_Claim]:
             continue
         first, last, relative = subject
         ahead = words[i + 1:i + 11]
-        that = next((k for k, x in enumerate(ahead) if x == "that"), None)
+        that = ahead.index("that") if "that" in ahead else None
         if w in lang.weak_speech_verbs:
             if not (ahead[:1] == [":"] or (that is not None and that < 4)):
                 continue

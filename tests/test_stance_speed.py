@@ -227,3 +227,15 @@ def test_roles_and_voice_of_a_chunk_tokenise_each_sentence_once():
     roles._tokens.cache_clear()
     list_targets(sentences, mentions, quotations=quotations)
     assert roles._tokens.cache_info().misses == sentences.loc[mentions["sentence_id"].unique(), "sentence"].nunique()
+
+
+@pytest.mark.parametrize("window", [0, 1, 3, 8, 12])
+def test_positional_words_are_numbered_from_the_target_up_to_six(targets, window):
+    from corpus_tools.stance.features import LexicalFeatures
+
+    texts, _ = LexicalFeatures(window)._parts(targets)
+    for (s, a, b), positional in zip(targets[["sentence", "start", "end"]].itertuples(index=False), texts["positional"]):
+        lt, rt = _TOKEN.findall(s[:a].lower()), _TOKEN.findall(s[b:].lower())
+        expected = [f"L{min(i, 6)}_{w}" for i, w in enumerate(reversed(lt[-window:]), 1)]
+        expected += [f"R{min(i, 6)}_{w}" for i, w in enumerate(rt[:window], 1)]
+        assert positional == " ".join(expected)

@@ -118,3 +118,44 @@ def test_a_vocabulary_whose_bigrams_lack_a_word_is_not_keyed():
     assert _bigram_index({"nato": 0, "warned": 1, "nato warned": 2}) is not None
     assert _bigram_index({"nato": 0, "nato warned": 1}) is None  # "warned" left out (max_df, say): scikit-learn counts it
     assert _bigram_index({"a": 0, "b c": 1, "a b c": 2}) is None  # words holding spaces
+
+
+# --------------------------------------------------------------------------------------
+# reading words and valuing them without the rules where none applies (issue 13)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Hello, world!! a, -- U.S. 's \"good\" _x_ ab.", "(bad) 'good' ... !! ?", "a  b\tc\nd", "x",
+                                  "", "Hello, hello, HELLO!"])
+def test_words_read_are_those_vader_splits_the_text_into(text):
+    from vaderSentiment.vaderSentiment import SentiText
+
+    reader = _VaderReader()
+    for _ in range(2):  # the second time from the words already stripped
+        assert reader.read(text)[0] == SentiText(text).words_and_emoticons
+
+
+#: Words near a lexicon word that call for a rule: "n't", "no", boosters, "never so", "least", idioms, "kind of", ALL CAPS.
+CONTEXTS = ["It isn't good", "it was no good", "He said no", "very good", "never so good", "at least good", "the least good",
+            "cut the mustard good", "kind of good", "good kind of", "NATO was GOOD", "WAS GOOD", "the bad good deal",
+            "not bad at all"]
+
+
+def test_a_lexicon_word_is_valued_as_by_the_rules_with_or_without_a_rule_in_reach():
+    from corpus_tools.sentiment import vader_analyzer
+
+    vader, reader = vader_analyzer(), _VaderReader()
+    texts = CONTEXTS + load_newsmtsc("devtest_mt").head(300)["sentence"].tolist()
+    valued = 0
+    for text in texts:
+        if (read := reader.read(text)) is None:
+            continue
+        words, lower, _, hits = read
+        for i in hits:
+            if lower[i] in vader._vs.BOOSTER_DICT or (lower[i] == "kind" and lower[i + 1: i + 2] == ["of"]):
+                assert reader._valence(words, lower, i, False) == 0
+                continue
+            for caps in (False, True):
+                assert reader._valence(words, lower, i, caps) == vader._valence(words, lower, i, caps), (text, i, caps)
+                valued += 1
+    assert valued > 500  # every lexicon word of 300 real sentences, both ways

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import string
+from itertools import chain, compress, count, repeat
+from operator import add
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,7 @@ __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
 MASK = "xtarget"
 _TOKEN = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 _NEGATORS = frozenset(ENGLISH.negators)
+_LEFT, _RIGHT = ("L1_", "L2_", "L3_", "L4_", "L5_"), ("R1_", "R2_", "R3_", "R4_", "R5_")  # positional prefixes before the 6th
 
 
 def check_targets(X: pd.DataFrame) -> pd.DataFrame:
@@ -87,6 +90,15 @@ def _valence(tokens: list[str], lexicon: dict, negate: bool) -> list[float]:
     return [total, pos, neg]
 
 
+class _Stripped(dict):
+    """Text between spaces -> the word VADER reads in it: stripped of punctuation, unless that leaves 2 characters or fewer."""
+
+    def __missing__(self, piece: str) -> str:
+        word = piece.strip(string.punctuation)
+        word = self[piece] = piece if len(word) <= 2 else word
+        return word
+
+
 class _VaderReader:
     """VADER's (compound, positive, negative) of texts sharing words: each text split once, each word in its context valued once.
 
@@ -100,15 +112,16 @@ class _VaderReader:
     def __init__(self) -> None:
         self.vader = vader_analyzer()
         self._valences: dict[tuple, float] = {}  # (caps differ, words[i-3:i+1], lower[i+1:i+3]) -> valence of word i
+        self._words = _Stripped()  # the targets' texts share most of their words: each is stripped once
 
     def read(self, text: str) -> tuple | None:
         """(words, lower-cased words, number in ALL CAPS, positions of lexicon words) of an ASCII text; None for others."""
         if not text.isascii():
             return None
-        words = [t if len(s := t.strip(string.punctuation)) <= 2 else s for t in text.split()]
+        words = list(map(self._words.__getitem__, text.split()))
         lower = " ".join(words).lower().split(" ") if words else []  # each word lower-cased: ASCII words hold no space
         lexicon = self.vader.lexicon
-        hits = [] if lexicon.keys().isdisjoint(lower) else [i for i, w in enumerate(lower) if w in lexicon]
+        hits = [] if lexicon.keys().isdisjoint(lower) else list(compress(count(), map(lexicon.__contains__, lower)))
         return words, lower, sum(map(str.isupper, words)), hits
 
     @staticmethod
@@ -127,9 +140,8 @@ class _VaderReader:
         caps = 0 < n - n_caps < n
         for i in hits:
             key = (caps, tuple(words[max(i - 3, 0): i + 1]), tuple(lower[i + 1: i + 3]))
-            if (v := known.get(key)) is None:  # boosters and the "kind" of "kind of" keep VADER's 0
-                skip = lower[i] in vader._vs.BOOSTER_DICT or (lower[i] == "kind" and i < n - 1 and lower[i + 1] == "of")
-                v = known[key] = 0 if skip else vader._valence(words, lower, i, caps)
+            if (v := known.get(key)) is None:
+                v = known[key] = self._valence(words, lower, i, caps)
             valences.append(v)
         if hits and "but" in lower:  # the rule rescales by position, on every word's valence, as VADER does
             every = [0] * n
@@ -138,6 +150,22 @@ class _VaderReader:
             vader._but_check(lower.index("but"), every)
             valences = every
         return self._score_valence(valences, n, text) if hits else (0.0, 0.0, 0.0)
+
+    def _valence(self, words: list[str], lower: list[str], i: int, caps: bool) -> float:
+        """VADER's valence of lexicon word ``i``: its lexicon value (raised in ALL CAPS) unless its context calls for a rule.
+
+        Boosters and the "kind" of "kind of" keep 0. The rules read only the three words before and the two after;
+        they leave the value as it is unless the word is "no" or a word there is in ``_context``, holds "n't" or
+        begins an idiom or booster phrase (``vader_analyzer`` asks the same of a whole text; here, of the window).
+        """
+        vader, w = self.vader, lower[i]
+        if w in vader._vs.BOOSTER_DICT or (w == "kind" and i < len(lower) - 1 and lower[i + 1] == "of"):
+            return 0
+        near = f" {' '.join(lower[max(i - 3, 0): i + 3])} "
+        if w == "no" or not vader._context.isdisjoint(lower[max(i - 3, 0): i]) or "n't" in near or vader._phrase.search(near):
+            return vader._valence(words, lower, i, caps)
+        v = vader.lexicon[w]
+        return (v + vader._vs.C_INCR if v > 0 else v - vader._vs.C_INCR) if caps and words[i].isupper() else v
 
     def _score_valence(self, valences: list, n: int, text: str) -> tuple[float, float, float]:
         """VADER's ``score_valence`` (compound, positive, negative) of ``n`` words: ``valences`` in order, 0 for the others.
@@ -232,8 +260,9 @@ class LexicalFeatures:
         for s, a, b in zip(X["sentence"].tolist(), X["start"].tolist(), X["end"].tolist()):
             left, right = s[:a], s[b:]
             lt, rt = _TOKEN.findall(left.lower()), _TOKEN.findall(right.lower())
-            positional = [f"L{min(i, 6)}_{w}" for i, w in enumerate(reversed(lt[-k:]), 1)]
-            positional += [f"R{min(i, 6)}_{w}" for i, w in enumerate(rt[:k], 1)]
+            # "L1_w" ... "L6_w" with the nearest word first (the prefixes stop with the words)
+            positional = list(map(add, chain(_LEFT, repeat("L6_")), reversed(lt[-k:])))
+            positional += map(add, chain(_RIGHT, repeat("R6_")), rt[:k])
             for col, text in (("masked", _masked(left, right)), ("left", left), ("right", right), ("lwin", " ".join(lt[-k:])),
                               ("rwin", " ".join(rt[:k])), ("positional", " ".join(positional))):
                 texts[col].append(text)

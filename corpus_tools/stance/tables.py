@@ -29,7 +29,7 @@ import pandas as pd
 from ..constants import LABELS
 from ..describe import label_groups, check_group_column
 from ..language import ENGLISH, Language
-from ..roles import UNATTRIBUTED, assign_roles, assign_voice
+from ..roles import UNATTRIBUTED, _sentence_text, assign_roles, assign_voice
 from ..uncertainty import grouped_bootstrap
 from .actor_targets import target_mentions
 
@@ -90,16 +90,18 @@ def list_targets(
     >>> t[["mention", "role", "voice", "speaker"]].values.tolist()
     [['Putin', 'actor', 'author', nan], ['NATO', 'actor', 'quoted', 'Putin'], ['Ukraine', 'place', 'quoted', 'Putin']]
     """
-    m = assign_roles(sentences, mentions, language=language)
+    # each mention's sentence looked up once, for the roles, the voice and the table (each would look it up again)
+    m = mentions.drop(columns="sentence", errors="ignore")
+    m = assign_roles(None, m.assign(sentence=_sentence_text(sentences, m)), language=language)
     if quotations is not None:
-        m = assign_voice(sentences, m, quotations, language=language)
+        m = assign_voice(None, m, quotations, language=language)
     if first_per_group:
         key = ["article_id", "sentence_id", "group"] + (["voice"] if "voice" in m.columns else [])
         m = m.assign(_other_role=m["role"] != "actor")
         m = m.sort_values(["article_id", "sentence_id", "_other_role", "start"], kind="stable")
         m = m.drop_duplicates(key).drop(columns="_other_role")
     m = m.rename(columns={"start": "text_start", "end": "text_end"})
-    m = m.merge(sentences[["article_id", "sentence_id", "sentence"]], on=["article_id", "sentence_id"], how="left", validate="many_to_one")
+    m["sentence"] = m.pop("sentence")  # after the mention's columns
     m["start"], m["end"] = m["start_in_sentence"], m["end_in_sentence"]
     m = m.drop(columns=["start_in_sentence", "end_in_sentence"])
     added = [c for c in _ROLE_VOICE if c in m.columns]
