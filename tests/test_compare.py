@@ -230,3 +230,114 @@ def test_a_missing_group_column_is_named(call):
 def test_old_names_are_aliases(old, new):
     assert getattr(compare, old) is getattr(compare, new)
     assert old in compare.__all__ and new in compare.__all__ and old in compare.__doc__
+
+
+# --------------------------------------------------------------------------------------
+# The shared-passage search's vectorised steps give what their plain rules give
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "The Kremlin said: “We will respond.”",  # curly quotes: ASCII once spaced out, yet done by the plain rule
+    'the  KREMLIN said "we will respond" - soon...',
+    "snake_case and 3.5%",
+    "\x1cfile\x1dseparators\x1e are\x1f whitespace to str.split",
+    "\x00control\x7fcharacters\tand\r\nnewlines",
+    "  leading and trailing punctuation !? ",
+    "...",
+    "",
+    "Zelenskyy\u00a0said no",  # a non-ASCII space
+    "Ｆｕｌｌｗｉｄｔｈ ﬁle",  # NFKC
+    "Erdoğan’s café – “ça va”",
+])
+def test_normalise_all_is_normalise_sentence(text):
+    import pyarrow as pa
+
+    texts = ["x", text, "A.B", text]
+    assert compare._normalise_all(pa.array(texts)).to_pylist() == [compare.normalise_sentence(t) for t in texts]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50_000])
+def test_normalise_all_in_batches_of_any_size_and_on_a_slice(batch):
+    import random
+
+    import pyarrow as pa
+
+    rng = random.Random(batch)
+    alphabet = [chr(i) for i in range(128)] + list("é’“…ﬁ\u00a0")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    expected = [compare.normalise_sentence(t) for t in texts]
+    assert compare._normalise_all(pa.array(texts), batch=batch).to_pylist() == expected
+    assert compare._normalise_all(pa.array(texts).slice(11, 500), batch=batch).to_pylist() == expected[11:511]
+
+
+def _plain_band_keys(counts, vocab):
+    """Each row's bucket in each band by the docstring's rule, one row and one hash function at a time."""
+    salts, mults = compare._minhash_parameters()
+    term_hash = compare._stable_hash64(vocab)
+    out = np.zeros((compare.LSH_BANDS, counts.shape[0]), dtype=np.uint64)
+    for row in range(counts.shape[0]):
+        terms_of_row = counts.indices[counts.indptr[row] : counts.indptr[row + 1]]
+        if len(terms_of_row) == 0:
+            continue
+        for b in range(compare.LSH_BANDS):
+            key = np.uint64(0)
+            for r in range(compare.LSH_ROWS):
+                least = (compare._mix64(term_hash[terms_of_row] ^ salts[b, r]) >> np.uint64(32)).astype(np.uint32).min()
+                key += np.uint64(least) * mults[b, r]
+            out[b, row] = key
+    return out
+
+
+@pytest.mark.parametrize("block", [1, 3, 4096])
+def test_band_keys_follow_their_rule_in_blocks_of_any_size(monkeypatch, block):
+    from scipy import sparse
+
+    rng = np.random.default_rng(block)
+    vocab = np.array([f"term{k}" for k in range(40)], dtype=object)
+    dense = (rng.random((25, 40)) < rng.random((25, 1)) * 0.5) * rng.integers(1, 4, (25, 40))  # rows of 0 to ~20 terms
+    dense[[0, 7, 24]] = 0  # rows without terms get 0
+    dense[1], dense[2, :20], dense[3, 5] = 1, 2, 1  # all the terms, half of them, one
+    counts = sparse.csr_matrix(dense.astype(float))
+    monkeypatch.setattr(compare, "_BAND_BLOCK", block)
+    with np.errstate(over="ignore"):
+        expected = _plain_band_keys(counts, vocab)
+    assert np.array_equal(compare._band_keys(counts, vocab), expected)
+    empty = np.diff(counts.indptr) == 0
+    assert (expected[:, empty] == 0).all() and (expected[:, ~empty] != 0).all() and empty.sum() >= 3
+
+
+def _plain_lsh_candidates(band_keys, rows, n):
+    """Pairs of rows sharing a bucket in some band, each meeting the MAX_BUCKET rows after it in the bucket."""
+    found = set()
+    for key in band_keys:
+        buckets = {}
+        for row in rows:  # ascending
+            buckets.setdefault(int(key[row]), []).append(int(row))
+        for members in buckets.values():
+            found.update((i, j) for k, i in enumerate(members) for j in members[k + 1 : k + 1 + compare.MAX_BUCKET])
+    return np.array(sorted(i * n + j for i, j in found), dtype=np.int64)
+
+
+@pytest.mark.parametrize("max_bucket", [1, 2, 1000])
+def test_lsh_candidates_pair_the_rows_of_every_bucket(monkeypatch, max_bucket):
+    """Keys that agree in their low bits but differ are other buckets: the rows alone in theirs make no pair."""
+    rng = np.random.default_rng(max_bucket)
+    n = 60
+    keys = rng.choice(np.array([5, 5 + 2**40, 5 + 2**41, 7, 2**63 + 7, 9, 11, 13], dtype=np.uint64), size=(4, n))
+    keys[:, ::5] = rng.integers(0, 2**63, size=(4, len(range(0, n, 5))), dtype=np.int64).astype(np.uint64)  # alone, mostly
+    rows = np.sort(rng.choice(n, size=45, replace=False))
+    monkeypatch.setattr(compare, "MAX_BUCKET", max_bucket)
+    found = compare._lsh_candidates(keys, rows, n)
+    assert np.array_equal(found, _plain_lsh_candidates(keys, rows, n)) and len(found) > 0
+
+
+def test_quoted_finds_straight_and_curly_double_quotes():
+    texts = pd.Index(['He said "no".', "He said \u201cno", "no\u201d, he said", "He said 'no'.", "He said no."])
+    assert compare._quoted(texts).tolist() == [True, True, True, False, False]
+
+
+@pytest.mark.parametrize("kind", [None, "stable"])
+def test_sorted_unique_counts_each_value(kind):
+    codes = np.array([5, 1, 5, 9, 1, 5, 2**40], dtype=np.int64)
+    values, counts = compare._sorted_unique(codes.copy(), kind=kind)
+    expected_values, expected_counts = np.unique(codes, return_counts=True)
+    assert np.array_equal(values, expected_values) and np.array_equal(counts, expected_counts)
