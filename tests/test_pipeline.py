@@ -76,6 +76,19 @@ def test_every_table_is_built_with_its_documented_columns_and_types(built):
     assert tables.notes == {}
 
 
+def test_a_table_is_stored_in_one_row_group_with_min_and_max_of_its_columns_but_text(built):
+    import pyarrow.parquet as pq
+
+    study, build, tables = built
+    for name in TABLES:
+        meta = pq.ParquetFile(tables.folder / f"{name}.parquet").metadata
+        assert meta.num_row_groups == 1, name  # a text column's dictionary stored once
+        for i in range(meta.num_columns):
+            column = meta.row_group(0).column(i)
+            # text (BYTE_ARRAY) keeps no statistics: nothing filters on them, and they cost most of the writing
+            assert column.is_stats_set == (column.physical_type != "BYTE_ARRAY"), (name, column.path_in_schema)
+
+
 def test_the_manifest_lists_the_tables_their_rows_and_the_keys_inputs(built):
     study, build, tables = built
     manifest = json.loads((tables.folder / "manifest.json").read_text(encoding="utf-8"))
