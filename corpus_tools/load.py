@@ -132,6 +132,7 @@ from .read import (
     _split_suffix,
     _where,
 )
+from .processes import require_main_guard
 from .segment import count_words
 
 __all__ = [
@@ -192,20 +193,25 @@ CHUNK_FILES = 256
 _PRELOAD = ["corpus_tools.pipeline"]
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
+def worker_pool(workers: int, setting: str = "workers=1") -> ProcessPoolExecutor:
     """A process pool whose workers are not forked from this process: they hold none of its memory, and no thread of it.
 
     Forking a process that runs threads (a progress bar's monitor, a Dask client, a notebook's
     kernel) can deadlock the child, and a forked child's RSS counts every page of its parent. The
     workers are forked from a fork server instead (a fresh, single-threaded process that imported
     :data:`_PRELOAD` once; POSIX), else started fresh (``spawn``). Either way a script that starts
-    them needs the ``if __name__ == "__main__":`` guard, as on macOS and Windows. The processes
-    start when the first task is submitted.
+    them needs the ``if __name__ == "__main__":`` guard, as on macOS and Windows: a script
+    that surely lacks it gets :class:`~corpus_tools.processes.MainGuardError` from the first
+    ``submit``, before any worker starts, instead of a pool whose workers die. The processes
+    start when the first task is submitted (a pool that is given no task starts none, and
+    needs no guard).
 
     Parameters
     ----------
     workers : int
         Processes of the pool.
+    setting : str, default "workers=1"
+        How the caller asks for one process instead, named in that error.
 
     Returns
     -------
@@ -216,7 +222,21 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(_PRELOAD)  # only read when the server starts: once per process
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return _GuardedPool(max_workers=workers, mp_context=context, setting=setting)
+
+
+class _GuardedPool(ProcessPoolExecutor):
+    """A process pool that checks, before its first task starts its workers, that the main script can start them."""
+
+    def __init__(self, max_workers: int, mp_context: Any, setting: str) -> None:
+        super().__init__(max_workers=max_workers, mp_context=mp_context)
+        self._guard_setting: str | None = setting
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Any:
+        if self._guard_setting is not None:
+            require_main_guard(self._max_workers, self._guard_setting)
+            self._guard_setting = None
+        return super().submit(fn, *args, **kwargs)
 
 
 def _runs(files: list[tuple[str, str]]) -> str:

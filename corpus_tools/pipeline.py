@@ -761,7 +761,7 @@ def _worker_pool(workers: int) -> Iterator[Any]:
         return
     from .load import worker_pool
 
-    pool = worker_pool(workers)
+    pool = worker_pool(workers, "tables.workers = 1, or workers=1")
     try:
         yield pool
     except BaseException:

@@ -524,6 +524,9 @@ def _worker_pool(size: int) -> Iterator[list[Any]]:
     """
     import multiprocessing
 
+    from .processes import require_main_guard
+
+    require_main_guard(size, "jobs=1")
     # spawn: a fresh interpreter per worker, without the threads and locks of this process that fork would copy
     context = multiprocessing.get_context("spawn")
     workers = []

@@ -427,9 +427,9 @@ def _watch_the_pools(monkeypatch, passages_here: bool = False) -> list:
     events = []
     make_pool, keyness = load.worker_pool, terms.compute_keyness
 
-    def watched_pool(workers):
+    def watched_pool(workers, *setting):
         events.append("pool made")
-        pool = make_pool(workers)
+        pool = make_pool(workers, *setting)
         submit = pool.submit
         pool.submit = lambda fn, *a, **k: events.append(getattr(fn, "func", fn).__name__) or submit(fn, *a, **k)  # or a partial
         return pool
