@@ -337,6 +337,23 @@ def _minhash_parameters() -> tuple[np.ndarray, np.ndarray]:
 #: Rows of :func:`_band_keys` reduced at a time: their hash values (600 bytes a row) stay in the CPU's cache.
 _BAND_BLOCK = 4096
 
+#: Terms hashed at a time by :func:`_term_hashes`: the 64-bit steps' temporaries stay at a few MB, whatever the vocabulary.
+_HASH_BLOCK = 8192
+
+
+def _term_hashes(vocab: np.ndarray, salts: np.ndarray) -> np.ndarray:
+    """Every hash function's value of every term: terms x hash functions, the upper 32 bits of the 64-bit hash.
+
+    Built in blocks of :data:`_HASH_BLOCK` terms, so that the peak is the table itself (4 bytes a
+    value), not the 64-bit temporaries of the whole vocabulary (five times its size, or more).
+    """
+    hashed = _stable_hash64(vocab)
+    out = np.empty((len(hashed), salts.size), dtype=np.uint32)
+    for lo in range(0, len(hashed), _HASH_BLOCK):
+        block = hashed[lo : lo + _HASH_BLOCK, None] ^ salts.reshape(1, -1)
+        out[lo : lo + _HASH_BLOCK] = _mix64(block) >> np.uint64(32)
+    return out
+
 
 def _band_keys(counts: sparse.csr_matrix, vocab: np.ndarray) -> np.ndarray:
     """Each row's LSH bucket in every band (:data:`LSH_BANDS` x rows, uint64), from the MinHash of its set of terms.
@@ -351,7 +368,7 @@ def _band_keys(counts: sparse.csr_matrix, vocab: np.ndarray) -> np.ndarray:
     full = np.flatnonzero(lengths > 0)
     salts, mults = _minhash_parameters()
     # every hash function's value of every term: one row of LSH_BANDS * LSH_ROWS values per term
-    hashes = (_mix64(_stable_hash64(vocab)[:, None] ^ salts.reshape(1, -1)) >> np.uint64(32)).astype(np.uint32)
+    hashes = _term_hashes(vocab, salts)
     for lo in range(0, len(full), _BAND_BLOCK):
         # the block's rows, longest first: the rows holding a k-th term are a prefix, and each step an
         # elementwise minimum over all hash functions at once (a reduceat per function was 3x slower)

@@ -333,7 +333,7 @@ def _sentence_text(sentences: pd.DataFrame | None, mentions: pd.DataFrame) -> pd
     if found.isna().any():
         missing = index[found.isna().to_numpy()][0]
         raise ValueError(f"mention of sentence {missing} has no row in the sentences table")
-    return pd.Series(found.array, index=mentions.index)  # the array: its dtype (str) too
+    return pd.Series(found.array, index=mentions.index, dtype=found.dtype)  # the array, and its dtype (object stays object)
 
 
 def _sentence_offsets(mentions: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

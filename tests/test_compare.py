@@ -287,8 +287,8 @@ def _plain_band_keys(counts, vocab):
     return out
 
 
-@pytest.mark.parametrize("block", [1, 3, 4096])
-def test_band_keys_follow_their_rule_in_blocks_of_any_size(monkeypatch, block):
+@pytest.mark.parametrize("block, hash_block", [(1, 7), (3, 40), (4096, 8192)])
+def test_band_keys_follow_their_rule_in_blocks_of_any_size(monkeypatch, block, hash_block):
     from scipy import sparse
 
     rng = np.random.default_rng(block)
@@ -298,6 +298,7 @@ def test_band_keys_follow_their_rule_in_blocks_of_any_size(monkeypatch, block):
     dense[1], dense[2, :20], dense[3, 5] = 1, 2, 1  # all the terms, half of them, one
     counts = sparse.csr_matrix(dense.astype(float))
     monkeypatch.setattr(compare, "_BAND_BLOCK", block)
+    monkeypatch.setattr(compare, "_HASH_BLOCK", hash_block)  # the terms hashed in blocks: 7 does not divide 40
     with np.errstate(over="ignore"):
         expected = _plain_band_keys(counts, vocab)
     assert np.array_equal(compare._band_keys(counts, vocab), expected)

@@ -78,11 +78,13 @@ def test_one_target_per_sentence_group_and_voice():
     assert len(list_targets(s, find_mentions(s), quotations=NO_QUOTATIONS, first_per_group=False)) == 3
 
 
-def test_each_target_gets_its_sentence_from_the_sentences_table_as_a_merge_would():
+@pytest.mark.parametrize("dtype", ["str", object, "category"])
+def test_each_target_gets_its_sentence_from_the_sentences_table_as_a_merge_would(dtype):
+    sentences = SENTENCES.astype({"sentence": dtype})
     mentions = find_mentions(SENTENCES)
-    t = list_targets(SENTENCES, mentions, quotations=NO_QUOTATIONS, first_per_group=False)
-    merged = t[["article_id", "sentence_id"]].merge(SENTENCES, on=["article_id", "sentence_id"], how="left")
-    pd.testing.assert_series_equal(t["sentence"], merged["sentence"])  # values and dtype
+    t = list_targets(sentences, mentions, quotations=NO_QUOTATIONS, first_per_group=False)
+    merged = t[["article_id", "sentence_id"]].merge(sentences, on=["article_id", "sentence_id"], how="left")
+    pd.testing.assert_series_equal(t["sentence"], merged["sentence"])  # values and dtype (object stays object)
     with pytest.raises(ValueError, match="no row in the sentences table"):
         list_targets(SENTENCES.head(2), mentions)
 
