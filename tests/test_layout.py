@@ -35,8 +35,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus_tools"
 #: 2: built on one step; 3: the corpus table and the analyses; 4-6: the study, the table
 #: pipeline and the command line on top.
 FLOORS = {
-    # shared: exceptions, folders, the language's word lists, label sets
-    "errors": 0, "paths": 0, "language": 0, "constants": 0, "labhooks": 0, "identity": 0,
+    # shared: exceptions, folders, the language's word lists, label sets, whether worker processes can start
+    "errors": 0, "paths": 0, "language": 0, "constants": 0, "labhooks": 0, "identity": 0, "processes": 0,
     # one step each: read bytes/records, clean, segment, join groups, bootstrap, house style
     "params": 1, "read": 1, "clean": 1, "segment": 1, "describe": 1, "uncertainty": 1, "figures": 1,
     # built on one step: the manifest (read), the cleaning audit (clean), actor mentions,
