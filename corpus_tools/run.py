@@ -190,6 +190,21 @@ def _parse_yaml(name: str, text: str) -> Any:
         raise ParameterError(f"parameter {name}: {text!r} is not valid YAML ({reason})") from None
 
 
+#: Kernels :func:`run_notebook` starts for one notebook when a kernel dies before it answers (no cell has run).
+KERNEL_STARTS = 3
+
+
+def _kernel_never_started(exc: BaseException) -> bool:
+    """Whether a notebook's kernel died before it answered its first request, so that no cell of it ran.
+
+    jupyter_client chooses a kernel's five ports by asking the system for free ones, then starts
+    the kernel, which binds them: another process (a second notebook's kernel with ``--jobs``, a
+    Dask scheduler) can take one in between, and the kernel dies with "Address already in use".
+    A new kernel gets new ports.
+    """
+    return "Kernel died before replying to kernel_info" in str(exc)
+
+
 def run_notebook(
     notebook: str | Path,
     *,
@@ -219,6 +234,11 @@ def run_notebook(
     Path
         The executed notebook.
 
+    Notes
+    -----
+    A kernel that dies before it answers its first request (no cell has run: typically a port
+    taken by another process while it started) is replaced, up to :data:`KERNEL_STARTS` kernels.
+
     Raises
     ------
     ParameterError
@@ -243,17 +263,23 @@ def run_notebook(
     previous = os.environ.get(RUNNER_ENV)
     os.environ[RUNNER_ENV] = "1"  # the kernel inherits it: figures go to the study's output.figures
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=kernel_name,
-            cwd=str(cwd or PROJECT_ROOT),
-            progress_bar=False,
-            # written once at the end (and when a cell fails), not before and after every cell: the copies hold their
-            # figures (0.5-1.8 MB at 10 MB), and those 30-60 writes a notebook cost 0.3-0.9 CPU s
-            request_save_on_cell_execute=False,
-        )
+        for start in range(1, KERNEL_STARTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(output),
+                    parameters=parameters,
+                    kernel_name=kernel_name,
+                    cwd=str(cwd or PROJECT_ROOT),
+                    progress_bar=False,
+                    # written once at the end (and when a cell fails), not before and after every cell: the copies hold
+                    # their figures (0.5-1.8 MB at 10 MB), and those 30-60 writes a notebook cost 0.3-0.9 CPU s
+                    request_save_on_cell_execute=False,
+                )
+                break
+            except RuntimeError as exc:
+                if start == KERNEL_STARTS or not _kernel_never_started(exc):
+                    raise
     except PapermillExecutionError as exc:
         raise NotebookError(f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (executed copy: {output})") from exc
     finally:
