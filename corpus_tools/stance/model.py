@@ -58,7 +58,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from ..paths import DATA_DIR
-from .backends import embed, finetuned_proba, load_minilm
+from .backends import embed, finetuned_proba, load_minilm, span_vectors
 from .abstention import calibrate_proba, fit_abstention, label_with_abstention
 from .actor_targets import target_mentions
 from .features import LexicalFeatures, check_targets
@@ -129,10 +129,9 @@ class LexicalBackend(StanceBackend):
 
 
 class EmbeddingsBackend(LexicalBackend):
-    """The ``"embeddings"`` backend: lexical features and frozen MiniLM embeddings side by side.
+    """Lexical features and frozen MiniLM embeddings (:func:`~.backends.embed`, :func:`~.backends.span_vectors`).
 
-    Fitted state as :class:`LexicalBackend`; the encoder loads on first use and is not pickled.
-    """
+    ``spans_`` (set by ``fit``): a model pickled before span vectors existed goes without them; the encoder is not pickled."""
 
     settings = ("C", "window", "seed", "batch_size")
     requires = _MINILM
@@ -143,12 +142,13 @@ class EmbeddingsBackend(LexicalBackend):
         return embed(self._encoder, X, window=self.window, batch_size=self.batch_size)
 
     def _features(self, X: pd.DataFrame, fit: bool):
-        return hstack([super()._features(X, fit), csr_matrix(self._embed(X))]).tocsr()
+        self.spans_ = fit or getattr(self, "spans_", False)
+        blocks = [super()._features(X, fit), csr_matrix(self._embed(X))]
+        spans = [csr_matrix(span_vectors(self._encoder, X, batch_size=self.batch_size))] if self.spans_ else []
+        return hstack(blocks + spans).tocsr()
 
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state.pop("_encoder", None)  # the MiniLM model is reloaded from its package, not pickled
-        return state
+        return {k: v for k, v in self.__dict__.items() if k != "_encoder"}
 
 
 class FinetunedBackend(StanceBackend):
