@@ -22,23 +22,33 @@ class MainGuardError(RuntimeError):
     """The calling script would be run again by every worker process (it has no ``__main__`` guard)."""
 
 
+#: Words of a script's source that may guard the code that starts workers: ``__name__ == "__main__"``,
+#: ``!= "__mp_main__"``, ``multiprocessing.parent_process() is None``, ``current_process().name``.
+_GUARD_WORDS = (b"__main__", b"__mp_main__", b"parent_process", b"current_process")
+
+
 def _unguarded_script() -> str | None:
     """The path of the main script if it surely lacks an ``if __name__ == "__main__":`` block, else ``None``.
 
     ``None`` when there is no main script (an interactive interpreter, ``python -c``, a Jupyter
-    kernel) or its source cannot be read; a script is taken as guarded when its source mentions
-    ``__main__`` at all (the test errs towards letting a script through).
+    kernel), when the workers will not run it again (a package's ``__main__.py`` run by
+    ``python -m package`` or a folder or zip run by ``python folder``: multiprocessing leaves
+    those out), or when its source cannot be read; a script is taken as guarded when its source
+    holds any of :data:`_GUARD_WORDS` (the test errs towards letting a script through).
     """
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
     if not path or not str(path).endswith(".py"):
+        return None
+    name = getattr(getattr(main, "__spec__", None), "name", None) or ""
+    if name == "__main__" or name.endswith(".__main__"):
         return None
     try:
         with open(path, "rb") as handle:
             source = handle.read()
     except OSError:
         return None
-    return None if b"__main__" in source else str(path)
+    return None if any(word in source for word in _GUARD_WORDS) else str(path)
 
 
 def require_main_guard(workers: int, setting: str) -> None:

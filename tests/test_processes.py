@@ -61,13 +61,23 @@ def test_an_unguarded_script_whose_pool_gets_no_task_starts_no_worker_and_runs(t
     assert done.stdout.split() == ["loaded", "2"]
 
 
+def test_a_package_run_with_python_m_needs_no_guard_its_workers_do_not_rerun_it(tmp_path):
+    package = _corpus(tmp_path / "articles", 6).parent / "mypkg"
+    package.mkdir()
+    (package / "__main__.py").write_text(LOAD.format(folder=str(tmp_path / "articles")), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypkg"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["loaded", "6"]
+
+
 @pytest.fixture
 def main_module(monkeypatch):
-    """Replace ``__main__`` by a module whose file the test writes (or none)."""
-    def use(path=None):
+    """Replace ``__main__`` by a module whose file the test writes (or none), and optionally its spec's name."""
+    def use(path=None, spec_name=None):
         module = types.ModuleType("__main__")
         if path is not None:
             module.__file__ = str(path)
+        module.__spec__ = types.SimpleNamespace(name=spec_name) if spec_name else None
         monkeypatch.setitem(sys.modules, "__main__", module)
     return use
 
@@ -76,6 +86,8 @@ def main_module(monkeypatch):
     ('import corpus_tools as ct\nct.build_tables("study.toml")\n', True),
     ('import corpus_tools as ct\nif __name__ == "__main__":\n    ct.build_tables("study.toml")\n', False),
     ("if __name__ == '__main__':\n    main()\n", False),
+    ('if __name__ != "__mp_main__":\n    main()\n', False),
+    ("import multiprocessing\nif multiprocessing.parent_process() is None:\n    main()\n", False),
 ])
 def test_a_script_is_unguarded_when_its_source_never_mentions_main(tmp_path, main_module, source, unguarded):
     script = tmp_path / "script.py"
@@ -90,6 +102,15 @@ def test_no_script_or_an_unreadable_one_is_let_through(tmp_path, main_module):
     main_module(tmp_path / "gone.py")
     assert processes._unguarded_script() is None
     require_main_guard(2, "workers=1")
+
+
+@pytest.mark.parametrize("spec_name, unguarded", [("mypkg.__main__", False), ("__main__", False), ("mypkg.script", True)])
+def test_a_main_module_run_by_name_is_checked_unless_multiprocessing_leaves_it_out(tmp_path, main_module, spec_name,
+                                                                                    unguarded):
+    script = tmp_path / "__main__.py"
+    script.write_text("print('no guard')\n", encoding="utf-8")
+    main_module(script, spec_name)  # python -m mypkg / python folder / python -m mypkg.script
+    assert (processes._unguarded_script() is not None) == unguarded
 
 
 def test_one_worker_never_needs_the_guard(tmp_path, main_module):

@@ -143,6 +143,15 @@ def _fake_span_vectors(encoder, X, *, batch_size):
     return np.array([[a / 100, b / 100] + [0.0] * (3 * 384 - 2) for a, b in zip(X["start"], X["end"])])
 
 
+def test_the_embedding_caches_start_again_empty_rather_than_grow_past_their_limit(monkeypatch):
+    monkeypatch.setattr(stance.backends, "CACHE_LIMIT", 4)
+    cache = {"a": 1, "b": 2}
+    assert stance.backends._missing(cache, {"a", "c"}) == {"c"} and cache == {"a": 1, "b": 2}  # room for one more
+    cache["c"] = 3
+    assert stance.backends._missing(cache, {"a", "b", "c"}) == set()  # all there: nothing to add, nothing dropped
+    assert stance.backends._missing(cache, {"a", "d", "e"}) == {"a", "d", "e"} and cache == {}  # 3 + 2 > 4: emptied
+
+
 def test_embeddings_backend_wiring_without_torch(monkeypatch):
     """The lexical features, the two embeddings and the span vectors go side by side; the encoder is not pickled."""
     monkeypatch.setattr(stance.model, "load_minilm", _FakeEncoder)

@@ -30,6 +30,18 @@ __all__ = ["load_minilm", "embed", "embedding_texts", "span_vectors", "pair_text
 _EMBED_CACHE: dict[str, np.ndarray] = {}
 #: Span vectors already computed in this process, by (sentence, start, end).
 _SPAN_CACHE: dict[tuple[str, int, int], np.ndarray] = {}
+#: Entries either cache may hold (NewsMTSC's train and devtest: about 10,200 targets, 20,000 texts); beyond it a
+#: cache starts again empty, so that scoring a large corpus does not keep every target's vectors (4.6 kB a span row).
+CACHE_LIMIT = 50_000
+
+
+def _missing(cache: dict, keys: set) -> set:
+    """The ``keys`` not in ``cache``; all of them after emptying it, if adding them would take it past :data:`CACHE_LIMIT`."""
+    missing = keys - cache.keys()
+    if missing and len(cache) + len(missing) > CACHE_LIMIT:
+        cache.clear()
+        return keys
+    return missing
 #: Tokens of a sentence :func:`span_vectors` reads (MiniLM's limit is 512; NewsMTSC's longest sentence has 146).
 SPAN_MAX_TOKENS = 256
 
@@ -63,7 +75,7 @@ def embed(encoder, X: pd.DataFrame, *, window: int, batch_size: int) -> np.ndarr
     """Frozen embeddings of :func:`embedding_texts`, side by side (one row per target)."""
     blocks = []
     for texts in embedding_texts(X, window).values():
-        todo = sorted(set(texts) - set(_EMBED_CACHE))
+        todo = sorted(_missing(_EMBED_CACHE, set(texts)))
         if todo:
             emb = encoder.encode(todo, batch_size=batch_size, show_progress_bar=len(todo) > 2000,
                                  convert_to_numpy=True, normalize_embeddings=True)
@@ -112,10 +124,9 @@ def span_vectors(encoder, X: pd.DataFrame, *, batch_size: int) -> np.ndarray:
     width = net.config.hidden_size
     keys = list(zip(X["sentence"], X["start"].astype(int), X["end"].astype(int)))
     todo: dict[str, list[tuple[str, int, int]]] = {}
-    for key in keys:
-        if key not in _SPAN_CACHE:
-            todo.setdefault(key[0], []).append(key)
-    sentences = sorted(todo, key=len)  # batches of similar length: little padding
+    for key in _missing(_SPAN_CACHE, set(keys)):
+        todo.setdefault(key[0], []).append(key)
+    sentences = sorted(todo, key=lambda text: (len(text), text))  # similar lengths batched (little padding), fixed order
     net.eval()
     for lo in range(0, len(sentences), batch_size):
         batch = sentences[lo : lo + batch_size]
