@@ -230,12 +230,12 @@ class _GuardedPool(ProcessPoolExecutor):
 
     def __init__(self, max_workers: int, mp_context: Any, setting: str) -> None:
         super().__init__(max_workers=max_workers, mp_context=mp_context)
-        self._guard_setting: str | None = setting
+        self._guard: tuple[int, str] | None = (max_workers, setting)  # checked once, at the first task
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Any:
-        if self._guard_setting is not None:
-            require_main_guard(self._max_workers, self._guard_setting)
-            self._guard_setting = None
+        if self._guard is not None:
+            require_main_guard(*self._guard)
+            self._guard = None
         return super().submit(fn, *args, **kwargs)
 
 
