@@ -14,7 +14,9 @@ from sklearn.base import clone
 from corpus_tools import actors, stance
 from corpus_tools.paths import DATA_DIR
 from corpus_tools.stance import BACKENDS, CACHE_DIR, DEFAULT_MODEL, TargetSentiment, mention_table, model_path, stance_by_outlet
+from corpus_tools.stance.features import LexicalFeatures
 from corpus_tools.stance.model import BACKEND_SETTINGS, LexicalBackend, StanceBackend
+from corpus_tools.stance.static import static_vectors
 from corpus_tools.validation import evaluate, load_newsmtsc
 
 
@@ -29,7 +31,7 @@ def devtest():
 
 
 #: 60 targets (fixture corpus, seeds, hand-written) and the shipped model's probabilities,
-#: rounded to 6 decimals, written before the backends became classes.
+#: rounded to 6 decimals (rewritten when the model gained the static word vectors).
 EXPECTED = Path(__file__).parent / "fixtures" / "stance_expected.csv"
 PROBABILITIES = ["p_negative", "p_neutral", "p_positive"]
 
@@ -224,11 +226,21 @@ def test_shipped_model_predictions_are_unchanged(shipped, expected):
     assert set(abstaining[changed]) <= {"neutral"}  # abstention only turns polar calls into neutral
 
 
-def test_shipped_model_was_pickled_before_backends_were_classes(shipped):
-    """The file keeps its old layout; loading moves the fitted parts to a LexicalBackend."""
-    assert isinstance(shipped.backend_, LexicalBackend)
+def test_shipped_model_is_a_lexical_backend_with_static_word_vectors(shipped):
+    assert isinstance(shipped.backend_, LexicalBackend) and shipped.backend_.features_.static is True
     assert {"features_", "model_"} <= set(vars(shipped.backend_)) and not {"features_", "model_"} & set(vars(shipped))
-    assert shipped.backend_.classes_ is shipped.classes_
+    assert np.array_equal(shipped.backend_.classes_, shipped.classes_)
+
+
+def test_a_lexical_model_fitted_before_the_static_vectors_predicts_without_them():
+    """Pickles made before :mod:`corpus_tools.stance.static` have no ``static`` attribute: same columns as before."""
+    train = load_newsmtsc("train").head(300)
+    with_static, without = LexicalFeatures(8, static=True), LexicalFeatures(8)
+    wide, narrow = with_static.fit_transform(train)[0], without.fit_transform(train)[0]
+    assert wide.shape[1] == narrow.shape[1] + 4 * static_vectors()[1].shape[1]
+    narrow = without.transform(train)[0]
+    del without.static  # as unpickled from an old file
+    assert (without.transform(train)[0] != narrow).nnz == 0
 
 
 @pytest.mark.parametrize("backend, fitted", [("lexical", ("features_", "model_")), ("embeddings", ("features_", "model_")),
@@ -261,11 +273,30 @@ def test_scikit_learn_interface_on_a_small_sample():
 
 
 def test_target_matters_not_just_the_sentence(shipped):
-    """One sentence, two targets: the model must be able to give them different answers."""
+    """One sentence, two targets: the praised one scores higher (positive minus negative) than the accused one."""
     s = "Merkel was praised for her wise leadership, while Smith was accused of lying and cheating."
     X = pd.DataFrame({"sentence": [s, s], "start": [s.index("Merkel"), s.index("Smith")], "end": [s.index("Merkel") + 6, s.index("Smith") + 5]})
-    assert shipped.predict(X, abstain=False).tolist() == ["positive", "negative"]
-    assert shipped.predict(X).tolist() == ["neutral", "negative"]  # Merkel's positive (0.50) is not sure enough
+    proba = shipped.predict_proba(X)
+    assert proba[0, 2] - proba[0, 0] > proba[1, 2] - proba[1, 0] + 0.5
+    assert shipped.predict(X).tolist()[1] == "negative"
+
+
+def test_targets_of_one_sentence_are_told_apart_out_of_fold():
+    """NewsMTSC train sentences with two targets of different gold labels (415 pairs): the stored out-of-fold
+    probabilities order each pair's net score (positive minus negative) as the labels do far above chance (0.5).
+    The model before the static word vectors ordered 0.684 of them; the static vectors took it to 0.764."""
+    train = load_newsmtsc("train").reset_index(drop=True)
+    oof = pd.read_csv(DATA_DIR / "stance_lexical_oof.csv.gz")
+    frame = pd.DataFrame({"sentence": train["sentence"], "rank": train["label"].map({"negative": 0, "neutral": 1, "positive": 2}),
+                          "net": oof["p_positive"] - oof["p_negative"]})
+    right = pairs = 0
+    for _, group in frame.groupby("sentence"):
+        rank, net = group["rank"].to_numpy(), group["net"].to_numpy()
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                if rank[i] != rank[j]:
+                    pairs, right = pairs + 1, right + ((net[i] - net[j]) * (rank[i] - rank[j]) > 0)
+    assert pairs == 415 and right / pairs > 0.74
 
 
 def test_shipped_model_quality_matches_its_report(shipped, devtest):

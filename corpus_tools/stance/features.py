@@ -22,6 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..language import ENGLISH
 from ..sentiment import vader_analyzer
+from .static import window_means
 from .tfidf import _analysed, _by_distinct, _fast, _tfidf, _weighted
 
 __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
@@ -245,10 +246,16 @@ class LexicalFeatures:
     Each distinct text is analysed once per call (the TF-IDF columns and VADER), so repeated
     windows and sentences cost nothing, and the masked sentence's TF-IDF words are its two sides' words
     around the mask (:class:`_Sides`); the matrices are the same, row for row, as analysing every text.
+    With ``static`` the static word-vector means of :mod:`~.static` follow as the last columns.
     """
 
-    def __init__(self, window: int = 8) -> None:
-        self.window = window
+    def __init__(self, window: int = 8, static: bool = False) -> None:
+        self.window, self.static = window, static
+
+    def _static(self, X: pd.DataFrame) -> list[csr_matrix]:
+        """The static word-vector means of :func:`~.static.window_means` as the last columns, with ``static``
+        (a model pickled before they existed has no such attribute and goes without)."""
+        return [csr_matrix(window_means(X, self.window))] if getattr(self, "static", False) else []
 
     def _parts(self, X: pd.DataFrame) -> tuple[dict[str, list[str]], np.ndarray]:
         """The texts of each target (by column name) and its valence and position features (one row per target)."""
@@ -296,14 +303,14 @@ class LexicalFeatures:
         mats = [v.fit_transform(texts[c]) for c, v in self.vectorizers_.items()]
         dense = self._dense(texts, numbers, _Sides(texts["left"], texts["right"]))
         self.scaler_ = StandardScaler().fit(dense)
-        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
+        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))] + self._static(X)).tocsr(), dense
 
     def transform(self, X: pd.DataFrame):
         texts, numbers = self._parts(X)
         sides = _Sides(texts["left"], texts["right"])
         mats = self._tfidf_columns(texts, sides)
         dense = self._dense(texts, numbers, sides)
-        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), dense
+        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))] + self._static(X)).tocsr(), dense
 
     def _tfidf_columns(self, texts: dict[str, list[str]], sides: _Sides) -> list[csr_matrix]:
         """Each vectorizer's rows, as ``transform``; the masked sentences' from the words of the two contexts where it can."""

@@ -105,16 +105,16 @@ class StanceBackend:
 
 
 class LexicalBackend(StanceBackend):
-    """The ``"lexical"`` backend: lexical features and a class-balanced logistic regression.
-
-    Fitted state: ``features_`` (:class:`~.features.LexicalFeatures`) and ``model_`` (the regression).
-    """
+    """The ``"lexical"`` backend: lexical features, static word-vector means (:mod:`~.static`; not in a model
+    pickled before them) and a class-balanced logistic regression. Fitted: ``features_``, ``model_``."""
 
     settings = ("C", "window", "seed")
+    #: Whether a fit adds the static word-vector means to the features.
+    static_words: ClassVar[bool] = True
 
     def _features(self, X: pd.DataFrame, fit: bool):
         if fit:
-            self.features_ = LexicalFeatures(self.window)
+            self.features_ = LexicalFeatures(self.window, static=self.static_words)
             return self.features_.fit_transform(X)[0]
         return self.features_.transform(X)[0]
 
@@ -134,7 +134,7 @@ class EmbeddingsBackend(LexicalBackend):
     ``spans_`` (set by ``fit``): a model pickled before span vectors existed goes without them; the encoder is not pickled."""
 
     settings = ("C", "window", "seed", "batch_size")
-    requires = _MINILM
+    requires, static_words = _MINILM, False
 
     def _embed(self, X: pd.DataFrame) -> np.ndarray:
         if getattr(self, "_encoder", None) is None:

