@@ -16,7 +16,7 @@ Only maintainers run this; the default ``"lexical"`` stance backend reads the fi
 
 Licences: MiniLM-L6 (sentence-transformers/all-MiniLM-L6-v2) is Apache-2.0; the word list and
 frequencies come from wordfreq (Robyn Speer, 2022, doi:10.5281/zenodo.7199437), whose data is
-CC BY-SA 4.0, so the file is shared under CC BY-SA 4.0 too (``corpus_tools/data/README.md``).
+CC BY-SA 4.0, so the file is shared under CC BY-SA 4.0 too (README, "How to cite").
 """
 
 from __future__ import annotations

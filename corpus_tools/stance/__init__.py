@@ -17,7 +17,10 @@ Backends
     * VADER scores (compound, positive, negative) of the masked sentence, the two contexts
       and the two windows, and VADER lexicon valences summed over each side weighted by
       1/distance, with a negation flip;
-    * where the target sits (relative position, sentence start) and sentence length.
+    * where the target sits (relative position, sentence start) and sentence length;
+    * static word vectors distilled from MiniLM (a shipped table, :mod:`~corpus_tools.stance.static`;
+      no neural model runs) averaged over the :attr:`window` words before and after the
+      target, the target and the rest of the sentence.
 
     A logistic regression (class-balanced) on top. Trained on NewsMTSC ``train`` by
     ``scripts/train_stance.py`` (seed 0) and shipped as ``data/stance_lexical.joblib``.
@@ -55,6 +58,8 @@ Modules
     backend, registered in :data:`BACKENDS`), :data:`DEFAULT_MODEL`, :func:`model_path`, save and load.
 :mod:`~corpus_tools.stance.features`
     :func:`check_targets`, :func:`mark_mention` and the lexical features.
+:mod:`~corpus_tools.stance.static`
+    The static word-vector table of the ``"lexical"`` backend and its window means.
 :mod:`~corpus_tools.stance.backends`
     The MiniLM encoders of the ``"embeddings"`` and ``"finetuned"`` backends (optional extra,
     imported only when used).

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -44,17 +45,43 @@ def static_vectors() -> tuple[dict[str, int], np.ndarray]:
     return {w: i for i, w in enumerate(words)}, vectors
 
 
-def _means(texts: list[str], index: dict[str, int], vectors: np.ndarray) -> np.ndarray:
-    """L2-normalised sum (same direction as the mean) of the vectors of each text's known lowercased words."""
-    rows, cols = [], []
-    for r, text in enumerate(texts):
-        ids = [index[w] for w in _WORD.findall(text.lower()) if w in index]
-        rows += [r] * len(ids)
-        cols += ids
-    counts = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vectors)))
-    out = counts @ vectors
+def _normalised_sums(rows: list[list[int]], vectors: np.ndarray, out: np.ndarray) -> None:
+    """Write into ``out`` the L2-normalised sum (same direction as the mean) of the vectors of each row's word ids;
+    zero for no ids."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    counts = csr_matrix((np.ones(len(ids)), ids, np.concatenate([[0], np.cumsum(lengths)])), shape=(len(rows), len(vectors)))
+    out[:] = counts @ vectors
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1.0, norms)
+    out /= np.where(norms == 0, 1.0, norms)
+
+
+def _ids(text: str, index: dict[str, int]) -> list[int]:
+    """Rows of the lowercased words of ``text`` that are in the table."""
+    return [i for i in map(index.get, _WORD.findall(text.lower())) if i is not None]
+
+
+def _sides(sentence: str, start: int, end: int, window: int, index: dict[str, int]) -> tuple[list[int], ...]:
+    """Word ids of the left window, right window, mention and rest of one target.
+
+    The definition: the last ``window`` words of ``sentence[:start]`` and the first of
+    ``sentence[end:]`` (found in the original case), joined by spaces and read again lowercased;
+    the mention's and the rest's (``sentence[:start] + " " + sentence[end:]``) words lowercased.
+    For ASCII text, lowercasing changes neither the words nor their number, so each side is
+    read once; other text takes the definition literally.
+    """
+    if sentence.isascii():
+        lower, look = sentence.lower(), index.get
+        left, right = list(map(look, _WORD.findall(lower[:start]))), list(map(look, _WORD.findall(lower[end:])))
+        return (_known(left[-window:]), _known(right[:window]), _ids(lower[start:end], index),
+                _known(left + right))
+    left, right = sentence[:start], sentence[end:]
+    return (_ids(" ".join(_WORD.findall(left)[-window:]), index), _ids(" ".join(_WORD.findall(right)[:window]), index),
+            _ids(sentence[start:end], index), _ids(f"{left} {right}", index))
+
+
+def _known(ids: list[int | None]) -> list[int]:
+    return [i for i in ids if i is not None]
 
 
 def window_means(X: pd.DataFrame, window: int = 8) -> np.ndarray:
@@ -73,9 +100,9 @@ def window_means(X: pd.DataFrame, window: int = 8) -> np.ndarray:
     (1, 512)
     """
     index, vectors = static_vectors()
-    sentences, starts, ends = X["sentence"].tolist(), X["start"].tolist(), X["end"].tolist()
-    left = [" ".join(_WORD.findall(s[:a])[-window:]) for s, a in zip(sentences, starts)]
-    right = [" ".join(_WORD.findall(s[b:])[:window]) for s, b in zip(sentences, ends)]
-    mention = [s[a:b] for s, a, b in zip(sentences, starts, ends)]
-    rest = [f"{s[:a]} {s[b:]}" for s, a, b in zip(sentences, starts, ends)]
-    return np.hstack([_means(texts, index, vectors) for texts in (left, right, mention, rest)])
+    sides = [_sides(s, a, b, window, index) for s, a, b in zip(X["sentence"].tolist(), X["start"].tolist(), X["end"].tolist())]
+    dim = vectors.shape[1]
+    out = np.empty((len(sides), 4 * dim))
+    for k in range(4):
+        _normalised_sums([side[k] for side in sides], vectors, out[:, k * dim:(k + 1) * dim])
+    return out
