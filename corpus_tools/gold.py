@@ -247,7 +247,7 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
         The study's sentences table (the gold offsets are in its articles' cleaned text).
     model : TargetSentiment
         A fitted model. Its prediction as the package makes it (abstaining when the model
-        does, with the stricter thresholds for countries, governments and alliances when it has
+        does, with the actor thresholds for countries, governments and alliances when it has
         them) and, when the model abstains, its most probable class, both from one pass.
     name : str
         The model's name in the output.
@@ -266,7 +266,7 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
     """
     frame = _target_frame(gold, sentences)
     proba = model.predict_proba(frame)
-    # the mentions, as predict passes them: countries, governments and alliances get the model's stricter thresholds
+    # the mentions, as predict passes them: countries, governments and alliances get the model's actor thresholds
     predictions = {name: pd.Series(model.label(proba, mentions=frame["mention"]), index=gold.index)}
     if getattr(model, "abstain", False) and getattr(model, "thresholds_", None) is not None:
         predictions[f"{name} (argmax)"] = pd.Series(model.label(proba, abstain=False), index=gold.index)

@@ -256,6 +256,14 @@ def test_old_pickled_state_becomes_a_backend_object(backend, fitted):
     assert model.get_params()["max_steps"] is None and not set(fitted) & set(vars(model))
 
 
+def test_probabilities_do_not_depend_on_the_scoring_blocks(shipped, expected, monkeypatch):
+    """predict_proba scores large inputs in blocks (bounded memory); for the lexical backend the numbers are the same."""
+    X = expected[["sentence", "start", "end"]]
+    whole = shipped.predict_proba(X)
+    monkeypatch.setattr(stance.model, "PREDICT_BLOCK", 7)
+    assert np.array_equal(shipped.predict_proba(X), whole)
+
+
 def test_save_and_load_keep_the_probabilities(shipped, expected, tmp_path):
     again = TargetSentiment.load(shipped.save(tmp_path / "stance.joblib"))
     assert type(again.backend_) is LexicalBackend and again.get_params() == shipped.get_params()

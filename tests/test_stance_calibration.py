@@ -326,11 +326,27 @@ def test_actor_thresholds_take_the_lowest_level_at_which_actor_calls_are_precise
     assert (both[actor] == calls).all()
 
 
+def test_actor_thresholds_are_never_looser_than_the_general_level():
+    """Actor rows precise enough at 0.75 still get the general level when that is higher (no looser thresholds)."""
+    top = np.linspace(0.3, 1.0, 200)
+    proba = np.column_stack([top, 1 - top, np.zeros(200)])
+    y = np.where(np.arange(200) % 8 == 1, "neutral", "negative")  # the actor rows (even) are all right
+    actor = np.arange(200) % 2 == 0
+    assert choose_actor_thresholds(proba, y, actor, CLASSES)["target_precision"] == 0.75
+    for general in (0.8, 0.85):
+        chosen = choose_actor_thresholds(proba, y, actor, CLASSES, at_least=general)
+        assert chosen["target_precision"] == general
+        same = find_thresholds(proba, y, CLASSES, target_precision=general)
+        assert chosen["thresholds"]["negative"] == same["negative"]  # positive is never called here (NaN precision)
+    assert choose_actor_thresholds(proba, y, actor, CLASSES, at_least=0.97)["target_precision"] == 0.97  # beyond the grid
+
+
 def test_shipped_actor_thresholds_follow_from_train_alone_and_are_stricter(record, train, oof):
     strict = record["actor"]
     assert strict["targets"] == int(is_actor_target(train["mention"]).sum()) > 100
     calibrated = calibrate_proba(oof[PROBABILITIES].to_numpy(), record, CLASSES)
-    again = choose_actor_thresholds(calibrated, oof["label"].to_numpy(), is_actor_target(train["mention"]), CLASSES)
+    again = choose_actor_thresholds(calibrated, oof["label"].to_numpy(), is_actor_target(train["mention"]), CLASSES,
+                                    at_least=record["target_precision"])
     assert again["target_precision"] == strict["target_precision"] >= record["target_precision"]
     for c in ("negative", "positive"):
         assert again["thresholds"][c]["threshold"] == pytest.approx(strict["thresholds"][c]["threshold"], abs=1e-6)

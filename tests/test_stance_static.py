@@ -1,15 +1,21 @@
 """The static word vectors of the default stance backend (corpus_tools.stance.static) and their shipped file."""
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus_tools.paths import PROJECT_ROOT
-from corpus_tools.stance.static import VECTORS_FILE, static_vectors, window_means
+from corpus_tools.stance.static import VECTORS_FILE, _sides, static_vectors, window_means
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_the_shipped_table_is_wordfreqs_top_40000_words_in_128_float16_dimensions():
@@ -64,3 +70,38 @@ def test_the_build_script_remakes_the_shipped_file(tmp_path):
         assert new["words"].tobytes() == shipped["words"].tobytes()
         # MiniLM's float results move in the 7th decimal with the machine; float16 keeps about 3 digits
         assert np.abs(new["vectors"].astype(float) - shipped["vectors"].astype(float)).max() < 2e-3
+
+
+def test_a_model_pickled_before_the_static_vectors_predicts_as_it_did():
+    """A lexical model fitted and saved by the code before the static vectors (commit 3afeb15, 400 NewsMTSC train
+    targets) loads and gives the probabilities it gave then, to the last bit (devtest_mt's first 30 targets)."""
+    from corpus_tools.stance import TargetSentiment
+
+    old = TargetSentiment.load(FIXTURES / "stance_lexical_before_static.joblib")
+    assert not hasattr(old.backend_.features_, "static")
+    then = pd.read_csv(FIXTURES / "stance_lexical_before_static.csv", float_precision="round_trip")
+    assert np.array_equal(old.predict_proba(then[["sentence", "start", "end"]]), then[["p_negative", "p_neutral", "p_positive"]].to_numpy())
+
+
+def literal_sides(sentence: str, start: int, end: int, window: int) -> list[list[str]]:
+    """The words of each side as the docstring defines them, with no shortcut."""
+    index, _ = static_vectors()
+    words = lambda text: [w for w in re.findall(r"\w+(?:'\w+)?", text.lower()) if w in index]
+    find = lambda text: re.findall(r"\w+(?:'\w+)?", text)
+    left, right = sentence[:start], sentence[end:]
+    return [words(" ".join(find(left)[-window:])), words(" ".join(find(right)[:window])), words(sentence[start:end]),
+            words(f"{left} {right}")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(list("ab Don't U.S._1İıßÉ’-,") + ["the", "war", "Kyiv", " NATO's "]), min_size=1, max_size=30).map("".join),
+       cut=st.tuples(st.floats(0, 1), st.floats(0, 1)), window=st.sampled_from([0, 1, 2, 8]))
+def test_the_ascii_shortcut_finds_the_words_of_the_definition(text, cut, window):
+    a, b = sorted(int(c * len(text)) for c in cut)
+    if a == b:
+        b = min(a + 1, len(text))
+        a = b - 1
+    index, _ = static_vectors()
+    rows = {i: w for w, i in index.items()}
+    got = [[rows[i] for i in side] for side in _sides(text, a, b, window, index)]
+    assert got == literal_sides(text, a, b, window)

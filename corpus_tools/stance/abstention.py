@@ -8,8 +8,9 @@ biases (:func:`compute_calibration`); on the calibrated probabilities, each pola
 lowest threshold at which the out-of-fold calls of that class reach the target precision
 (:func:`find_thresholds`); :func:`classify_with_abstention` then says neutral unless the more
 probable polar class exceeds its threshold. Targets that are collective actors (countries,
-governments, alliances: :func:`~corpus_tools.stance.actor_targets.is_actor_target`) get stricter
-thresholds (:func:`choose_actor_thresholds`): the same ranking at a higher target precision.
+governments, alliances: :func:`~corpus_tools.stance.actor_targets.is_actor_target`) get their own
+thresholds (:func:`choose_actor_thresholds`): the same ranking at a target precision at least as
+high (equal, for the shipped models since December 2026).
 """
 
 from __future__ import annotations
@@ -150,8 +151,8 @@ def label_with_abstention(proba: np.ndarray, calibration: dict, classes: Sequenc
     """The abstaining class of each row of raw probabilities (calibrated, then :func:`classify_with_abstention`).
 
     ``mentions``, one per row: targets that name a country, government or alliance
-    (:func:`~corpus_tools.stance.actor_targets.is_actor_target`) are held to the stricter
-    thresholds of ``calibration["actor"]`` when it has them; without ``mentions`` every row
+    (:func:`~corpus_tools.stance.actor_targets.is_actor_target`) are held to the actor
+    thresholds of ``calibration["actor"]`` (never looser) when it has them; without ``mentions`` every row
     gets ``thresholds``.
     """
     strict = (calibration.get("actor") or {}).get("thresholds")
@@ -161,13 +162,15 @@ def label_with_abstention(proba: np.ndarray, calibration: dict, classes: Sequenc
 
 
 def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarray, classes: Sequence[str], *,
-                            precision: float = ACTOR_PRECISION, grid: Sequence[float] = ACTOR_GRID) -> dict:
-    """Thresholds for collective actors: :func:`find_thresholds` on all rows at a higher target precision.
+                            precision: float = ACTOR_PRECISION, grid: Sequence[float] = ACTOR_GRID,
+                            at_least: float = 0.0) -> dict:
+    """Thresholds for collective actors: :func:`find_thresholds` on all rows at a target precision at least as high.
 
-    The target precision is the lowest of ``grid`` at which the calls on the ``actor`` rows
-    reach ``precision`` for both polar classes (the last of ``grid`` if none does). The
-    thresholds come from all rows, so that a few hundred actor rows set one number, the level,
-    not two thresholds each.
+    The target precision is the lowest of ``grid`` not below ``at_least`` (the general level:
+    actor thresholds are never looser than the general ones) at which the calls on the
+    ``actor`` rows reach ``precision`` for both polar classes (the last such level if none
+    does; ``at_least`` itself if ``grid`` has no level that high). The thresholds come from
+    all rows, so that a few hundred actor rows set one number, the level, not two thresholds each.
 
     Returns
     -------
@@ -176,7 +179,7 @@ def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarr
         and ``targets`` (the number of actor rows).
     """
     y, actor = np.asarray(y), np.asarray(actor, dtype=bool)
-    for level in grid:
+    for level in [g for g in grid if g >= at_least - 1e-9] or [at_least]:
         thresholds = find_thresholds(proba, y, classes, target_precision=level)
         calls = measure_calls(y[actor], classify_with_abstention(proba[actor], classes, thresholds))
         if not any(calls[f"precision_{c}"] < precision for c in classes if c != ABSTAIN_TO):  # no calls (NaN) passes
@@ -234,7 +237,7 @@ def compute_abstention(
         thr = find_thresholds(rest_calibrated, y[rest], classes, target_precision=target_precision)
         crossfit[held] = classify_with_abstention(held_calibrated, classes, thr)
         if actor is not None:  # a fold whose other folds hold no actor row keeps the general thresholds for its actors
-            strict = (choose_actor_thresholds(rest_calibrated, y[rest], actor[rest], classes)["thresholds"]
+            strict = (choose_actor_thresholds(rest_calibrated, y[rest], actor[rest], classes, at_least=target_precision)["thresholds"]
                       if actor[rest].any() else None)
             crossfit_actor[held] = classify_with_abstention(held_calibrated, classes, thr, actor=actor[held],
                                                             actor_thresholds=strict)
@@ -247,7 +250,7 @@ def compute_abstention(
         "cv_crossfit": {"abstain": measure_calls(y, crossfit)},
     }
     if actor is not None:
-        strict = choose_actor_thresholds(calibrated, y, actor, classes)
+        strict = choose_actor_thresholds(calibrated, y, actor, classes, at_least=target_precision)
         abstain_actor = classify_with_abstention(calibrated, classes, thresholds, actor=actor,
                                                  actor_thresholds=strict["thresholds"])
         out["cv"]["abstain_actor"] = measure_calls(y, abstain_actor)

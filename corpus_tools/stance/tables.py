@@ -290,7 +290,7 @@ def score_targets(targets: pd.DataFrame, model: TargetSentiment | None = None) -
     proba = model.predict_proba(out) if len(out) else np.empty((0, 3))
     for k, label in enumerate(model.classes_):
         out[f"p_{label}"] = proba[:, k]
-    # the mentions: countries, governments and alliances are held to stricter thresholds
+    # the mentions: countries, governments and alliances are held to the actor thresholds (never looser)
     out["stance"] = (np.asarray(model.label(proba, mentions=target_mentions(out)), dtype=object) if len(out)
                      else pd.Series(dtype=object))
     last = [c for c in _ROLE_VOICE if c in out.columns]
