@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_tools.paths import PROJECT_ROOT
-from corpus_tools.stance.static import VECTORS_FILE, _sides, static_vectors, window_means
+from corpus_tools.stance.static import VECTORS_FILE, _sides, append_dense, static_vectors, window_means
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,12 +23,14 @@ def test_the_shipped_table_is_wordfreqs_top_40000_words_in_128_float16_dimension
         assert stored["vectors"].dtype == np.float16 and stored["vectors"].shape == (40_000, 128)
     index, vectors = static_vectors()
     assert len(index) == 40_000 and list(index)[:5] == ["the", "to", "and", "of", "a"]
-    assert np.isfinite(vectors).all() and (np.linalg.norm(vectors, axis=1) > 0).all()
+    assert vectors.dtype == np.float16 and not vectors.flags.writeable  # as stored, shared by every caller
+    wide = vectors.astype(np.float64)
+    assert np.isfinite(wide).all() and (np.linalg.norm(wide, axis=1) > 0).all()
 
 
 def cosine(a: str, b: str) -> float:
     index, vectors = static_vectors()
-    u, v = vectors[index[a]], vectors[index[b]]
+    u, v = vectors[index[a]].astype(np.float64), vectors[index[b]].astype(np.float64)
     return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
 
 
@@ -45,7 +47,7 @@ def test_window_means_are_four_normalised_means_and_zero_where_no_word_is_known(
     out = window_means(X, window=8)
     assert out.shape == (2, 4 * vectors.shape[1])
     left, right, mention, rest = np.split(out, 4, axis=1)
-    expected = vectors[index["nato"]] + vectors[index["rejected"]]
+    expected = vectors[index["nato"]].astype(np.float64) + vectors[index["rejected"]]
     assert np.allclose(left[0], expected / np.linalg.norm(expected))  # lowercased, each word once
     assert np.allclose(np.linalg.norm(np.vstack([left[0], right[0], mention[0], rest[0]]), axis=1), 1)
     assert not left[1].any() and not right[1].any()  # "Qqzx" is not in the table; nothing follows the mention
@@ -105,3 +107,19 @@ def test_the_ascii_shortcut_finds_the_words_of_the_definition(text, cut, window)
     rows = {i: w for w, i in index.items()}
     got = [[rows[i] for i in side] for side in _sides(text, a, b, window, index)]
     assert got == literal_sides(text, a, b, window)
+
+
+def test_append_dense_is_hstack_with_every_dense_entry_stored():
+    from scipy.sparse import csr_matrix, hstack
+
+    rng = np.random.default_rng(0)
+    sparse = csr_matrix(rng.random((6, 5)) * (rng.random((6, 5)) < 0.4))  # some rows empty or nearly so
+    dense = rng.random((6, 3))
+    dense[2] = 0  # a target with no known word
+    got, want = append_dense(sparse, dense), hstack([sparse, csr_matrix(dense)]).tocsr()
+    assert got.shape == want.shape and np.array_equal(got.toarray(), want.toarray())
+    assert np.array_equal(np.diff(got.indptr), np.diff(sparse.indptr) + 3)  # zeros stored too
+    w = rng.random((8, 2))
+    assert np.array_equal(got @ w, want @ w)  # same entries, same order: the same sums
+    with pytest.raises(ValueError, match="rows"):
+        append_dense(sparse, dense[:4])

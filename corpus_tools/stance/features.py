@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..language import ENGLISH
 from ..sentiment import vader_analyzer
-from .static import window_means
+from .static import append_dense, window_means
 from .tfidf import _analysed, _by_distinct, _fast, _tfidf, _weighted
 
 __all__ = ["check_targets", "mark_mention", "LexicalFeatures", "MASK"]
@@ -252,10 +252,10 @@ class LexicalFeatures:
     def __init__(self, window: int = 8, static: bool = False) -> None:
         self.window, self.static = window, static
 
-    def _static(self, X: pd.DataFrame) -> list[csr_matrix]:
-        """The static word-vector means of :func:`~.static.window_means` as the last columns, with ``static``
-        (a model pickled before they existed has no such attribute and goes without)."""
-        return [csr_matrix(window_means(X, self.window))] if getattr(self, "static", False) else []
+    def _with_static(self, matrix: csr_matrix, X: pd.DataFrame) -> csr_matrix:
+        """``matrix`` followed by the static word-vector means of :func:`~.static.window_means`, with ``static`` (a
+        model pickled before they existed has no such attribute and goes without)."""
+        return append_dense(matrix, window_means(X, self.window)) if getattr(self, "static", False) else matrix
 
     def _parts(self, X: pd.DataFrame) -> tuple[dict[str, list[str]], np.ndarray]:
         """The texts of each target (by column name) and its valence and position features (one row per target)."""
@@ -303,14 +303,14 @@ class LexicalFeatures:
         mats = [v.fit_transform(texts[c]) for c, v in self.vectorizers_.items()]
         dense = self._dense(texts, numbers, _Sides(texts["left"], texts["right"]))
         self.scaler_ = StandardScaler().fit(dense)
-        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))] + self._static(X)).tocsr(), dense
+        return self._with_static(hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), X), dense
 
     def transform(self, X: pd.DataFrame):
         texts, numbers = self._parts(X)
         sides = _Sides(texts["left"], texts["right"])
         mats = self._tfidf_columns(texts, sides)
         dense = self._dense(texts, numbers, sides)
-        return hstack(mats + [csr_matrix(self.scaler_.transform(dense))] + self._static(X)).tocsr(), dense
+        return self._with_static(hstack(mats + [csr_matrix(self.scaler_.transform(dense))]).tocsr(), X), dense
 
     def _tfidf_columns(self, texts: dict[str, list[str]], sides: _Sides) -> list[csr_matrix]:
         """Each vectorizer's rows, as ``transform``; the masked sentences' from the words of the two contexts where it can."""
