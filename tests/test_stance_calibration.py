@@ -327,18 +327,22 @@ def test_actor_thresholds_take_the_lowest_level_at_which_actor_calls_are_precise
 
 
 def test_actor_thresholds_are_never_looser_than_the_general_level():
-    """Actor rows precise enough at 0.75 still get the general level when that is higher (no looser thresholds)."""
-    top = np.linspace(0.3, 1.0, 200)
-    proba = np.column_stack([top, 1 - top, np.zeros(200)])
-    y = np.where(np.arange(200) % 8 == 1, "neutral", "negative")  # the actor rows (even) are all right
-    actor = np.arange(200) % 2 == 0
+    """Actor rows precise enough at 0.75 still get the general level when that is higher (no looser thresholds),
+    also a level between the grid's and one above it; the thresholds are those of all rows at that level."""
+    rng = np.random.default_rng(1)
+    top = rng.uniform(0.4, 1.0, 2000)
+    proba = np.column_stack([top, 1 - top, np.zeros(2000)])
+    y = np.where(rng.uniform(size=2000) < top, "negative", "neutral")  # calibrated: right with probability top
+    actor = np.arange(2000) < 300
+    y[actor & (top > 0.45)] = "negative"  # the actor rows' confident calls are all right
     assert choose_actor_thresholds(proba, y, actor, CLASSES)["target_precision"] == 0.75
-    for general in (0.8, 0.85):
+    at = {level: find_thresholds(proba, y, CLASSES, target_precision=level)["negative"]["threshold"] for level in (0.75, 0.78, 0.8, 0.85, 0.92)}
+    assert at[0.75] < at[0.78] < at[0.8] < at[0.85] < at[0.92]  # a higher level is a stricter threshold here
+    for general in (0.78, 0.8, 0.85, 0.92):
         chosen = choose_actor_thresholds(proba, y, actor, CLASSES, at_least=general)
-        assert chosen["target_precision"] == general
-        same = find_thresholds(proba, y, CLASSES, target_precision=general)
-        assert chosen["thresholds"]["negative"] == same["negative"]  # positive is never called here (NaN precision)
-    assert choose_actor_thresholds(proba, y, actor, CLASSES, at_least=0.97)["target_precision"] == 0.97  # beyond the grid
+        assert chosen["target_precision"] == general and chosen["thresholds"]["negative"]["threshold"] == at[general]
+    assert choose_actor_thresholds(proba, y, actor, CLASSES, at_least=0.7)["target_precision"] == 0.75  # the grid's floor
+    assert choose_actor_thresholds(proba, y, actor, CLASSES, grid=())["target_precision"] == 0.0  # no grid: at_least
 
 
 def test_shipped_actor_thresholds_follow_from_train_alone_and_are_stricter(record, train, oof):

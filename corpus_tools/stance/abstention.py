@@ -166,10 +166,10 @@ def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarr
                             at_least: float = 0.0) -> dict:
     """Thresholds for collective actors: :func:`find_thresholds` on all rows at a target precision at least as high.
 
-    The target precision is the lowest of ``grid`` not below ``at_least`` (the general level:
-    actor thresholds are never looser than the general ones) at which the calls on the
-    ``actor`` rows reach ``precision`` for both polar classes (the last such level if none
-    does; ``at_least`` itself if ``grid`` has no level that high). The thresholds come from
+    The target precision is the lowest of ``grid`` (and ``at_least`` itself, the general level,
+    when it is above the first of ``grid``), not below ``at_least``, at which the calls on the
+    ``actor`` rows reach ``precision`` for both polar classes (the highest such level if none
+    does): actor thresholds are never looser than the general ones. The thresholds come from
     all rows, so that a few hundred actor rows set one number, the level, not two thresholds each.
 
     Returns
@@ -179,7 +179,8 @@ def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarr
         and ``targets`` (the number of actor rows).
     """
     y, actor = np.asarray(y), np.asarray(actor, dtype=bool)
-    for level in [g for g in grid if g >= at_least - 1e-9] or [at_least]:
+    levels = {g for g in grid if g >= at_least - 1e-9} | ({at_least} if at_least > min(grid, default=0) else set())
+    for level in sorted(levels) or [at_least]:
         thresholds = find_thresholds(proba, y, classes, target_precision=level)
         calls = measure_calls(y[actor], classify_with_abstention(proba[actor], classes, thresholds))
         if not any(calls[f"precision_{c}"] < precision for c in classes if c != ABSTAIN_TO):  # no calls (NaN) passes

