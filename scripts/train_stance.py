@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0 skips CV and abstention)")
     parser.add_argument("--C", type=float, default=0.3)
-    parser.add_argument("--target-precision", type=float, default=0.8,
+    parser.add_argument("--target-precision", type=float, default=TargetSentiment().target_precision,
                         help="out-of-fold precision each polar class's calls aim at")
     parser.add_argument("--thresholds-only", action="store_true", help="keep the model file; write its abstention JSON only")
     parser.add_argument("--from-oof", action="store_true",

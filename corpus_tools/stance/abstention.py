@@ -179,8 +179,8 @@ def choose_actor_thresholds(proba: np.ndarray, y: Sequence[str], actor: np.ndarr
         and ``targets`` (the number of actor rows).
     """
     y, actor = np.asarray(y), np.asarray(actor, dtype=bool)
-    levels = {g for g in grid if g >= at_least - 1e-9} | ({at_least} if at_least > min(grid, default=0) else set())
-    for level in sorted(levels) or [at_least]:
+    # at_least itself (or the grid's floor, if higher), then every higher level of the grid
+    for level in sorted({max(at_least, min(grid, default=at_least))} | {g for g in grid if g > at_least}):
         thresholds = find_thresholds(proba, y, classes, target_precision=level)
         calls = measure_calls(y[actor], classify_with_abstention(proba[actor], classes, thresholds))
         if not any(calls[f"precision_{c}"] < precision for c in classes if c != ABSTAIN_TO):  # no calls (NaN) passes
