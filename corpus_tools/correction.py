@@ -148,7 +148,9 @@ def correct_estimates(
         group); ``lambda`` (the model's weight, on ``corrected`` rows; NaN on the others);
         ``note`` (why a value or an interval is missing, or how ``lambda`` was chosen; empty
         when nothing to say). A group without codes gets NaN ``corrected`` and ``human`` rows;
-        one with a single code gets values without intervals.
+        one with a single code gets values without intervals, and so does a row whose sample
+        variance is 0 (every code alike; for ``corrected`` with uncoded units, every
+        human-minus-model error alike), where a normal interval would have zero width.
 
     Raises
     ------
@@ -267,9 +269,22 @@ def _three_estimates(f_all: np.ndarray, f: np.ndarray, y: np.ndarray, z: float, 
     else:
         weight, note = 0.0, "the model gives every coded unit the same value: lambda 0 (human only)"
     corrected = y.mean() + weight * (f_all.mean() - f.mean())
+    # a sample variance of 0 (every code alike, or every human-minus-model error alike) is no
+    # estimate of the spread: a normal interval would have zero width, so none is given
+    alike = "every coded unit has the same {} (sample variance 0): no interval"
+    human_var, human_note = y.var(ddof=1) / n, approximate
+    if y.var(ddof=1) == 0:
+        human_var, human_note = np.nan, _join(approximate, alike.format("code"))
+    spread = (y - weight * f).var(ddof=1) if n < big_n else y.var(ddof=1)
     corrected_var = y.var(ddof=1) / big_n + (1 / n - 1 / big_n) * (y - weight * f).var(ddof=1)
-    human_var = y.var(ddof=1) / n
-    return out + [row("corrected", corrected, corrected_var, weight, note), row("human", y.mean(), human_var, note=approximate)]
+    if spread == 0:
+        corrected_var, note = np.nan, _join(note, alike.format("human-minus-model error" if n < big_n else "code"))
+    return out + [row("corrected", corrected, corrected_var, weight, note), row("human", y.mean(), human_var, note=human_note)]
+
+
+def _join(*notes: str) -> str:
+    """Notes joined by "; ", empty ones left out."""
+    return "; ".join(n for n in notes if n)
 
 
 # -- the coding workflow -------------------------------------------------------------------

@@ -335,7 +335,12 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     -------
     dict
         ``summary``: ``n``, ``found`` (matched quotations), ``speaker_right``, ``camp_right``
-        (shares of the matched); ``checked``: the matched rows with both sides.
+        (shares of the matched), ``camp_macro_f1`` (over the camps in ``camps``);
+        ``checked``: the matched rows with both sides (``gold_camp``, ``rules_camp``: the camps
+        compared); ``camps``: the camps of either side, sorted, ``unattributed`` last;
+        ``camp_confusion``: the gold camp against the rules' camp, as
+        :func:`corpus_tools.validation.confusion` (``true``, ``predicted``, ``count``,
+        ``share_of_true``).
     """
     q = quotations.rename(columns={"start": "q_start"})[["article_id", "q_start", "speaker", "camp"]
                                                           + (["speaker_name"] if "speaker_name" in quotations else [])]
@@ -347,10 +352,17 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     gold_camp = found["speaker_camp"].where(found["speaker"] != UNATTRIBUTED, UNATTRIBUTED)
     rules_camp = found["camp_rules"].fillna(UNATTRIBUTED).replace("", UNATTRIBUTED)
     found["camp_right"] = (gold_camp == rules_camp).to_numpy()
+    found["gold_camp"], found["rules_camp"] = gold_camp.astype(str).to_numpy(), rules_camp.astype(str).to_numpy()
+    camps = sorted((set(found["gold_camp"]) | set(found["rules_camp"])) - {UNATTRIBUTED}) + [UNATTRIBUTED]
+    from sklearn.metrics import f1_score
+
     summary = {"n": len(gold), "found": len(found),
                "speaker_right": float(found["speaker_right"].mean()) if len(found) else np.nan,
-               "camp_right": float(found["camp_right"].mean()) if len(found) else np.nan}
-    return {"summary": summary, "checked": found}
+               "camp_right": float(found["camp_right"].mean()) if len(found) else np.nan,
+               "camp_macro_f1": float(f1_score(found["gold_camp"], found["rules_camp"], labels=camps, average="macro",
+                                               zero_division=0)) if len(found) else np.nan}
+    return {"summary": summary, "checked": found, "camps": camps,
+            "camp_confusion": confusion(found["gold_camp"], found["rules_camp"], labels=camps)}
 
 
 def author_stance_codes(gold: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -387,7 +399,9 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
     The units are the targets the per-outlet stance counts (actor mentions in the author's
     voice, as :func:`corpus_tools.stance.summarise_stance` by default), valued -1 / 0 / +1 by
     their stance; the codes are :func:`author_stance_codes`; the estimates are
-    :func:`corpus_tools.correction.correct_estimates` per (``by``, ``group``).
+    :func:`corpus_tools.correction.correct_estimates` per (``by``, ``group``). Targets the gold
+    does not list (found since, or at other offsets) are not a random sample of the units; the
+    ``note`` of their group's corrected and human rows says so.
 
     Returns
     -------
@@ -401,8 +415,21 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
         own = targets[targets["voice"].eq("author") & targets["role"].eq("actor")]
     units = own.merge(label_groups(articles, by), on="article_id", how="left").assign(value=lambda d: d["stance"].map(STANCE_VALUE))
     codes = author_stance_codes(gold, units).assign(code=lambda d: d["code"].map(STANCE_VALUE))
-    out = correct_estimates(units, codes, id_column=["article_id", "text_start", "text_end"], value="value", by=[by, "group"], ci=ci)
+    out = _note_uncoded(correct_estimates(units, codes, id_column=["article_id", "text_start", "text_end"], value="value",
+                                          by=[by, "group"], ci=ci), "targets")
     return out.assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
+
+
+def _note_uncoded(out: pd.DataFrame, units: str) -> pd.DataFrame:
+    """Say on the corrected and human rows of a partly coded group that its uncoded units are not a random sample.
+
+    The gold codes every unit of the seeds; units it lacks (found since, or at other offsets) were left out
+    by how the gold and the rules differ, not by chance, while the correction assumes they were."""
+    partial = out["estimate"].ne("model") & out["n_coded"].between(1, out["n_units"] - 1)
+    out = out.copy()
+    out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} {units} not in the gold: not a random sample"
+                                for note, n, k in out.loc[partial, ["note", "n_units", "n_coded"]].itertuples(index=False)]
+    return out
 
 
 def _clip_share(out: pd.DataFrame) -> pd.DataFrame:
@@ -521,9 +548,7 @@ def correct_voice(quotations: pd.DataFrame, articles: pd.DataFrame, gold: pd.Dat
                       ignore_index=True)
     out = correct_estimates(model, human, id_column=["article_id", "start", "voice_group"], value="value",
                             by=[by, "voice_group"], ci=ci)
-    partial = out["estimate"].ne("model") & out["n_coded"].between(1, out["n_units"] - 1)
-    out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} quotations not in the gold: not a random sample"
-                                for note, n, k in out.loc[partial, ["note", "n_units", "n_coded"]].itertuples(index=False)]
+    out = _note_uncoded(out, "quotations")
     return _clip_share(out).assign(n=out["n_coded"].where(out["estimate"].ne("model"), out["n_units"]))
 
 

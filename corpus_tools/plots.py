@@ -293,7 +293,8 @@ def plot_estimates(
     n_label : str, optional
         What n counts, for the note ("sentences"); default "units".
     min_n : int, default :data:`MIN_N`
-        Estimates with ``n < min_n`` are drawn hollow, without their interval.
+        Estimates with ``n < min_n`` are drawn hollow, without their interval; so are those whose
+        interval is missing (NaN ``value_low`` or ``value_high``: the table's note says why).
     zero_line : bool, default True
         Draw a vertical line at 0.
     xlim : (float, float) or mapping, optional
@@ -365,8 +366,11 @@ def plot_estimates(
     step = 0.7 / len(kinds)
     offset = {k: (len(kinds) - 1) / 2 * step - i * step for i, k in enumerate(kinds)}
     marker = {k: ESTIMATE_MARKERS[i % len(ESTIMATE_MARKERS)] for i, k in enumerate(kinds)}
+    bounds = [c for c in (f"{value}_low", f"{value}_high") if c in table.columns]
+    some_without = bool(bounds) and bool(table[bounds].isna().any(axis=None))
     note = (f"n = {n_label or 'units'} behind each estimate (right of each row). "
-            f"Hollow: n < {min_n}, interval not shown.")
+            + (f"Hollow: n < {min_n} or no interval (see the data's note), interval not shown." if some_without
+               else f"Hollow: n < {min_n}, interval not shown."))
     with house_style():
         fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, (0.42 + 0.3 * (len(kinds) - 1)) * len(groups) + 1.1,
                                       sharey=True)
@@ -376,10 +380,10 @@ def plot_estimates(
                 kind = None if estimate is None else row[estimate]
                 y, color, count = y_of[row[by]] + offset[kind], colors.get(row[by], GREY), row[n]
                 known = pd.notna(count)
-                if known and count >= min_n:
+                if known and count >= min_n and pd.notna(row[f"{value}_low"]) and pd.notna(row[f"{value}_high"]):
                     ax.plot([row[f"{value}_low"], row[f"{value}_high"]], [y, y], color=color, linewidth=2.2, solid_capstyle="round")
                     ax.plot(row[value], y, marker[kind], color=color, markersize=6, markeredgecolor="white")
-                else:  # too few units for an interval that means anything: a hollow marker, no interval
+                else:  # too few units for an interval that means anything, or none given: a hollow marker
                     ax.plot(row[value], y, marker[kind], markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.5,
                             markersize=6)
                 ax.text(1.02, y, f"n={int(count)}" if known else "n=?", transform=ax.get_yaxis_transform(),
@@ -496,7 +500,8 @@ def plot_agreement(
     return fig
 
 
-def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: str) -> plt.Figure:
+def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: str,
+                    labels: Sequence[str] | None = None) -> plt.Figure:
     """Row-normalised confusion matrices, one per scorer, with macro-F1 in the panel titles.
 
     Each cell shows the share of the row's human label and the count; a colour bar gives the
@@ -510,22 +515,27 @@ def plot_confusions(confusion: pd.DataFrame, metrics: pd.DataFrame, *, title: st
         ``scorer``, ``macro_f1``, ``accuracy`` (one row per scorer).
     title : str
         Figure title.
+    labels : sequence of str, optional
+        The classes, in the order of the rows and columns; default the three stance labels
+        (quotation camps, say, for another classification).
     """
+    labels = list(LABELS if labels is None else labels)
     scorers = sorted(confusion["scorer"].unique())
+    side = max(3.4, 0.62 * len(labels) + 1.5)  # cells stay legible with more classes
     with house_style():
-        fig, axes = plt.subplots(1, len(scorers), figsize=(3.4 * len(scorers) + 1.2, 3.6), squeeze=False)
+        fig, axes = plt.subplots(1, len(scorers), figsize=(side * len(scorers) + 1.2, max(3.6, side + 0.2)), squeeze=False)
         for ax, scorer in zip(axes[0], scorers):
             part = confusion[confusion["scorer"] == scorer]
-            share = part.pivot(index="true", columns="predicted", values="share_of_true").reindex(index=LABELS, columns=LABELS)
-            count = part.pivot(index="true", columns="predicted", values="count").reindex(index=LABELS, columns=LABELS)
+            share = part.pivot(index="true", columns="predicted", values="share_of_true").reindex(index=labels, columns=labels)
+            count = part.pivot(index="true", columns="predicted", values="count").reindex(index=labels, columns=labels)
             image = ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
-            for i in range(len(LABELS)):
-                for j in range(len(LABELS)):
+            for i in range(len(labels)):
+                for j in range(len(labels)):
                     v = share.iloc[i, j]
                     ax.text(j, i, f"{v:.0%}\n({count.iloc[i, j]})", ha="center", va="center", fontsize=8,
                             color="white" if v > 0.55 else "black")
-            ax.set_xticks(range(len(LABELS)), LABELS, fontsize=8)
-            ax.set_yticks(range(len(LABELS)), LABELS, fontsize=8)
+            ax.set_xticks(range(len(labels)), labels, fontsize=8, rotation=30 * (len(labels) > 3), ha="right" if len(labels) > 3 else "center")
+            ax.set_yticks(range(len(labels)), labels, fontsize=8)
             ax.set_xlabel("predicted")
             ax.set_ylabel("human label")
             ax.grid(False)

@@ -165,15 +165,19 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
 
 
-def confusion(y_true: Sequence[str], y_pred: Sequence[str]) -> pd.DataFrame:
-    """Confusion matrix as a tidy table: ``true``, ``predicted``, ``count``, ``share_of_true``."""
+def confusion(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] = LABELS) -> pd.DataFrame:
+    """Confusion matrix as a tidy table: ``true``, ``predicted``, ``count``, ``share_of_true``.
+
+    ``labels`` (default: the three stance labels) sets the rows and columns, in order; values outside them are not counted.
+    """
     from sklearn.metrics import confusion_matrix
 
-    m = confusion_matrix(y_true, y_pred, labels=list(LABELS))
+    labels = list(labels)
+    m = confusion_matrix(y_true, y_pred, labels=labels)
     rows = [
         {"true": t, "predicted": p, "count": int(m[i, j]), "share_of_true": m[i, j] / max(m[i].sum(), 1)}
-        for i, t in enumerate(LABELS)
-        for j, p in enumerate(LABELS)
+        for i, t in enumerate(labels)
+        for j, p in enumerate(labels)
     ]
     return pd.DataFrame(rows)
 

@@ -208,6 +208,39 @@ def test_a_group_with_one_code_gets_values_without_intervals(small):
     assert human["value"] == 0.5 and np.isnan(human["low"]) and np.isnan(corrected["high"])
 
 
+def test_codes_all_alike_give_no_zero_width_interval():
+    """Two of three units coded, both 0, both called -1 by the model: every code alike and every
+    human-minus-model error alike. A sample variance of 0 says nothing about the spread, so the
+    corrected and human rows carry no interval (the figure of the seeds' France row had [-0.33, -0.33])."""
+    units = pd.DataFrame({"outlet": "A", "unit_id": [1, 2, 3], "score": [-1.0, -1.0, 1.0]})
+    codes = pd.DataFrame({"unit_id": [1, 2], "code": [0.0, 0.0]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score").set_index("estimate")
+    assert out.loc["corrected", "value"] == pytest.approx(-1 / 3 + 1)  # the model mean plus the error, +1
+    assert out.loc["human", "value"] == 0.0
+    for estimate in ("corrected", "human"):
+        assert out.loc[estimate, ["low", "high"]].isna().all()
+        assert "sample variance 0): no interval" in out.loc[estimate, "note"]
+    assert "human-minus-model error" in out.loc["corrected", "note"]
+    assert out.loc["model", ["low", "high"]].notna().all()
+
+
+def test_alike_errors_but_varied_codes_still_give_no_corrected_interval():
+    """Codes that vary but errors that do not (the model off by a constant on the coded units): the
+    human row keeps its interval; the corrected one has no estimate of the uncoded units' part."""
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(5), "score": [0.0, 1.0, 0.0, 1.0, 0.5]})
+    codes = pd.DataFrame({"unit_id": [0, 1, 2, 3], "code": [0.5, 1.5, 0.5, 1.5]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score", lam=1.0).set_index("estimate")
+    assert out.loc["human", ["low", "high"]].notna().all()
+    assert out.loc["corrected", ["low", "high"]].isna().all()
+
+
+def test_every_unit_coded_and_varied_keeps_the_interval():
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(4), "score": [0.0, 1.0, 0.0, 1.0]})
+    codes = pd.DataFrame({"unit_id": range(4), "code": [1.0, 2.0, 1.0, 2.0]})  # errors alike, but nothing is uncoded
+    out = correct_estimates(units, codes, id_column="unit_id", value="score", lam=1.0).set_index("estimate")
+    assert out.loc["corrected", ["low", "high"]].notna().all() and out.loc["corrected", "note"].count("no interval") == 0
+
+
 def test_shares_take_the_indicator_of_the_class():
     units = pd.DataFrame({"outlet": ["A"] * 4, "unit_id": [1, 2, 3, 4], "label": ["negative", "negative", "neutral", "positive"]})
     codes = pd.DataFrame({"unit_id": ["1", "3"], "code": ["neutral", "neutral"]})  # text ids, as read from a sheet

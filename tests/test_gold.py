@@ -101,6 +101,25 @@ def test_a_speaker_is_right_when_the_last_names_agree():
     assert out["summary"]["speaker_right"] == pytest.approx(2 / 3)
 
 
+def test_the_camp_confusion_counts_gold_camps_against_the_rules_camps():
+    g = pd.DataFrame({"quote_id": ["Q1", "Q2", "Q3", "Q4"], "article_id": "a", "start": [0, 50, 90, 120],
+                      "end": [10, 60, 99, 130], "quote": list("wxyz"),
+                      "speaker": ["Sergey Lavrov", "Jens Stoltenberg", "unattributed", "Antony Blinken"],
+                      "speaker_camp": ["russia", "west", "other", "west"]})
+    q = pd.DataFrame({"article_id": "a", "start": [0, 50, 90, 120], "speaker": ["Lavrov", "he", "unattributed", "Blinken"],
+                      "speaker_name": ["Lavrov", "", "", "Blinken"], "camp": ["russia", None, None, "west"]})
+    out = gold.evaluate_speakers(g, q)
+    assert out["camps"] == ["russia", "west", "unattributed"]  # an unattributed gold quotation has no camp, whatever its column says
+    cells = out["camp_confusion"].set_index(["true", "predicted"])["count"]
+    assert cells[("west", "west")] == 1 and cells[("west", "unattributed")] == 1
+    assert cells[("russia", "russia")] == 1 and cells[("unattributed", "unattributed")] == 1
+    assert cells.sum() == 4
+    assert out["camp_confusion"].set_index(["true", "predicted"]).loc[("west", "west"), "share_of_true"] == 0.5
+    assert out["summary"]["camp_right"] == 0.75
+    # F1: russia 1, west 2/3 (precision 1, recall 1/2), unattributed 2/3 (precision 1/2, recall 1)
+    assert out["summary"]["camp_macro_f1"] == pytest.approx((1 + 2 / 3 + 2 / 3) / 3)
+
+
 def test_a_subset_without_targets_gets_nan_not_an_error():
     sentences = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "start": [0], "end": [10], "sentence": ["NATO met."]})
     targets = pd.DataFrame({"target_id": ["T1"], "article_id": "a", "text_start": [0], "text_end": [4], "mention": ["NATO"],
@@ -121,3 +140,15 @@ def test_corrected_stance_counts_only_the_outlets_own_voice_and_groups_missing_v
     assert out.loc[("X", "model"), "value"] == -1.0 and out.loc[("X", "model"), "n"] == 1  # the quoted target left out
     assert out.loc[("X", "human"), "value"] == 0.0 and out.loc[("X", "corrected"), "value"] == 0.0
     assert out.loc[("unknown", "human"), "value"] == -1.0
+
+
+def test_targets_the_gold_does_not_list_are_said_not_to_be_a_random_sample():
+    articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"]})
+    targets = pd.DataFrame({"article_id": "a", "text_start": [0, 10, 20], "text_end": [5, 15, 25], "group": "Russia",
+                            "voice": "author", "role": "actor", "stance": ["negative", "neutral", "negative"]})
+    g = pd.DataFrame({"article_id": "a", "text_start": [0, 10], "text_end": [5, 15], "role": "actor", "voice": "author",
+                      "stance": ["neutral", "negative"]})  # the target at 20 has no gold row
+    out = gold.correct_stance(targets, articles, g).set_index("estimate")
+    assert out.loc["model", "note"] == ""
+    for estimate in ("corrected", "human"):
+        assert out.loc[estimate, "note"].endswith("1 of 3 targets not in the gold: not a random sample")

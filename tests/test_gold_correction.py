@@ -222,6 +222,9 @@ def test_a_study_without_codes_gets_a_no_data_figure(tmp_path, fixture_dir, note
     table = pd.read_csv(tmp_path / "figures" / f"{stem}.csv")
     assert table.empty and {"estimate", "value", "value_low", "value_high", "n"} <= set(table.columns)
     assert (tmp_path / "figures" / f"{stem}.png").is_file()
+    if notebook == "02-score-stance":  # no gold speakers either: the speaker check is a no-data figure too
+        assert pd.read_csv(tmp_path / "figures" / "02-speaker-validation.csv").empty
+        assert (tmp_path / "figures" / "02-speaker-validation.svg").is_file()
 
 
 # -- the corrected estimates in the per-outlet summary (notebook 04) ------------------------------

@@ -168,6 +168,19 @@ def test_the_minimum_n_is_a_parameter():
     assert "Hollow: n < 50" in " ".join(t.get_text() for t in fig.texts)
 
 
+def test_an_estimate_without_an_interval_is_hollow_and_the_note_says_why():
+    table = TABLES["estimates"].copy()
+    germany = table["country"].eq("Germany")
+    table.loc[germany, ["mean_low", "mean_high"]] = np.nan  # e.g. every code alike: no interval was given
+    fig = plots.plot_estimates(table, "mean", COLORS, title="T", xlabel="x", n="n_sentences", by="country")
+    ax = fig.axes[0]
+    assert interval_ys(ax) == [row_of(ax, "France")]
+    germany_lines = [line for line in ax.lines if list(line.get_ydata()) == [row_of(ax, "Germany")]]
+    assert len(germany_lines) == 1 and germany_lines[0].get_markerfacecolor() == "white"
+    assert "Hollow: n < 10 or no interval" in " ".join(t.get_text() for t in fig.texts)
+    plt.close(fig)
+
+
 def test_every_estimate_has_its_n_beside_it():
     fig = plots.plot_estimates(TABLES["estimates"], "mean", COLORS, title="T", xlabel="x", n="n_sentences", n_label="sentences", by="country")
     rows = [row_of(fig.axes[0], c) for c in COUNTRIES]  # the panels share the y axis, labelled on the first
@@ -249,6 +262,19 @@ def test_heatmaps_have_a_colour_bar():
     fig = plots.plot_confusions(confusion, pd.DataFrame({"scorer": ["vader"], "macro_f1": [0.5], "accuracy": [0.5]}), title="T")
     (bar,) = fig.axes[0].child_axes
     assert bar.get_ylabel().startswith("share of the human label")
+
+
+def test_a_confusion_of_other_classes_shows_them_in_the_order_given():
+    camps = ["russia", "ukraine", "west", "unattributed"]
+    confusion = pd.DataFrame([{"scorer": "rules", "true": t, "predicted": p, "count": int(t == p), "share_of_true": float(t == p)}
+                              for t in camps for p in camps])
+    fig = plots.plot_confusions(confusion, pd.DataFrame({"scorer": ["rules"], "macro_f1": [1.0], "accuracy": [1.0]}),
+                                title="T", labels=camps)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == camps
+    assert [t.get_text() for t in ax.get_yticklabels()] == camps
+    assert sorted(t.get_text() for t in ax.texts).count("100%\n(1)") == 4
+    plt.close(fig)
 
 
 def all_figures():
