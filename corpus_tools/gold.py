@@ -257,7 +257,7 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
     dict
         ``metrics``: one row per (prediction, subset): ``scorer`` (``name``, with " (argmax)"
         for the non-abstaining prediction), ``subset`` (``all targets``, ``actor mentions``,
-        ``actor, author voice``), ``n``, ``macro_f1``, ``accuracy``, ``false_alarms`` (share of
+        ``author voice``, ``actor, author voice``: by the gold's role and voice), ``n``, ``macro_f1``, ``accuracy``, ``false_alarms`` (share of
         gold-neutral targets called polar), ``polar_calls``, ``polar_precision`` (share of
         polar calls that match the gold), ``polar_coverage`` (share of gold-polar targets called
         right); a subset with no targets gets NaN. ``confusion``: tidy confusion matrices on all
@@ -273,6 +273,7 @@ def evaluate_stance(gold: pd.DataFrame, sentences: pd.DataFrame, model, *, name:
     subsets = {
         "all targets": np.ones(len(gold), dtype=bool),
         "actor mentions": (gold["role"] == "actor").to_numpy(),
+        "author voice": (gold["voice"] == "author").to_numpy(),
         "actor, author voice": ((gold["role"] == "actor") & (gold["voice"] == "author")).to_numpy(),
     }
     rows = [{"scorer": scorer, "subset": subset, **_scores(gold["stance"][mask], predicted[mask])}

@@ -70,6 +70,8 @@ def test_evaluate_stance_counts_false_alarms_precision_and_coverage():
     assert row["polar_calls"] == 3 and row["polar_precision"] == pytest.approx(1 / 3)
     assert row["polar_coverage"] == 0.5  # of the two gold-polar targets, the negative one is right
     assert out["metrics"].set_index(["scorer", "subset"]).loc[("m", "actor, author voice"), "n"] == 2
+    author = out["metrics"].set_index(["scorer", "subset"]).loc[("m", "author voice")]  # the place counts, the quoted NATO not
+    assert author["n"] == 3 and author["polar_calls"] == 2 and author["polar_precision"] == 0.5
     assert out["confusion"]["count"].sum() == 4
 
 
