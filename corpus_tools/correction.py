@@ -148,9 +148,11 @@ def correct_estimates(
         group); ``lambda`` (the model's weight, on ``corrected`` rows; NaN on the others);
         ``note`` (why a value or an interval is missing, or how ``lambda`` was chosen; empty
         when nothing to say). A group without codes gets NaN ``corrected`` and ``human`` rows;
-        one with a single code gets values without intervals, and so does a row whose sample
-        variance is 0 (every code alike; for ``corrected`` with uncoded units, every
-        human-minus-model error alike), where a normal interval would have zero width.
+        one with a single code gets values without intervals, and so does a row whose interval
+        would rest on a sample variance of 0: every model value alike (``model``), every code
+        alike (``human``; ``corrected`` when every unit is coded), every human-minus-model error
+        alike (``corrected`` with units left uncoded). A normal interval there would claim a
+        precision the data cannot show (zero width, or only the model's part).
 
     Raises
     ------
@@ -246,8 +248,14 @@ def _three_estimates(f_all: np.ndarray, f: np.ndarray, y: np.ndarray, z: float, 
         return {"estimate": estimate, "value": value, "low": value - z * se, "high": value + z * se,
                 "n_units": big_n, "n_coded": n, "lambda": weight, "note": note}
 
+    # A sample variance of 0 (every value alike) is no estimate of the spread: a normal interval resting on it
+    # would claim a precision the data cannot show (zero width), so such a row gets none (see _alike).
+    alike = "every {} has the same {} (sample variance 0): no interval"
     model_var = f_all.var(ddof=1) / big_n if big_n >= 2 else np.nan
-    out = [row("model", f_all.mean(), model_var, note="" if big_n >= 2 else "1 unit: no interval")]
+    model_note = "" if big_n >= 2 else "1 unit: no interval"
+    if big_n >= 2 and _alike(f_all):
+        model_var, model_note = np.nan, alike.format("unit", "model value")
+    out = [row("model", f_all.mean(), model_var, note=model_note)]
     if n == 0:
         note = "no coded units in this group"
         return out + [row("corrected", np.nan, note=note), row("human", np.nan, note=note)]
@@ -269,17 +277,24 @@ def _three_estimates(f_all: np.ndarray, f: np.ndarray, y: np.ndarray, z: float, 
     else:
         weight, note = 0.0, "the model gives every coded unit the same value: lambda 0 (human only)"
     corrected = y.mean() + weight * (f_all.mean() - f.mean())
-    # a sample variance of 0 (every code alike, or every human-minus-model error alike) is no
-    # estimate of the spread: a normal interval would have zero width, so none is given
-    alike = "every coded unit has the same {} (sample variance 0): no interval"
     human_var, human_note = y.var(ddof=1) / n, approximate
-    if y.var(ddof=1) == 0:
-        human_var, human_note = np.nan, _join(approximate, alike.format("code"))
-    spread = (y - weight * f).var(ddof=1) if n < big_n else y.var(ddof=1)
-    corrected_var = y.var(ddof=1) / big_n + (1 / n - 1 / big_n) * (y - weight * f).var(ddof=1)
-    if spread == 0:
-        corrected_var, note = np.nan, _join(note, alike.format("human-minus-model error" if n < big_n else "code"))
+    if _alike(y):
+        human_var, human_note = np.nan, _join(approximate, alike.format("coded unit", "code"))
+    residual = y - weight * f
+    corrected_var = y.var(ddof=1) / big_n + (1 / n - 1 / big_n) * residual.var(ddof=1)
+    # with units left uncoded the interval rests on the spread of the residuals (the codes, at lambda 0); with every
+    # unit coded, on that of the codes
+    if n < big_n and _alike(residual):
+        corrected_var, note = np.nan, _join(note, alike.format("coded unit", "human-minus-model error" if weight else "code"))
+    elif n == big_n and _alike(y):
+        corrected_var, note = np.nan, _join(note, alike.format("coded unit", "code"))
     return out + [row("corrected", corrected, corrected_var, weight, note), row("human", y.mean(), human_var, note=human_note)]
+
+
+def _alike(values: np.ndarray) -> bool:
+    """Whether every value is the same, up to float rounding (``[0.1] * 3`` has a variance of 3e-34, not 0)."""
+    values = np.asarray(values, dtype=float)
+    return bool(np.ptp(values) <= 1e-12 * max(1.0, float(np.abs(values).max())))
 
 
 def _join(*notes: str) -> str:

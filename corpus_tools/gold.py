@@ -7,8 +7,8 @@ the package and correct its per-group estimates:
 
 * :func:`evaluate_stance` — the stance model against the gold stance of each target: macro-F1,
   accuracy, how often a gold-neutral target is called polar (false alarms), precision and
-  coverage of the polar calls; for all targets, for actor mentions, and for actor mentions in
-  the outlet's own voice (what the per-outlet figures count);
+  coverage of the polar calls; for all targets, for actor mentions, for targets in the outlet's
+  own voice, and for actor mentions in it (what the per-outlet figures count);
 * :func:`evaluate_roles` — the mention-role and voice rules (:mod:`corpus_tools.roles`) against
   the gold role and voice;
 * :func:`evaluate_speakers` — the quotation speakers (:mod:`corpus_tools.quotes`) against the
@@ -65,6 +65,7 @@ __all__ = [
     "correct_sentiment",
     "summary_corrections",
     "STANCE_VALUE",
+    "NO_CAMP",
 ]
 
 #: The stance labels as numbers: the mean of these is the net stance (positive minus negative share).
@@ -330,7 +331,7 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     the extracted ``speaker_name`` (or ``speaker``), case-insensitively ("Sergey Lavrov" and
     "Lavrov" agree; spellings the article varies, "Zelenskiy"/"Zelenskyy", do not); the camp
     when the extracted ``camp`` equals the gold ``speaker_camp`` (an unattributed quotation's
-    camp counts as ``unattributed`` on both sides).
+    camp counts as ``unattributed`` on both sides, a speaker without a camp as ``no camp``).
 
     Returns
     -------
@@ -338,10 +339,11 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
         ``summary``: ``n``, ``found`` (matched quotations), ``speaker_right``, ``camp_right``
         (shares of the matched), ``camp_macro_f1`` (over the camps in ``camps``);
         ``checked``: the matched rows with both sides (``gold_camp``, ``rules_camp``: the camps
-        compared); ``camps``: the camps of either side, sorted, ``unattributed`` last;
-        ``camp_confusion``: the gold camp against the rules' camp, as
-        :func:`corpus_tools.validation.confusion` (``true``, ``predicted``, ``count``,
-        ``share_of_true``).
+        compared; ``unattributed`` where that side has no speaker, :data:`NO_CAMP` where it
+        has a speaker without a camp); ``camps``: the camps either side uses, sorted, with
+        ``no camp`` and ``unattributed`` last when used; ``camp_confusion``: the gold camp
+        against the rules' camp, as :func:`corpus_tools.validation.confusion` (``true``,
+        ``predicted``, ``count``, ``share_of_true``; empty when no quotation is matched).
     """
     q = quotations.rename(columns={"start": "q_start"})[["article_id", "q_start", "speaker", "camp"]
                                                           + (["speaker_name"] if "speaker_name" in quotations else [])]
@@ -350,20 +352,37 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     name = found["speaker_name"].where(found["speaker_name"].astype(str) != "", found["speaker_rules"]) \
         if "speaker_name" in found else found["speaker_rules"]
     found["speaker_right"] = [(_last_name(g) == _last_name(p)) for g, p in zip(found["speaker"], name.fillna(""))]
-    gold_camp = found["speaker_camp"].where(found["speaker"] != UNATTRIBUTED, UNATTRIBUTED)
-    rules_camp = found["camp_rules"].fillna(UNATTRIBUTED).replace("", UNATTRIBUTED)
-    found["camp_right"] = (gold_camp == rules_camp).to_numpy()
-    found["gold_camp"], found["rules_camp"] = gold_camp.astype(str).to_numpy(), rules_camp.astype(str).to_numpy()
-    camps = sorted((set(found["gold_camp"]) | set(found["rules_camp"])) - {UNATTRIBUTED}) + [UNATTRIBUTED]
-    from sklearn.metrics import f1_score
-
+    found["gold_camp"] = _camp(found["speaker_camp"], found["speaker"])
+    found["rules_camp"] = _camp(found["camp_rules"], found["speaker_rules"])
+    found["camp_right"] = (found["gold_camp"] == found["rules_camp"]).to_numpy()
+    seen = set(found["gold_camp"]) | set(found["rules_camp"])
+    camps = sorted(seen - {NO_CAMP, UNATTRIBUTED}) + [c for c in (NO_CAMP, UNATTRIBUTED) if c in seen]
     summary = {"n": len(gold), "found": len(found),
                "speaker_right": float(found["speaker_right"].mean()) if len(found) else np.nan,
                "camp_right": float(found["camp_right"].mean()) if len(found) else np.nan,
-               "camp_macro_f1": float(f1_score(found["gold_camp"], found["rules_camp"], labels=camps, average="macro",
-                                               zero_division=0)) if len(found) else np.nan}
-    return {"summary": summary, "checked": found, "camps": camps,
-            "camp_confusion": confusion(found["gold_camp"], found["rules_camp"], labels=camps)}
+               "camp_macro_f1": _macro_f1(found["gold_camp"], found["rules_camp"], camps) if len(found) else np.nan}
+    matrix = (confusion(found["gold_camp"], found["rules_camp"], labels=camps) if len(found)
+              else pd.DataFrame(columns=["true", "predicted", "count", "share_of_true"]))
+    return {"summary": summary, "checked": found, "camps": camps, "camp_confusion": matrix}
+
+
+#: The camp :func:`evaluate_speakers` gives a quotation whose speaker is known but belongs to no camp.
+NO_CAMP = "no camp"
+
+
+def _camp(camp: pd.Series, speaker: pd.Series) -> pd.Series:
+    """A quotation's camp as compared: ``unattributed`` without a speaker, :data:`NO_CAMP` for a speaker without a camp."""
+    camp = camp.fillna("").astype(str)
+    speaker = speaker.fillna("").astype(str)
+    none = speaker.eq("") | speaker.eq(UNATTRIBUTED)
+    return camp.where(camp.ne(""), NO_CAMP).where(~none, UNATTRIBUTED)
+
+
+def _macro_f1(true: pd.Series, predicted: pd.Series, labels: list[str]) -> float:
+    """Macro-F1 over ``labels`` (each occurs on one side at least, so no class scores 0 for being unused)."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(true, predicted, labels=labels, average="macro", zero_division=0))
 
 
 def author_stance_codes(gold: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
@@ -400,9 +419,10 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
     The units are the targets the per-outlet stance counts (actor mentions in the author's
     voice, as :func:`corpus_tools.stance.summarise_stance` by default), valued -1 / 0 / +1 by
     their stance; the codes are :func:`author_stance_codes`; the estimates are
-    :func:`corpus_tools.correction.correct_estimates` per (``by``, ``group``). Targets the gold
-    does not list (found since, or at other offsets) are not a random sample of the units; the
-    ``note`` of their group's corrected and human rows says so.
+    :func:`corpus_tools.correction.correct_estimates` per (``by``, ``group``). Targets a complete
+    gold does not list (found since, or at other offsets) are not a random sample of the units,
+    while the correction assumes they are missed at random; the ``note`` of their group's
+    corrected and human rows counts them.
 
     Returns
     -------
@@ -422,13 +442,13 @@ def correct_stance(targets: pd.DataFrame, articles: pd.DataFrame, gold: pd.DataF
 
 
 def _note_uncoded(out: pd.DataFrame, units: str) -> pd.DataFrame:
-    """Say on the corrected and human rows of a partly coded group that its uncoded units are not a random sample.
+    """Say on the corrected and human rows of a partly coded group how many units the gold lacks, and what that assumes.
 
-    The gold codes every unit of the seeds; units it lacks (found since, or at other offsets) were left out
-    by how the gold and the rules differ, not by chance, while the correction assumes they were."""
+    A gold meant to code every unit (the seeds') lacks some because the gold and the rules differ (units
+    found since, or at other offsets), not by chance, while the correction assumes they are missed at random."""
     partial = out["estimate"].ne("model") & out["n_coded"].between(1, out["n_units"] - 1)
     out = out.copy()
-    out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} {units} not in the gold: not a random sample"
+    out.loc[partial, "note"] = [f"{note}; " * bool(note) + f"{n - k} of {n} {units} not in the gold: the correction assumes they are missed at random"
                                 for note, n, k in out.loc[partial, ["note", "n_units", "n_coded"]].itertuples(index=False)]
     return out
 
@@ -496,8 +516,8 @@ def correct_voice(quotations: pd.DataFrame, articles: pd.DataFrame, gold: pd.Dat
 
     The gold should list every quotation of four words or more (``docs/codebook.md`` §5): then
     every unit is coded and ``corrected`` equals ``human``. Quotations the gold does not list
-    (extracted since, or with another start) are not a random sample of the units; their rows'
-    ``note`` says so, as the correction assumes the model errs on them as on the coded ones.
+    (extracted since, or with another start) are not a random sample of the units, while the
+    correction assumes the model errs on them as on the coded ones; their rows' ``note`` counts them.
 
     Parameters
     ----------

@@ -369,7 +369,7 @@ def plot_estimates(
     bounds = [c for c in (f"{value}_low", f"{value}_high") if c in table.columns]
     some_without = bool(bounds) and bool(table[bounds].isna().any(axis=None))
     note = (f"n = {n_label or 'units'} behind each estimate (right of each row). "
-            + (f"Hollow: n < {min_n} or no interval (see the data's note), interval not shown." if some_without
+            + (f"Hollow: n < {min_n} or no interval given, interval not shown." if some_without
                else f"Hollow: n < {min_n}, interval not shown."))
     with house_style():
         fig, axes, flat = _panel_grid(len(panels), max_cols, 3.2, 1.8, (0.42 + 0.3 * (len(kinds) - 1)) * len(groups) + 1.1,

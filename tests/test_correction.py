@@ -234,6 +234,47 @@ def test_alike_errors_but_varied_codes_still_give_no_corrected_interval():
     assert out.loc["corrected", ["low", "high"]].isna().all()
 
 
+def test_float_codes_all_alike_count_as_alike():
+    """[0.1] * 3 has a floating-point variance of 3e-34, not 0: still no interval."""
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(5), "score": [0.0, 0.3, 0.1, 0.9, 0.4]})
+    codes = pd.DataFrame({"unit_id": [0, 1, 2], "code": [0.1, 0.1, 0.1]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score").set_index("estimate")
+    assert out.loc["human", ["low", "high"]].isna().all()
+
+
+def test_alike_codes_with_varied_errors_drop_the_human_interval_only():
+    """Every code 0 but the model's values differ: the human row rests on var(Y) = 0 and goes; the
+    corrected one rests on the errors, which vary, and stays."""
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(6), "score": [0.0, 1.0, -1.0, 0.0, 1.0, 0.0]})
+    codes = pd.DataFrame({"unit_id": [0, 1, 2, 3], "code": [0.0, 0.0, 0.0, 0.0]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score", lam=1.0).set_index("estimate")
+    assert out.loc["human", ["low", "high"]].isna().all()
+    assert out.loc["corrected", ["low", "high"]].notna().all()
+    assert out.loc["corrected", "high"] > out.loc["corrected", "low"]
+
+
+def test_every_unit_coded_and_alike_has_no_corrected_interval_either():
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(3), "score": [0.0, 1.0, 0.0]})
+    codes = pd.DataFrame({"unit_id": range(3), "code": [0.0, 0.0, 0.0]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score").set_index("estimate")
+    assert out.loc[["corrected", "human"], ["low", "high"]].isna().all(axis=None)
+    assert "same code" in out.loc["corrected", "note"]
+
+
+def test_a_model_that_gives_every_unit_one_value_has_no_interval():
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(4), "score": [0.0] * 4})
+    out = correct_estimates(units, units.iloc[:0].rename(columns={"score": "code"}), id_column="unit_id", value="score")
+    model = out.set_index("estimate").loc["model"]
+    assert model["value"] == 0.0 and np.isnan(model["low"]) and "same model value" in model["note"]
+
+
+def test_lambda_zero_names_the_codes_not_the_errors():
+    units = pd.DataFrame({"outlet": "A", "unit_id": range(4), "score": [0.0, 1.0, 0.5, 0.2]})
+    codes = pd.DataFrame({"unit_id": [0, 1, 2], "code": [1.0, 1.0, 1.0]})
+    out = correct_estimates(units, codes, id_column="unit_id", value="score", lam=0.0).set_index("estimate")
+    assert out.loc["corrected", "note"].endswith("every coded unit has the same code (sample variance 0): no interval")
+
+
 def test_every_unit_coded_and_varied_keeps_the_interval():
     units = pd.DataFrame({"outlet": "A", "unit_id": range(4), "score": [0.0, 1.0, 0.0, 1.0]})
     codes = pd.DataFrame({"unit_id": range(4), "code": [1.0, 2.0, 1.0, 2.0]})  # errors alike, but nothing is uncoded

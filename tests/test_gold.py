@@ -111,15 +111,34 @@ def test_the_camp_confusion_counts_gold_camps_against_the_rules_camps():
     q = pd.DataFrame({"article_id": "a", "start": [0, 50, 90, 120], "speaker": ["Lavrov", "he", "unattributed", "Blinken"],
                       "speaker_name": ["Lavrov", "", "", "Blinken"], "camp": ["russia", None, None, "west"]})
     out = gold.evaluate_speakers(g, q)
-    assert out["camps"] == ["russia", "west", "unattributed"]  # an unattributed gold quotation has no camp, whatever its column says
+    # an unattributed gold quotation has no camp, whatever its column says; "he" is a speaker without a camp
+    assert out["camps"] == ["russia", "west", "no camp", "unattributed"]
     cells = out["camp_confusion"].set_index(["true", "predicted"])["count"]
-    assert cells[("west", "west")] == 1 and cells[("west", "unattributed")] == 1
+    assert cells[("west", "west")] == 1 and cells[("west", "no camp")] == 1
     assert cells[("russia", "russia")] == 1 and cells[("unattributed", "unattributed")] == 1
     assert cells.sum() == 4
     assert out["camp_confusion"].set_index(["true", "predicted"]).loc[("west", "west"), "share_of_true"] == 0.5
     assert out["summary"]["camp_right"] == 0.75
-    # F1: russia 1, west 2/3 (precision 1, recall 1/2), unattributed 2/3 (precision 1/2, recall 1)
-    assert out["summary"]["camp_macro_f1"] == pytest.approx((1 + 2 / 3 + 2 / 3) / 3)
+    # F1: russia 1, west 2/3 (precision 1, recall 1/2), no camp 0 (one call, wrong), unattributed 1
+    assert out["summary"]["camp_macro_f1"] == pytest.approx((1 + 2 / 3 + 0 + 1) / 4)
+
+
+def test_camps_all_right_score_one_and_unused_camps_are_not_listed():
+    g = pd.DataFrame({"quote_id": ["Q1", "Q2"], "article_id": "a", "start": [0, 50], "end": [10, 60], "quote": ["x", "y"],
+                      "speaker": ["Sergey Lavrov", "Antony Blinken"], "speaker_camp": ["russia", "west"]})
+    q = pd.DataFrame({"article_id": "a", "start": [0, 50], "speaker": ["Lavrov", "Blinken"], "camp": ["russia", "west"]})
+    out = gold.evaluate_speakers(g, q)
+    assert out["camps"] == ["russia", "west"]
+    assert out["summary"]["camp_macro_f1"] == 1.0 and out["summary"]["camp_right"] == 1.0
+
+
+def test_no_matched_quotation_gives_nan_and_an_empty_confusion():
+    g = pd.DataFrame({"quote_id": ["Q1"], "article_id": "a", "start": [0], "end": [10], "quote": ["x"],
+                      "speaker": ["Sergey Lavrov"], "speaker_camp": ["russia"]})
+    q = pd.DataFrame({"article_id": "a", "start": [99], "speaker": ["Lavrov"], "camp": ["russia"]})
+    out = gold.evaluate_speakers(g, q)
+    assert out["summary"]["found"] == 0 and np.isnan(out["summary"]["camp_macro_f1"])
+    assert out["camp_confusion"].empty and list(out["camp_confusion"].columns) == ["true", "predicted", "count", "share_of_true"]
 
 
 def test_a_subset_without_targets_gets_nan_not_an_error():
@@ -144,7 +163,7 @@ def test_corrected_stance_counts_only_the_outlets_own_voice_and_groups_missing_v
     assert out.loc[("unknown", "human"), "value"] == -1.0
 
 
-def test_targets_the_gold_does_not_list_are_said_not_to_be_a_random_sample():
+def test_targets_the_gold_does_not_list_are_counted_in_the_note():
     articles = pd.DataFrame({"article_id": ["a"], "outlet": ["X"]})
     targets = pd.DataFrame({"article_id": "a", "text_start": [0, 10, 20], "text_end": [5, 15, 25], "group": "Russia",
                             "voice": "author", "role": "actor", "stance": ["negative", "neutral", "negative"]})
@@ -153,4 +172,4 @@ def test_targets_the_gold_does_not_list_are_said_not_to_be_a_random_sample():
     out = gold.correct_stance(targets, articles, g).set_index("estimate")
     assert out.loc["model", "note"] == ""
     for estimate in ("corrected", "human"):
-        assert out.loc[estimate, "note"].endswith("1 of 3 targets not in the gold: not a random sample")
+        assert out.loc[estimate, "note"].endswith("1 of 3 targets not in the gold: the correction assumes they are missed at random")

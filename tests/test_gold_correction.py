@@ -77,12 +77,12 @@ def test_a_gold_that_agrees_with_the_model_leaves_the_share_where_it_is():
     assert values(out, "human").to_dict() == pytest.approx(values(out, "model").to_dict())
 
 
-def test_quotations_the_gold_does_not_list_are_said_not_to_be_a_random_sample():
+def test_quotations_the_gold_does_not_list_are_counted_in_the_note():
     out = gold.correct_voice(QUOTATIONS, ARTICLES, AGREEING.iloc[[0, 2]])  # X's unattributed quotation has no gold row
     x = out[out["outlet"].eq("X")]
     assert set(x["n_coded"]) == {1} and set(x["n_units"]) == {2}
-    assert x.loc[x["estimate"].ne("model"), "note"].str.contains("1 of 2 quotations not in the gold: not a random sample").all()
-    assert x.loc[x["estimate"].eq("model"), "note"].eq("").all()
+    assert x.loc[x["estimate"].ne("model"), "note"].str.contains("1 of 2 quotations not in the gold: the correction assumes they are missed at random").all()
+    assert not x.loc[x["estimate"].eq("model"), "note"].str.contains("not in the gold").any()  # the model scores every one
 
 
 def test_the_gold_camps_map_to_voice_groups_as_the_pipeline_maps_them():

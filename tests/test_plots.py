@@ -165,7 +165,7 @@ def test_the_minimum_n_is_a_parameter():
     assert len(interval_ys(fig.axes[0])) == 3
     fig = plots.plot_estimates(TABLES["estimates"], "mean", COLORS, title="T", xlabel="x", n="n_sentences", min_n=50, by="country")
     assert interval_ys(fig.axes[0]) == []
-    assert "Hollow: n < 50" in " ".join(t.get_text() for t in fig.texts)
+    assert "Hollow: n < 50, interval not shown." in " ".join(t.get_text() for t in fig.texts)
 
 
 def test_an_estimate_without_an_interval_is_hollow_and_the_note_says_why():
@@ -177,7 +177,7 @@ def test_an_estimate_without_an_interval_is_hollow_and_the_note_says_why():
     assert interval_ys(ax) == [row_of(ax, "France")]
     germany_lines = [line for line in ax.lines if list(line.get_ydata()) == [row_of(ax, "Germany")]]
     assert len(germany_lines) == 1 and germany_lines[0].get_markerfacecolor() == "white"
-    assert "Hollow: n < 10 or no interval" in " ".join(t.get_text() for t in fig.texts)
+    assert "Hollow: n < 10 or no interval given, interval not shown." in " ".join(t.get_text() for t in fig.texts)
     plt.close(fig)
 
 
