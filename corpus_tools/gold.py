@@ -360,7 +360,7 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     summary = {"n": len(gold), "found": len(found),
                "speaker_right": float(found["speaker_right"].mean()) if len(found) else np.nan,
                "camp_right": float(found["camp_right"].mean()) if len(found) else np.nan,
-               "camp_macro_f1": _macro_f1(found["gold_camp"], found["rules_camp"], camps) if len(found) else np.nan}
+               "camp_macro_f1": macro_f1(found["gold_camp"], found["rules_camp"], camps) if len(found) else np.nan}
     matrix = (confusion(found["gold_camp"], found["rules_camp"], labels=camps) if len(found)
               else pd.DataFrame(columns=["true", "predicted", "count", "share_of_true"]))
     return {"summary": summary, "checked": found, "camps": camps, "camp_confusion": matrix}
@@ -377,12 +377,6 @@ def _camp(camp: pd.Series, speaker: pd.Series) -> pd.Series:
     none = speaker.eq("") | speaker.eq(UNATTRIBUTED)
     return camp.where(camp.ne(""), NO_CAMP).where(~none, UNATTRIBUTED)
 
-
-def _macro_f1(true: pd.Series, predicted: pd.Series, labels: list[str]) -> float:
-    """Macro-F1 over ``labels`` (each occurs on one side at least, so no class scores 0 for being unused)."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(true, predicted, labels=labels, average="macro", zero_division=0))
 
 
 def author_stance_codes(gold: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -158,11 +158,11 @@ def fit_thresholds(scores: Sequence[float], labels: Sequence[str], *, n_cuts: in
     return float(cuts[i]), float(cuts[j]), float(grid[i, j])
 
 
-def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
-    """Macro-averaged F1 over :data:`LABELS` (a class never predicted nor present scores 0)."""
+def macro_f1(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] = LABELS) -> float:
+    """Macro-averaged F1 over ``labels`` (default the three stance labels; a class never predicted nor present scores 0)."""
     from sklearn.metrics import f1_score
 
-    return float(f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0))
+    return float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0))
 
 
 def confusion(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str] = LABELS) -> pd.DataFrame:
