@@ -194,15 +194,45 @@ def _parse_yaml(name: str, text: str) -> Any:
 KERNEL_STARTS = 3
 
 
-def _kernel_never_started(exc: BaseException) -> bool:
-    """Whether a notebook's kernel died before it answered its first request, so that no cell of it ran.
+#: How jupyter_client says a kernel never answered its first request: it died, or it hung as it died.
+_NEVER_STARTED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 
-    jupyter_client chooses a kernel's five ports by asking the system for free ones, then starts
-    the kernel, which binds them: another process (a second notebook's kernel with ``--jobs``, a
-    Dask scheduler) can take one in between, and the kernel dies with "Address already in use".
-    A new kernel gets new ports.
+
+def _kernel_never_started(exc: BaseException) -> bool:
+    """Whether a notebook's kernel died (or hung) before it answered its first request, so that no cell of it ran.
+
+    Over TCP, jupyter_client chooses a kernel's five ports by asking the system for free ones, then
+    starts the kernel, which binds them: another process (a second notebook's kernel with ``--jobs``,
+    a Dask scheduler) can take one in between, and the kernel dies with "Address already in use"
+    (or hangs in zmq as it exits, and the client gives up after its start timeout). A new kernel gets
+    new ports. :func:`_kernel_config` avoids ports altogether where the system has Unix sockets.
     """
-    return "Kernel died before replying to kernel_info" in str(exc)
+    return any(message in str(exc) for message in _NEVER_STARTED)
+
+
+@contextmanager
+def _kernel_config() -> Iterator[Any]:
+    """The traitlets config for a notebook's kernel: Unix-domain (IPC) sockets in a private folder.
+
+    A kernel on IPC sockets binds files in a folder that is its own, not TCP ports that another
+    process may take between their choice and the bind, the race that made parallel notebooks
+    fail now and then. The folder is short (``/tmp/...``: a socket path may not exceed about 100
+    bytes) and removed afterwards. Where zmq has no IPC transport (Windows), the default TCP
+    config is used, and :func:`_kernel_never_started` retries the rare lost race.
+    """
+    import zmq
+    from traitlets.config import Config
+
+    if not zmq.has("ipc"):
+        yield Config()
+        return
+    folder = tempfile.mkdtemp(prefix="ct-kernel-")
+    try:
+        yield Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "k")}})
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_notebook(
@@ -236,8 +266,10 @@ def run_notebook(
 
     Notes
     -----
-    A kernel that dies before it answers its first request (no cell has run: typically a port
-    taken by another process while it started) is replaced, up to :data:`KERNEL_STARTS` kernels.
+    The kernel talks over Unix-domain sockets in a private folder where the system has them
+    (:func:`_kernel_config`), so parallel notebooks never race for TCP ports. A kernel that dies
+    or hangs before it answers its first request (no cell has run) is replaced, up to
+    :data:`KERNEL_STARTS` kernels.
 
     Raises
     ------
@@ -265,17 +297,19 @@ def run_notebook(
     try:
         for start in range(1, KERNEL_STARTS + 1):
             try:
-                papermill.execute_notebook(
-                    str(notebook),
-                    str(output),
-                    parameters=parameters,
-                    kernel_name=kernel_name,
-                    cwd=str(cwd or PROJECT_ROOT),
-                    progress_bar=False,
-                    # written once at the end (and when a cell fails), not before and after every cell: the copies hold
-                    # their figures (0.5-1.8 MB at 10 MB), and those 30-60 writes a notebook cost 0.3-0.9 CPU s
-                    request_save_on_cell_execute=False,
-                )
+                with _kernel_config() as config:
+                    papermill.execute_notebook(
+                        str(notebook),
+                        str(output),
+                        parameters=parameters,
+                        kernel_name=kernel_name,
+                        cwd=str(cwd or PROJECT_ROOT),
+                        progress_bar=False,
+                        # written once at the end (and when a cell fails), not before and after every cell: the copies
+                        # hold their figures (0.5-1.8 MB at 10 MB), and those 30-60 writes a notebook cost 0.3-0.9 CPU s
+                        request_save_on_cell_execute=False,
+                        config=config,  # IPC sockets where the system has them: no TCP port to lose to another process
+                    )
                 break
             except RuntimeError as exc:
                 if start == KERNEL_STARTS or not _kernel_never_started(exc):
