@@ -210,6 +210,12 @@ def _kernel_never_started(exc: BaseException) -> bool:
     return any(message in str(exc) for message in _NEVER_STARTED)
 
 
+#: Where :func:`_kernel_config` makes its folders: the system's temporary folder, or, in a worker of
+#: :func:`_worker_pool`, the pool's own folder, which the parent removes even when it has to end the
+#: worker (a worker ended mid-notebook cannot clean up after itself).
+_SOCKET_ROOT: str | None = None
+
+
 @contextmanager
 def _kernel_config() -> Iterator[Any]:
     """The traitlets config for a notebook's kernel: Unix-domain (IPC) sockets in a private folder.
@@ -226,7 +232,7 @@ def _kernel_config() -> Iterator[Any]:
     if not zmq.has("ipc"):
         yield Config()
         return
-    folder = tempfile.mkdtemp(prefix="ct-kernel-")
+    folder = tempfile.mkdtemp(prefix="ct-kernel-", dir=_SOCKET_ROOT)
     try:
         yield Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "k")}})
     finally:
@@ -563,10 +569,15 @@ def _run_in_worker(notebook: Path, output_dir: Path, parameters: Mapping[str, An
     return (out, time.perf_counter() - started), None
 
 
-def _serve(conn: Any) -> None:
-    """A worker's loop: run each notebook sent on ``conn`` (:func:`_run_in_worker`) and send back its result."""
+def _serve(conn: Any, socket_root: str | None = None) -> None:
+    """A worker's loop: run each notebook sent on ``conn`` (:func:`_run_in_worker`) and send back its result.
+
+    ``socket_root`` is the folder its kernels' socket folders go in (see :data:`_SOCKET_ROOT`).
+    """
     import papermill  # noqa: F401 - imported (seconds) as the worker starts, while the parent prepares
 
+    global _SOCKET_ROOT
+    _SOCKET_ROOT = socket_root
     while True:
         try:
             task = conn.recv()
@@ -580,9 +591,11 @@ def _worker_pool(size: int) -> Iterator[list[Any]]:
     """``size`` worker processes, one pipe to each, ended (with any notebook still running in them) when the block ends.
 
     A worker that dies closes its end of the pipe, so the parent reads EOF from it instead of
-    waiting forever for the result of the notebook it ran.
+    waiting forever for the result of the notebook it ran. The workers' kernel socket folders
+    go in one temporary folder of the pool's, removed here once the workers are gone.
     """
     import multiprocessing
+    import shutil
 
     from .processes import require_main_guard
 
@@ -590,10 +603,11 @@ def _worker_pool(size: int) -> Iterator[list[Any]]:
     # spawn: a fresh interpreter per worker, without the threads and locks of this process that fork would copy
     context = multiprocessing.get_context("spawn")
     workers = []
+    sockets = tempfile.mkdtemp(prefix="ct-kernels-")
     try:
         for _ in range(size):
             here, there = context.Pipe()
-            process = context.Process(target=_serve, args=(there,), daemon=True)
+            process = context.Process(target=_serve, args=(there, sockets), daemon=True)
             process.start()
             there.close()  # the worker holds the only other end: EOF here once it is gone
             workers.append((process, here))
@@ -604,6 +618,7 @@ def _worker_pool(size: int) -> Iterator[list[Any]]:
         for process, conn in workers:
             process.join()
             conn.close()
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _died(notebook: Path) -> NotebookError:

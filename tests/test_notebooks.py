@@ -3,6 +3,8 @@ the committed figures are exactly what the notebooks make from the seeds."""
 
 import os
 import re
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -159,15 +161,23 @@ def test_notebooks_run_at_the_same_time_and_are_reported_in_plan_order(tmp_path)
                      ("start", 1, "second.ipynb"), ("done", 1, "second.ipynb")]
 
 
-def test_a_failing_notebook_names_itself_and_stops_the_others(tmp_path):
+def test_a_failing_notebook_names_itself_and_stops_the_others(tmp_path, monkeypatch):
+    # the kernels' socket folders go in a short temporary folder of this test's (a socket path must stay under ~100 bytes)
+    temp = Path(tempfile.mkdtemp(prefix="t"))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("TMPDIR", str(temp))  # and the workers' and kernels'
     pid_file = tmp_path / "slow-kernel.pid"
     slow = tiny_notebook(tmp_path / "slow.ipynb", f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))",
                          "import time\ntime.sleep(600)")
     failing = tiny_notebook(tmp_path / "failing.ipynb", wait_for(pid_file), "raise ValueError('no such outlet')")
     plans = [(slow, {}, None), (failing, {}, None)]
-    with pytest.raises(NotebookError, match=r"^failing\.ipynb failed in cell 2: ValueError: no such outlet"):
-        run_plans(plans, output_dir=tmp_path / "out", kernel_name="python3", jobs=2)
-    assert_exits(int(pid_file.read_text()))  # the slow notebook's kernel exits once its worker is gone (it looks every second)
+    try:
+        with pytest.raises(NotebookError, match=r"^failing\.ipynb failed in cell 2: ValueError: no such outlet"):
+            run_plans(plans, output_dir=tmp_path / "out", kernel_name="python3", jobs=2)
+        assert_exits(int(pid_file.read_text()))  # the slow notebook's kernel exits once its worker is gone (it looks every second)
+        assert list(temp.glob("ct-kernel*")) == []  # its socket folder too, although its worker was ended mid-notebook
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def test_the_runner_command_gives_one_error_line_for_a_failing_notebook_among_several(tmp_path, capsys):
