@@ -210,6 +210,10 @@ def _kernel_never_started(exc: BaseException) -> bool:
     return any(message in str(exc) for message in _NEVER_STARTED)
 
 
+#: The longest Unix socket path :func:`_kernel_config` uses, in bytes (the system limits: 107 on
+#: Linux, 103 on macOS).
+MAX_SOCKET_PATH = 100
+
 #: Where :func:`_kernel_config` makes its folders: the system's temporary folder, or, in a worker of
 #: :func:`_worker_pool`, the pool's own folder, which the parent removes even when it has to end the
 #: worker (a worker ended mid-notebook cannot clean up after itself).
@@ -222,10 +226,13 @@ def _kernel_config() -> Iterator[Any]:
 
     A kernel on IPC sockets binds files in a folder that is its own, not TCP ports that another
     process may take between their choice and the bind, the race that made parallel notebooks
-    fail now and then. The folder is short (``/tmp/...``: a socket path may not exceed about 100
-    bytes) and removed afterwards. Where zmq has no IPC transport (Windows), the default TCP
-    config is used, and :func:`_kernel_never_started` retries the rare lost race.
+    fail now and then. The folder is made in :data:`_SOCKET_ROOT` or the system's temporary folder
+    (``TMPDIR``) and removed afterwards. The default TCP config is used where zmq has no IPC
+    transport (Windows) or where the sockets' paths would pass :data:`MAX_SOCKET_PATH` bytes (a
+    long ``TMPDIR``); there :func:`_kernel_never_started` retries the rare lost race.
     """
+    import shutil
+
     import zmq
     from traitlets.config import Config
 
@@ -234,10 +241,12 @@ def _kernel_config() -> Iterator[Any]:
         return
     folder = tempfile.mkdtemp(prefix="ct-kernel-", dir=_SOCKET_ROOT)
     try:
-        yield Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "k")}})
+        sockets = os.path.join(folder, "k")
+        if len(os.fsencode(sockets)) + len("-5") > MAX_SOCKET_PATH:  # the kernel's five sockets: k-1 ... k-5
+            yield Config()
+        else:
+            yield Config({"KernelManager": {"transport": "ipc", "ip": sockets}})
     finally:
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -8,8 +8,9 @@ the second. IPC sockets in a folder of the kernel's own leave nothing to race fo
 for systems without them.
 """
 
-import glob
 import json
+import os
+import shutil
 import tempfile
 
 import nbformat
@@ -76,12 +77,33 @@ def test_any_other_error_is_raised_at_once(tmp_path, monkeypatch):
     assert len(started) == 1
 
 
+def _connection_info(folder):
+    """The connection info the kernel of a tiny notebook run in ``folder`` saw."""
+    out = run_notebook(_notebook(folder, "from ipykernel import get_connection_info\nprint(get_connection_info())"),
+                       output_dir=folder / "out", kernel_name="python3", cwd=folder)
+    return json.loads(nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"])
+
+
+@pytest.fixture
+def socket_root(monkeypatch):
+    """A private, short folder for the kernels' socket folders (not the shared /tmp, which other runs use too)."""
+    root = tempfile.mkdtemp(prefix="t")
+    monkeypatch.setattr(run, "_SOCKET_ROOT", root)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.mark.skipif(not zmq.has("ipc"), reason="zmq has no IPC transport here (Windows): kernels use TCP and the retry")
-def test_the_kernel_uses_unix_sockets_in_a_private_folder_that_is_removed_afterwards(tmp_path):
-    before = set(glob.glob(f"{tempfile.gettempdir()}/ct-kernel-*"))
-    out = run_notebook(_notebook(tmp_path, "from ipykernel import get_connection_info\nprint(get_connection_info())"),
-                       output_dir=tmp_path / "out", kernel_name="python3", cwd=tmp_path)
-    info = json.loads(nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"])
+def test_the_kernel_uses_unix_sockets_in_a_private_folder_that_is_removed_afterwards(tmp_path, socket_root):
+    info = _connection_info(tmp_path)
     assert info["transport"] == "ipc"
-    assert info["ip"].startswith(f"{tempfile.gettempdir()}/ct-kernel-")  # no TCP port for another process to take
-    assert set(glob.glob(f"{tempfile.gettempdir()}/ct-kernel-*")) == before
+    assert info["ip"].startswith(f"{socket_root}/ct-kernel-")  # no TCP port for another process to take
+    assert os.listdir(socket_root) == []
+
+
+@pytest.mark.skipif(not zmq.has("ipc"), reason="zmq has no IPC transport here (Windows): kernels use TCP and the retry")
+def test_where_the_socket_paths_would_be_too_long_the_kernel_uses_tcp(tmp_path, socket_root, monkeypatch):
+    monkeypatch.setattr(run, "MAX_SOCKET_PATH", len(socket_root) + len("/ct-kernel-12345678/k-5") - 1)
+    info = _connection_info(tmp_path)
+    assert info["transport"] == "tcp"
+    assert os.listdir(socket_root) == []

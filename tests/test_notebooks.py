@@ -162,7 +162,7 @@ def test_notebooks_run_at_the_same_time_and_are_reported_in_plan_order(tmp_path)
 
 
 def test_a_failing_notebook_names_itself_and_stops_the_others(tmp_path, monkeypatch):
-    # the kernels' socket folders go in a short temporary folder of this test's (a socket path must stay under ~100 bytes)
+    # a temporary folder of this test's own, for the socket folders of the workers' kernels (the shared /tmp has others')
     temp = Path(tempfile.mkdtemp(prefix="t"))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     monkeypatch.setenv("TMPDIR", str(temp))  # and the workers' and kernels'
