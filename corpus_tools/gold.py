@@ -71,6 +71,9 @@ __all__ = [
 #: The stance labels as numbers: the mean of these is the net stance (positive minus negative share).
 STANCE_VALUE = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
 
+#: The camp :func:`evaluate_speakers` gives a quotation whose speaker is known but belongs to no camp.
+NO_CAMP = "no camp"
+
 _TARGET_COLUMNS = ("target_id", "article_id", "text_start", "text_end", "mention", "group", "role", "voice", "speaker", "stance")
 _QUOTE_COLUMNS = ("quote_id", "article_id", "start", "end", "quote", "speaker", "speaker_camp")
 
@@ -366,17 +369,12 @@ def evaluate_speakers(gold: pd.DataFrame, quotations: pd.DataFrame) -> dict:
     return {"summary": summary, "checked": found, "camps": camps, "camp_confusion": matrix}
 
 
-#: The camp :func:`evaluate_speakers` gives a quotation whose speaker is known but belongs to no camp.
-NO_CAMP = "no camp"
-
-
 def _camp(camp: pd.Series, speaker: pd.Series) -> pd.Series:
     """A quotation's camp as compared: ``unattributed`` without a speaker, :data:`NO_CAMP` for a speaker without a camp."""
     camp = camp.fillna("").astype(str)
     speaker = speaker.fillna("").astype(str)
     none = speaker.eq("") | speaker.eq(UNATTRIBUTED)
     return camp.where(camp.ne(""), NO_CAMP).where(~none, UNATTRIBUTED)
-
 
 
 def author_stance_codes(gold: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

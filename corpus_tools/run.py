@@ -58,6 +58,7 @@ import ast
 import json
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -231,8 +232,6 @@ def _kernel_config() -> Iterator[Any]:
     transport (Windows) or where the sockets' paths would pass :data:`MAX_SOCKET_PATH` bytes (a
     long ``TMPDIR``); there :func:`_kernel_never_started` retries the rare lost race.
     """
-    import shutil
-
     import zmq
     from traitlets.config import Config
 
@@ -604,7 +603,6 @@ def _worker_pool(size: int) -> Iterator[list[Any]]:
     go in one temporary folder of the pool's, removed here once the workers are gone.
     """
     import multiprocessing
-    import shutil
 
     from .processes import require_main_guard
 
